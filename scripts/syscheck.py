@@ -1,0 +1,76 @@
+"""Check the system packages Verbale needs before anything is installed.
+
+Run with the system Python (no Django, no virtualenv): ``python3 scripts/syscheck.py demo|test``.
+Prints the Debian/Ubuntu packages to install and exits 1 when something is missing, so that
+``make demo`` and ``make test`` stop at once with a clear message instead of failing later
+inside WeasyPrint or a browser test.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import shutil
+import subprocess
+import sys
+
+# (what is checked, how, Debian package)
+LIBRARIES = [
+    ("pango-1.0", "libpango-1.0-0"),
+    ("pangoft2-1.0", "libpangoft2-1.0-0"),
+    # Without HarfBuzz-subset WeasyPrint falls back to a deprecated font subsetter.
+    ("harfbuzz-subset", "libharfbuzz-subset0"),
+    ("fontconfig", "libfontconfig1"),
+]
+FONTS = [
+    # The report's Times-like serif; DejaVu Serif is the fallback.
+    ("Liberation Serif", "fonts-liberation2"),
+    ("DejaVu Serif", "fonts-dejavu-core"),
+]
+
+
+def missing_packages(purpose: str) -> list[str]:
+    missing: list[str] = []
+    try:
+        import ensurepip  # noqa: F401
+    except ImportError:
+        missing.append("python3-venv")
+    for library, package in LIBRARIES:
+        if ctypes.util.find_library(library) is None:
+            missing.append(package)
+    if shutil.which("fc-list") is None:
+        missing.append("fontconfig")
+    else:
+        families = subprocess.run(
+            ["fc-list", ":", "family"],  # noqa: S607 - found on PATH just above
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        missing.extend(package for font, package in FONTS if font not in families)
+    if shutil.which("npm") is None:
+        missing.append("npm")
+    if purpose == "test":
+        if shutil.which("chromium") is None:
+            missing.append("chromium")
+        if shutil.which("pdftotext") is None:
+            missing.append("poppler-utils")
+    return missing
+
+
+def main() -> int:
+    purpose = sys.argv[1] if len(sys.argv) > 1 else "demo"
+    missing = missing_packages(purpose)
+    if not missing:
+        return 0
+    print("Verbale needs system packages that are not installed:")
+    for package in missing:
+        print(f"  - {package}")
+    print(
+        "\nInstall them with:\n  sudo apt-get install "
+        + " ".join(p for p in missing if " " not in p)
+    )
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

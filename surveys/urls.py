@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("respondents/", views.respondent_list, name="respondent-list"),
+    path("respondents/<int:pk>/", views.respondent_detail, name="respondent-detail"),
+]

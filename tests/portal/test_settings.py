@@ -1,0 +1,105 @@
+"""Settings come from the environment; production refuses to start half-configured."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal.tasks import ping
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 30 + "-production-secret-for-the-test-" + "z" * 10
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="verbale.example.org")
+    assert result.returncode != 0
+    assert "DJANGO_ENV=production needs SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _manage("check", DJANGO_ENV="production", SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "DJANGO_ENV=production needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_deploy_check_is_clean_in_production():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="verbale.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_with_no_variables_set_verbale_runs_embedded():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print("
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.MEDIA_ROOT)",
+    )
+    assert result.returncode == 0, result.stderr
+    engine, eager, media = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert eager == "True"
+    assert media == str(ROOT / "var" / "media")
+
+
+def test_database_and_broker_urls_switch_to_the_real_services():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print("
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.CELERY_BROKER_URL)",
+        DATABASE_URL="postgres://verbale@db.example:5432/verbale",
+        CELERY_BROKER_URL="redis://cache.example:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "False",
+        "redis://cache.example:6379/0",
+    ]
+
+
+@pytest.mark.django_db
+def test_ping_task_reports_what_the_database_holds(django_user_model):
+    django_user_model.objects.create_user("someone@verbale.test", "x" * 12)
+    result = ping.delay().get(timeout=10)
+    assert result["users"] == 1
+
+
+def test_health_check_answers_without_a_login(client, db):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
