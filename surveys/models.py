@@ -155,3 +155,409 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} of {self.respondent}"
+
+
+LANGUAGES = [
+    ("ar", "Arabic"),
+    ("zh", "Chinese"),
+    ("en", "English"),
+    ("fr", "French"),
+    ("ru", "Russian"),
+    ("es", "Spanish"),
+]
+RTL_LANGUAGES = {"ar"}
+
+
+def text_in(texts: dict[str, str], language: str, fallback: str = "en") -> str:
+    """A text in the language asked for, else in the fallback, else in any language."""
+    return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
+
+
+class Questionnaire(models.Model):
+    """A questionnaire sent under a mandate by note verbale.
+
+    Its sections and questions are frozen once it is dispatched: changing them afterwards is an
+    explicit ``QuestionnaireRevision``.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being prepared"
+        DISPATCHED = "dispatched", "Dispatched"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=300)
+    mandate_symbol = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text='e.g. "Economic and Social Council resolution 2006/27"',
+    )
+    mandate_title = models.CharField(max_length=500, blank=True, default="")
+    reference = models.CharField(
+        "note verbale reference",
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Reference of the note verbale that sends the questionnaire.",
+    )
+    sent_on = models.DateField(null=True, blank=True)
+    deadline = models.DateField(help_text="Replies asked for by this date.")
+    cutoff = models.DateField(
+        help_text="The report is based on replies received by this date.",
+    )
+    languages = models.JSONField(default=list, help_text='Language codes, e.g. ["en", "fr"].')
+    reminder_days_before = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Send reminders this many days before the deadline (empty: none).",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-deadline", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="questionnaire_cutoff_after_deadline",
+                condition=Q(cutoff__gte=models.F("deadline")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        """Replies can be drafted, submitted and amended."""
+        return self.status == self.Status.DISPATCHED
+
+
+class Section(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    number = models.CharField(max_length=10, help_text='"A", "B" or "1", "2".')
+    title = models.JSONField(default=dict, help_text="Title per language code.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["questionnaire", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {text_in(self.title, 'en')}"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        YES_NO = "yes_no", "Yes / no"
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        NUMBER = "number", "Number"
+        TABLE = "table", "Statistical table"
+        FILE = "file", "File"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    number = models.CharField(max_length=20, help_text='"1", "2 (a)".')
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.JSONField(default=dict, help_text="Question text per language code.")
+    help_text = models.JSONField(default=dict, blank=True)
+    required = models.BooleanField(default=False)
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            'Choices: {"choices": [{"value": "v", "label": {"en": "…"}}]}; '
+            'table: {"rows": [{"key": "2005", "label": {…}}], "columns": [...]}; '
+            'number: {"min": 0, "max": null, "integer": true}.'
+        ),
+    )
+    condition_question = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dependants",
+        help_text="Show this question only when that earlier question …",
+    )
+    condition_values = models.JSONField(
+        default=list, blank=True, help_text="… was answered with one of these values."
+    )
+
+    class Meta:
+        ordering = ["section__order", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {text_in(self.text, 'en')[:60]}"
+
+
+class QuestionnaireRevision(models.Model):
+    """A recorded change to a dispatched questionnaire, with what it was before."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField()
+    reason = models.TextField()
+    before = models.JSONField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["questionnaire", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "number"], name="one_revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire}, revision {self.number}"
+
+
+class Reply(models.Model):
+    """One respondent's reply to one questionnaire; created for every recipient at dispatch."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        REOPENED = "reopened", "Reopened for amendment"
+
+    class ReviewState(models.TextChoices):
+        RECEIVED = "received", "Received"
+        CLARIFICATION = "clarification", "Clarification requested"
+        ACCEPTED = "accepted", "Accepted"
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", "Filed in the portal"
+        NOTE_VERBALE = "note_verbale", "Received by note verbale"
+        EMAIL = "email", "Received by e-mail"
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="replies"
+    )
+    respondent = models.ForeignKey(Respondent, on_delete=models.PROTECT, related_name="replies")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    review_state = models.CharField(
+        max_length=20, choices=ReviewState.choices, blank=True, default=""
+    )
+    received_on = models.DateField(null=True, blank=True, help_text="Date of the first submission.")
+    channel = models.CharField(max_length=20, choices=Channel.choices, blank=True, default="")
+    include_after_cutoff = models.BooleanField(
+        default=False,
+        help_text="Received after the cut-off but included in the report all the same.",
+    )
+    withdrawn = models.BooleanField(default=False)
+    dispatch_reference = models.CharField(max_length=100, blank=True, default="")
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["questionnaire", "respondent"]
+        verbose_name_plural = "replies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "respondent"], name="one_reply_per_respondent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} – {self.questionnaire}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.received_on is not None and self.status == self.Status.SUBMITTED
+
+    @property
+    def is_late(self) -> bool:
+        return self.received_on is not None and self.received_on > self.questionnaire.deadline
+
+    @property
+    def in_report(self) -> bool:
+        """Counts for the report: received by the cut-off, or included by the secretariat."""
+        return (
+            self.received_on is not None
+            and not self.withdrawn
+            and (self.received_on <= self.questionnaire.cutoff or self.include_after_cutoff)
+        )
+
+
+class Answer(models.Model):
+    """The current (draft or last submitted) answer to one question.
+
+    ``version`` increases with every save: a save that names an older version is refused, so
+    two people editing the same answer never overwrite each other silently.
+    """
+
+    class State(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        NOT_KNOWN = "not_known", "Not known"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.ANSWERED)
+    value = models.JSONField(null=True, blank=True)
+    restricted = models.BooleanField(
+        default=False, help_text="Not for publication: secretariat only, never exported or printed."
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reply", "question"]
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "question"], name="one_answer_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reply} – {self.question.number}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    reply = instance.reply
+    return f"attachments/{reply.questionnaire_id}/{reply.respondent_id}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A document attached to an answer; served only through a permission-checked view."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    extracted_text = models.TextField(blank=True, default="")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reply", "question", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Revision(models.Model):
+    """What a reply said when it was submitted: written once, never changed."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    answers = models.JSONField(help_text="Question id → {state, value, restricted, attachments}.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=20, choices=Reply.Channel.choices)
+    on_behalf = models.BooleanField(
+        default=False, help_text="Entered by the secretariat for the respondent."
+    )
+    received_on = models.DateField()
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["reply", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "number"], name="one_revision_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reply}, revision {self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A revision is immutable once written.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("A revision is immutable and is never deleted.")
+
+
+class EmailLog(models.Model):
+    """Every e-mail Verbale sends, visible to the secretariat."""
+
+    class Kind(models.TextChoices):
+        ACTIVATION = "activation", "Activation link"
+        REMINDER = "reminder", "Reminder"
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
+        CLARIFICATION = "clarification", "Clarification"
+        OTHER = "other", "Other"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    questionnaire = models.ForeignKey(
+        Questionnaire, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    respondent = models.ForeignKey(
+        Respondent, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to}"
+
+
+class Activation(models.Model):
+    """A one-time link by which a nominee sets a password; expires, can be sent again."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="activations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Activation for {self.membership}"
+
+
+class ClarificationMessage(models.Model):
+    """A message in the thread about one answer: the secretariat asks, the focal point answers."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="clarifications")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reply", "question", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:60]}"

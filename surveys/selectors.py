@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from reports import formatting
 
-from .models import Respondent, RespondentName
+from .models import Reply, Respondent, RespondentName
 
 
 def respondents() -> QuerySet[Respondent]:
@@ -85,3 +85,18 @@ def formatting_respondents(ids: Sequence[int]) -> list[formatting.Respondent]:
 
 def respondents_by_code(codes: Iterable[str]) -> dict[str, Respondent]:
     return {r.code: r for r in respondents().filter(code__in=list(codes))}
+
+
+def replies_in_report(questionnaire_ids: Iterable[int]) -> QuerySet[Reply]:
+    """Replies a report on these questionnaires is based on: received by the cut-off (or
+    included after it by the secretariat), not withdrawn."""
+    return (
+        Reply.objects.filter(
+            questionnaire_id__in=list(questionnaire_ids),
+            received_on__isnull=False,
+            withdrawn=False,
+        )
+        .filter(Q(received_on__lte=F("questionnaire__cutoff")) | Q(include_after_cutoff=True))
+        .select_related("questionnaire", "respondent")
+        .prefetch_related("respondent__names")
+    )

@@ -37,6 +37,7 @@ class ReviewerFactory(UserFactory):
 class RespondentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Respondent
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"T{n:02d}")
     kind = Respondent.Kind.MEMBER_STATE
