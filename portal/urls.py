@@ -11,6 +11,7 @@ handler403 = "portal.views.forbidden"
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("surveys.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,5 +27,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("reports/", include("reports.urls")),
     path("", include("surveys.urls")),
 ]

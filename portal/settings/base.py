@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "auditlog",
     "portal",
     "surveys",
     "reports",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "portal.middleware.LoginRequiredMiddleware",
     # axes must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -164,7 +166,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # WeasyPrint holds on to memory between documents: recycle worker processes now and then.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Marks builds whose worker died as failed (or queues them again): never "running" forever.
+    "report-build-watchdog": {"task": "reports.watchdog", "schedule": 60.0},
+    # Reminders N days before each open questionnaire's deadline; safe to run more than once.
+    "questionnaire-reminders": {"task": "surveys.send_due_reminders", "schedule": 60.0 * 60},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
