@@ -1,0 +1,274 @@
+"""Reports of the Secretary-General, their text, the attribution sets they cite, and builds.
+
+A report is edited as rows (sections, paragraphs) so that paragraphs can be reordered and moved
+between sections without rewriting text; what prints is decided only when a build freezes the
+rows into a snapshot (``reports.selectors.report_snapshot``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+# Keys an attribution set may not take because the markup gives them a meaning of their own.
+RESERVED_KEYS = frozenset({"replies"})
+
+key_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Use lower-case letters, digits and single hyphens, e.g. police-units.",
+)
+
+
+class Report(models.Model):
+    """A draft Report of the Secretary-General and its masthead."""
+
+    class Organ(models.TextChoices):
+        GENERAL_ASSEMBLY = "General Assembly", "General Assembly"
+        ECOSOC = "Economic and Social Council", "Economic and Social Council"
+        SECURITY_COUNCIL = "Security Council", "Security Council"
+
+    class Distribution(models.TextChoices):
+        GENERAL = "General", "General"
+        LIMITED = "Limited", "Limited"
+        RESTRICTED = "Restricted", "Restricted"
+
+    class PageSize(models.TextChoices):
+        A4 = "A4", "A4"
+        LETTER = "Letter", "US Letter"
+
+    organ = models.CharField(max_length=60, choices=Organ.choices, default=Organ.ECOSOC)
+    subsidiary_body = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text='e.g. "Commission on Crime Prevention and Criminal Justice"',
+    )
+    session = models.CharField(
+        max_length=120, blank=True, default="", help_text='e.g. "Seventeenth session"'
+    )
+    place_and_dates = models.CharField(
+        max_length=120, blank=True, default="", help_text='e.g. "Vienna, 14–18 April 2008"'
+    )
+    agenda_item = models.CharField(
+        "agenda item number", max_length=30, blank=True, default="", help_text='e.g. "4 (a)"'
+    )
+    agenda_title = models.TextField("agenda item title", blank=True, default="")
+    agenda_symbol = models.CharField(
+        "symbol of the provisional agenda",
+        max_length=60,
+        blank=True,
+        default="",
+        help_text='Printed as the footnote "* E/CN.15/2008/1." to the agenda item.',
+    )
+    symbol = models.CharField("document symbol", max_length=60, help_text='e.g. "E/CN.15/2008/9"')
+    distribution = models.CharField(
+        max_length=20, choices=Distribution.choices, default=Distribution.GENERAL
+    )
+    date = models.DateField(help_text="Date of the document; names are printed as on this date.")
+    original_language = models.CharField(max_length=40, default="English")
+    page_size = models.CharField(max_length=10, choices=PageSize.choices, default=PageSize.A4)
+    job_number = models.CharField(
+        max_length=40, blank=True, default="", help_text="Printed at the foot of page 1, optional."
+    )
+    title = models.TextField(help_text="The report's title, printed large and bold.")
+    subtitle = models.CharField(max_length=200, default="Report of the Secretary-General")
+    summary = models.TextField(
+        blank=True, default="", help_text="Optional summary, printed after the title (markup)."
+    )
+    questionnaires = models.ManyToManyField(
+        "surveys.Questionnaire",
+        blank=True,
+        related_name="reports",
+        help_text="The replies to these questionnaires are what the report is based on.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "symbol"]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} – {self.title[:80]}"
+
+
+class Section(models.Model):
+    """A numbered section (I., II.), a subsection (A., B.) when it has a parent, or an annex.
+
+    Within a section its own paragraphs print first, then its subsections, as in the reports
+    this series prints (paragraphs 3–4 of section II before "A.").
+    """
+
+    class Kind(models.TextChoices):
+        BODY = "body", "Section"
+        ANNEX = "annex", "Annex"
+
+    class Generated(models.TextChoices):
+        NONE = "", "Nothing generated"
+        RESPONDENTS = "respondents", "List of respondents grouped by kind"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subsections"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BODY)
+    title = models.CharField(max_length=300)
+    generated = models.CharField(
+        max_length=20,
+        choices=Generated.choices,
+        blank=True,
+        default=Generated.NONE,
+        help_text="Annexes only: content Verbale writes from the report's replies.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "kind", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="reports_subsection_is_body",
+                condition=Q(parent__isnull=True) | Q(kind="body"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Paragraph(models.Model):
+    """A numbered paragraph in markup (see ``reports.markup``), or an unnumbered italic heading.
+
+    ``version`` grows with each save: a save naming an older version is refused, so two editors
+    never overwrite each other's text silently.
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Numbered paragraph"
+        HEADING = "heading", "Italic heading (unnumbered)"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="paragraphs")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    text = models.TextField(blank=True, default="")
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AttributionSet(models.Model):
+    """A statement and the respondents who made it: what footnotes and in-text lists print.
+
+    The coding work will add, per member, the passages of replies that back it; for now a member
+    carries a manual note.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attribution_sets")
+    key = models.SlugField(
+        max_length=80,
+        validators=[key_validator],
+        help_text="How paragraphs cite the set: {fn:key}, {list:key}, {count:key}.",
+    )
+    statement = models.TextField(help_text='What the members said, e.g. "had set up police units".')
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["report", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="reports_one_key_per_report"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class AttributionMember(models.Model):
+    attribution_set = models.ForeignKey(
+        AttributionSet, on_delete=models.CASCADE, related_name="members"
+    )
+    respondent = models.ForeignKey(
+        "surveys.Respondent", on_delete=models.PROTECT, related_name="attributions"
+    )
+    note = models.TextField(blank=True, default="", help_text="Where this is said, or why.")
+
+    class Meta:
+        ordering = ["attribution_set", "respondent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attribution_set", "respondent"], name="reports_member_once_per_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribution_set}: {self.respondent}"
+
+
+def build_file_path(instance: Build, filename: str) -> str:
+    return f"reports/{instance.report_id}/builds/{instance.pk}/{filename}"
+
+
+class Build(models.Model):
+    """One compilation of a frozen snapshot of a report into PDF (and DOCX).
+
+    Status moves queued → running → succeeded or failed, and is written only by
+    ``reports.services``; the watchdog makes sure no build stays running once its worker is gone.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="builds")
+    snapshot = models.JSONField()
+    snapshot_sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker building it."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration = models.DurationField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    pdf_size = models.PositiveBigIntegerField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, default="")
+    pdf = models.FileField(upload_to=build_file_path, blank=True, max_length=300)
+    docx = models.FileField(upload_to=build_file_path, blank=True, max_length=300)
+    reused_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The earlier build of the same snapshot whose files this one reuses.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    celery_task_id = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return f"Build {self.pk} of {self.report.symbol} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
