@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from reports import formatting
 
-from .models import Reply, Respondent, RespondentName
+from .models import Questionnaire, Reply, Respondent, RespondentName, Revision
 
 
 def respondents() -> QuerySet[Respondent]:
@@ -100,3 +101,45 @@ def replies_in_report(questionnaire_ids: Iterable[int]) -> QuerySet[Reply]:
         .select_related("questionnaire", "respondent")
         .prefetch_related("respondent__names")
     )
+
+
+def replies_visible_to(user: Any) -> QuerySet[Reply]:
+    """The replies a person may open at all (enforced in every view and endpoint).
+
+    Secretariat: all. Reviewer: replies submitted at least once (they read the last submitted
+    revision, never the draft). Focal point, expert, observer: their own respondents' replies
+    to dispatched questionnaires. Anyone else: none.
+    """
+    base = Reply.objects.select_related("questionnaire", "respondent").prefetch_related(
+        "respondent__names"
+    )
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return base.none()
+    if user.is_secretariat:
+        return base
+    own = Q(
+        respondent__memberships__user=user,
+        respondent__memberships__is_active=True,
+    ) & ~Q(questionnaire__status=Questionnaire.Status.DRAFT)
+    if user.is_reviewer:
+        return base.filter(Q(revisions__isnull=False) | own).distinct()
+    return base.filter(own).distinct()
+
+
+def questionnaires_visible_to(user: Any) -> QuerySet[Questionnaire]:
+    if user.is_secretariat:
+        return Questionnaire.objects.all()
+    if user.is_reviewer:
+        return Questionnaire.objects.exclude(status=Questionnaire.Status.DRAFT)
+    return (
+        Questionnaire.objects.filter(
+            replies__respondent__memberships__user=user,
+            replies__respondent__memberships__is_active=True,
+        )
+        .exclude(status=Questionnaire.Status.DRAFT)
+        .distinct()
+    )
+
+
+def latest_revision(reply: Reply) -> Revision | None:
+    return reply.revisions.order_by("-number").first()

@@ -70,3 +70,121 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     respondent = factory.SubFactory(RespondentFactory)
     role = Membership.Role.FOCAL_POINT
+
+
+def build_questionnaire(*, by: User | None = None, dispatch_to=(), **fields):  # type: ignore[no-untyped-def]
+    """A questionnaire with one question of every kind (and a conditional one), built through
+    the services as the secretariat would; dispatched to ``dispatch_to`` when given."""
+    from surveys.services import authoring, dispatch
+
+    by = by or SecretariatFactory()
+    values = {
+        "title": "Trafficking in persons: measures taken",
+        "mandate_symbol": "Economic and Social Council resolution 2006/27",
+        "reference": "CU 2007/212",
+        "deadline": datetime.date(2007, 12, 15),
+        "cutoff": datetime.date(2008, 1, 24),
+        "languages": ["en", "fr"],
+        "reminder_days_before": 7,
+        **fields,
+    }
+    q = authoring.create_questionnaire(by=by, **values)
+    a = authoring.add_section(
+        questionnaire=q,
+        by=by,
+        number="A",
+        title={"en": "Ratification and legislation", "fr": "Ratification"},
+    )
+    b = authoring.add_section(questionnaire=q, by=by, number="B", title="Enforcement")
+    ratified = authoring.add_question(
+        section=a,
+        by=by,
+        number="1",
+        kind="yes_no",
+        required=True,
+        text={"en": "Has your State ratified the Protocol?", "fr": "Votre État a-t-il ratifié ?"},
+    )
+    authoring.add_question(
+        section=a,
+        by=by,
+        number="1 (a)",
+        kind="number",
+        text="In which year?",
+        options={"integer": True, "min": 2000, "max": 2008},
+        condition_question=ratified,
+        condition_values=["yes"],
+        required=True,
+    )
+    authoring.add_question(
+        section=a,
+        by=by,
+        number="2",
+        kind="text",
+        required=True,
+        text="Describe the offences in your criminal code.",
+    )
+    authoring.add_question(
+        section=a,
+        by=by,
+        number="3",
+        kind="single_choice",
+        text="Stage of legislation",
+        options={
+            "choices": [
+                {"value": "adopted", "label": {"en": "Adopted"}},
+                {"value": "draft", "label": {"en": "In draft"}},
+            ]
+        },
+    )
+    authoring.add_question(
+        section=b,
+        by=by,
+        number="4",
+        kind="multiple_choice",
+        text="Which units exist?",
+        options={
+            "choices": [
+                {"value": "police", "label": {"en": "Specialized police"}},
+                {"value": "prosecution", "label": {"en": "Prosecution unit"}},
+                {"value": "border", "label": {"en": "Border unit"}},
+            ]
+        },
+    )
+    authoring.add_question(
+        section=b,
+        by=by,
+        number="5",
+        kind="table",
+        text="Cases by year",
+        options={
+            "rows": [
+                {"key": "2005", "label": {"en": "2005"}},
+                {"key": "2006", "label": {"en": "2006"}},
+                {"key": "2007", "label": {"en": "2007"}},
+            ],
+            "columns": [
+                {"key": "investigated", "label": {"en": "Cases investigated"}},
+                {"key": "arrested", "label": {"en": "Persons arrested"}},
+                {"key": "prosecuted", "label": {"en": "Persons prosecuted"}},
+            ],
+        },
+    )
+    authoring.add_question(
+        section=b, by=by, number="6", kind="file", text="Attach the relevant legislation."
+    )
+    if dispatch_to:
+        dispatch.dispatch_questionnaire(
+            questionnaire=q,
+            by=by,
+            respondents=list(dispatch_to),
+            reference="CU 2007/212",
+            sent_on=datetime.date(2007, 11, 12),
+        )
+        q.refresh_from_db()
+    return q
+
+
+def question(questionnaire, number):  # type: ignore[no-untyped-def]
+    from surveys.models import Question
+
+    return Question.objects.get(section__questionnaire=questionnaire, number=number)

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Respondent, RespondentName
-from .reference_data import NameRow, ReferenceDataError, RespondentRow, check_periods
+from ..models import Respondent, RespondentName
+from ..reference_data import NameRow, ReferenceDataError, RespondentRow, check_periods
 
 NAME_FIELDS = (
     "list_name",

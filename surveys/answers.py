@@ -1,0 +1,238 @@
+"""Question options and answers, checked per question kind. Pure Python: no Django.
+
+Every error carries a message written for the person who typed the value; the caller shows it
+next to the field and saves nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+TEXT = "text"
+YES_NO = "yes_no"
+SINGLE_CHOICE = "single_choice"
+MULTIPLE_CHOICE = "multiple_choice"
+NUMBER = "number"
+TABLE = "table"
+FILE = "file"
+KINDS = (TEXT, YES_NO, SINGLE_CHOICE, MULTIPLE_CHOICE, NUMBER, TABLE, FILE)
+
+ANSWERED = "answered"
+NOT_KNOWN = "not_known"
+NOT_APPLICABLE = "not_applicable"
+STATES = (ANSWERED, NOT_KNOWN, NOT_APPLICABLE)
+
+MAX_TEXT = 50_000
+MAX_CELL = 10**12
+KEY = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+class OptionsError(ValueError):
+    """A question's options do not fit its kind."""
+
+
+class AnswerError(ValueError):
+    """An answer does not fit its question."""
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    kind: str
+    options: Mapping[str, Any]
+    required: bool = False
+
+
+def _labels(item: Any, what: str) -> dict[str, str]:
+    label = item.get("label") if isinstance(item, Mapping) else None
+    if (
+        not isinstance(label, Mapping)
+        or not label
+        or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in label.items()
+        )
+    ):
+        raise OptionsError(f'Each {what} needs a label per language, e.g. {{"en": "…"}}.')
+    return {k: v.strip() for k, v in label.items()}
+
+
+def _keyed(items: Any, what: str) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or not items:
+        raise OptionsError(f"Give at least one {what}.")
+    cleaned, seen = [], set()
+    for item in items:
+        key = str(item.get("key", item.get("value", ""))) if isinstance(item, Mapping) else ""
+        if not KEY.match(key):
+            raise OptionsError(
+                f"Each {what} needs a short key of letters, digits, '.', '_' or '-' (got {key!r})."
+            )
+        if key in seen:
+            raise OptionsError(f"The {what} key {key!r} is used twice.")
+        seen.add(key)
+        cleaned.append({"key": key, "label": _labels(item, what)})
+    return cleaned
+
+
+def clean_options(kind: str, options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Check and normalise the options a question of ``kind`` needs."""
+    options = dict(options or {})
+    if kind not in KINDS:
+        raise OptionsError(f"Unknown question kind {kind!r}.")
+    if kind in (SINGLE_CHOICE, MULTIPLE_CHOICE):
+        choices = _keyed(options.get("choices"), "choice")
+        return {"choices": [{"value": c["key"], "label": c["label"]} for c in choices]}
+    if kind == TABLE:
+        return {
+            "rows": _keyed(options.get("rows"), "row"),
+            "columns": _keyed(options.get("columns"), "column"),
+            "totals": bool(options.get("totals", True)),
+        }
+    if kind == NUMBER:
+        cleaned: dict[str, Any] = {"integer": bool(options.get("integer", False))}
+        for bound in ("min", "max"):
+            value = options.get(bound)
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise OptionsError(f"The {bound}imum must be a number.")
+                cleaned[bound] = value
+        if "min" in cleaned and "max" in cleaned and cleaned["min"] > cleaned["max"]:
+            raise OptionsError("The minimum is larger than the maximum.")
+        return cleaned
+    return {}
+
+
+def choice_values(options: Mapping[str, Any]) -> list[str]:
+    return [c["value"] for c in options.get("choices", [])]
+
+
+def _number(value: Any, spec: QuestionSpec) -> int | float:
+    if isinstance(value, bool):
+        raise AnswerError("Enter a number.")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise AnswerError("Enter a number, e.g. 1250 or 3.5.") from None
+        if not number.is_finite():
+            raise AnswerError("Enter a number, e.g. 1250 or 3.5.")
+        value = int(number) if number == number.to_integral_value() else float(number)
+    if not isinstance(value, int | float) or value != value:  # NaN is not equal to itself
+        raise AnswerError("Enter a number.")
+    if spec.options.get("integer") and value != int(value):
+        raise AnswerError("Enter a whole number.")
+    if "min" in spec.options and value < spec.options["min"]:
+        raise AnswerError(f"Enter a number of at least {spec.options['min']}.")
+    if "max" in spec.options and value > spec.options["max"]:
+        raise AnswerError(f"Enter a number of at most {spec.options['max']}.")
+    return int(value) if value == int(value) and spec.options.get("integer") else value
+
+
+def _table(value: Any, spec: QuestionSpec) -> dict[str, dict[str, int | None]]:
+    if not isinstance(value, Mapping):
+        raise AnswerError("The table could not be read: send rows of columns.")
+    rows = {r["key"]: r for r in spec.options["rows"]}
+    columns = {c["key"]: c for c in spec.options["columns"]}
+    cleaned: dict[str, dict[str, int | None]] = {}
+    for row_key, cells in value.items():
+        if row_key not in rows:
+            raise AnswerError(f"The table has no row {row_key!r}.")
+        if not isinstance(cells, Mapping):
+            raise AnswerError(f"Row {row_key!r} could not be read.")
+        for column_key, cell in cells.items():
+            if column_key not in columns:
+                raise AnswerError(f"The table has no column {column_key!r}.")
+            where = f"{rows[row_key]['label'].get('en', row_key)}, " + columns[column_key][
+                "label"
+            ].get("en", column_key)
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                number = None
+            else:
+                text = str(cell).strip().replace(",", "") if not isinstance(cell, bool) else "x"
+                if not text.isdigit():
+                    raise AnswerError(f"{where}: enter a whole number of 0 or more.")
+                number = int(text)
+                if number > MAX_CELL:
+                    raise AnswerError(f"{where}: the number is too large.")
+            cleaned.setdefault(row_key, {})[column_key] = number
+    return cleaned
+
+
+def clean_answer(spec: QuestionSpec, state: str, value: Any) -> Any:
+    """Return the value to store, or raise AnswerError with a message for the field.
+
+    "Not known" and "not applicable" are answers in their own right and carry no value; a blank
+    answered value is stored as None (the question counts as unanswered).
+    """
+    if state not in STATES:
+        raise AnswerError("Choose answered, not known or not applicable.")
+    if state != ANSWERED:
+        return None
+    if value is None or value == "" or value == []:
+        return None
+    kind = spec.kind
+    if kind == TEXT:
+        if not isinstance(value, str):
+            raise AnswerError("Enter text.")
+        if len(value) > MAX_TEXT:
+            raise AnswerError(f"Keep the answer under {MAX_TEXT:,} characters.")
+        return value.strip() or None
+    if kind == YES_NO:
+        if value not in ("yes", "no"):
+            raise AnswerError("Choose yes or no.")
+        return value
+    if kind == SINGLE_CHOICE:
+        if value not in choice_values(spec.options):
+            raise AnswerError("Choose one of the options given.")
+        return value
+    if kind == MULTIPLE_CHOICE:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise AnswerError("Choose one or more of the options given.")
+        allowed = choice_values(spec.options)
+        unknown = [v for v in value if v not in allowed]
+        if unknown:
+            raise AnswerError("Choose only among the options given.")
+        return [v for v in allowed if v in value]  # option order, duplicates dropped
+    if kind == NUMBER:
+        return _number(value, spec)
+    if kind == TABLE:
+        return _table(value, spec) or None
+    if kind == FILE:
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise AnswerError("Attach files with the upload button.")
+        return value
+    raise AnswerError(f"Unknown question kind {kind!r}.")
+
+
+def is_answered(state: str, value: Any) -> bool:
+    """Counts towards progress: an explicit "not known"/"not applicable" counts as answered."""
+    return state != ANSWERED or value not in (None, "", [], {})
+
+
+def condition_met(condition_values: list[Any], earlier_value: Any) -> bool:
+    """A conditional question shows when the earlier answer is (or includes) one of the values."""
+    if earlier_value is None:
+        return False
+    if isinstance(earlier_value, list):
+        return any(v in condition_values for v in earlier_value)
+    return earlier_value in condition_values
+
+
+def table_totals(
+    options: Mapping[str, Any], value: Mapping[str, Mapping[str, int | None]] | None
+) -> tuple[dict[str, int], dict[str, int], int]:
+    """Row totals, column totals and the grand total of a statistical table."""
+    value = value or {}
+    rows = {r["key"]: 0 for r in options.get("rows", [])}
+    columns = {c["key"]: 0 for c in options.get("columns", [])}
+    for row_key, cells in value.items():
+        for column_key, cell in cells.items():
+            if cell is not None and row_key in rows and column_key in columns:
+                rows[row_key] += cell
+                columns[column_key] += cell
+    return rows, columns, sum(rows.values())
