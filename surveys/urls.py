@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import urls_secretariat, urls_workspace, views
 
 app_name = "surveys"
 
 urlpatterns = [
     path("respondents/", views.respondent_list, name="respondent-list"),
     path("respondents/<int:pk>/", views.respondent_detail, name="respondent-detail"),
+    *urls_secretariat.urlpatterns,
+    *urls_workspace.urlpatterns,
 ]
