@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # WeasyPrint's libraries and the report fonts; npm only to fetch htmx at build time.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fontconfig \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fontconfig libmagic1 \
         fonts-liberation2 fonts-dejavu-core npm \
     && rm -rf /var/lib/apt/lists/*
 

@@ -20,6 +20,8 @@ LIBRARIES = [
     # Without HarfBuzz-subset WeasyPrint falls back to a deprecated font subsetter.
     ("harfbuzz-subset", "libharfbuzz-subset0"),
     ("fontconfig", "libfontconfig1"),
+    # Uploads are checked by content with libmagic, not by their names.
+    ("magic", "libmagic1"),
 ]
 FONTS = [
     # The report's Times-like serif; DejaVu Serif is the fallback.

@@ -7,11 +7,20 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import FileResponse
 from django.utils import timezone
 
 from reports import formatting
 
-from .models import Questionnaire, Reply, Respondent, RespondentName, Revision
+from .models import (
+    Attachment,
+    Membership,
+    Questionnaire,
+    Reply,
+    Respondent,
+    RespondentName,
+    Revision,
+)
 
 
 def respondents() -> QuerySet[Respondent]:
@@ -127,6 +136,8 @@ def replies_visible_to(user: Any) -> QuerySet[Reply]:
 
 
 def questionnaires_visible_to(user: Any) -> QuerySet[Questionnaire]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Questionnaire.objects.none()
     if user.is_secretariat:
         return Questionnaire.objects.all()
     if user.is_reviewer:
@@ -143,3 +154,63 @@ def questionnaires_visible_to(user: Any) -> QuerySet[Questionnaire]:
 
 def latest_revision(reply: Reply) -> Revision | None:
     return reply.revisions.order_by("-number").first()
+
+
+def restricted_question_ids(reply: Reply) -> set[str]:
+    return {
+        str(q) for q in reply.answers.filter(restricted=True).values_list("question_id", flat=True)
+    }
+
+
+def published_answers(reply: Reply) -> list[dict[str, Any]]:
+    """What a reviewer may read of a reply: the last submitted revision, restricted answers
+    (marked at submission or since) left out."""
+    revision = latest_revision(reply)
+    if revision is None:
+        return []
+    hidden = restricted_question_ids(reply)
+    return [
+        {
+            "question": int(question_id),
+            "state": entry["state"],
+            "value": entry["value"],
+            "revision": revision.number,
+        }
+        for question_id, entry in revision.answers.items()
+        if question_id not in hidden and not entry.get("restricted")
+    ]
+
+
+def attachments_visible(reply: Reply, user: Any) -> QuerySet[Attachment]:
+    """Attachments a person may download: the delegation and the secretariat all current ones;
+    reviewers only those that are part of a submitted revision and not restricted."""
+    current = reply.attachments.filter(deleted_at__isnull=True)
+    if (
+        user.is_secretariat
+        or Membership.objects.filter(
+            user=user, respondent_id=reply.respondent_id, is_active=True
+        ).exists()
+    ):
+        return current
+    submitted = {
+        item["id"]
+        for question_id, entry in (
+            latest_revision(reply).answers.items() if latest_revision(reply) else []
+        )
+        if question_id not in restricted_question_ids(reply) and not entry.get("restricted")
+        for item in entry.get("attachments", [])
+    }
+    return reply.attachments.filter(pk__in=submitted)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """Serve a stored file as a download, never rendered inline by the browser."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -8,7 +8,17 @@ from rest_framework import serializers
 from reports.formatting import Style
 
 from .. import services
-from ..models import Respondent, RespondentName
+from ..models import (
+    Answer,
+    Attachment,
+    Question,
+    Questionnaire,
+    Reply,
+    Respondent,
+    RespondentName,
+    Revision,
+    Section,
+)
 
 
 class RespondentNameSerializer(serializers.ModelSerializer):
@@ -89,3 +99,185 @@ class FormatResponseSerializer(serializers.Serializer):
     count = serializers.CharField(
         help_text='The count phrase, e.g. "23 States and one regional organization".'
     )
+
+
+# --- questionnaires -----------------------------------------------------------------------
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Required once the questionnaire is dispatched: why the question changes.",
+    )
+    text = serializers.JSONField(help_text='Per language: {"en": "…", "fr": "…"}.')
+    help_text = serializers.JSONField(required=False)
+    options = serializers.JSONField(required=False)
+    condition_values = serializers.JSONField(required=False)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "section",
+            "number",
+            "order",
+            "kind",
+            "text",
+            "help_text",
+            "required",
+            "options",
+            "condition_question",
+            "condition_values",
+            "reason",
+        ]
+        read_only_fields = ["order"]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+    title = serializers.JSONField(help_text='Per language: {"en": "…"}.')
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "questionnaire", "number", "title", "order", "questions", "reason"]
+        read_only_fields = ["order"]
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    sections = SectionSerializer(many=True, read_only=True)
+    languages = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+
+    class Meta:
+        model = Questionnaire
+        fields = [
+            "id",
+            "title",
+            "mandate_symbol",
+            "mandate_title",
+            "reference",
+            "sent_on",
+            "deadline",
+            "cutoff",
+            "languages",
+            "reminder_days_before",
+            "status",
+            "dispatched_at",
+            "revision",
+            "based_on",
+            "sections",
+        ]
+        read_only_fields = ["status", "dispatched_at", "revision", "based_on"]
+
+
+class DispatchSerializer(serializers.Serializer):
+    all_member_states = serializers.BooleanField(default=False)
+    regional_groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=Respondent.RegionalGroup.values), default=list
+    )
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Respondent.Kind.values), default=list
+    )
+    respondents = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list)
+    reference = serializers.CharField(required=False, allow_blank=True, default="")
+    sent_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CopySerializer(serializers.Serializer):
+    title = serializers.CharField()
+    deadline = serializers.DateField()
+    cutoff = serializers.DateField()
+
+
+# --- replies ------------------------------------------------------------------------------
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Answer
+        fields = ["question", "state", "value", "restricted", "version", "updated_at"]
+
+
+class AnswerWriteSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Answer.State.values, default=Answer.State.ANSWERED)
+    value = serializers.JSONField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(
+        min_value=0, help_text="The version your copy shows (0 for a new answer)."
+    )
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    respondent_name = serializers.CharField(source="respondent.__str__", read_only=True)
+    late = serializers.BooleanField(source="is_late", read_only=True)
+    in_report = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Reply
+        fields = [
+            "id",
+            "questionnaire",
+            "respondent",
+            "respondent_name",
+            "status",
+            "review_state",
+            "received_on",
+            "channel",
+            "late",
+            "in_report",
+            "include_after_cutoff",
+            "last_activity_at",
+        ]
+        read_only_fields = fields
+
+
+class SubmitSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Reply.Channel.choices, default="portal")
+    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    review_state = serializers.ChoiceField(choices=Reply.ReviewState.values, required=False)
+    include_after_cutoff = serializers.BooleanField(required=False)
+
+
+class RestrictSerializer(serializers.Serializer):
+    restricted = serializers.BooleanField()
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Revision
+        fields = [
+            "number",
+            "answers",
+            "submitted_by",
+            "submitted_at",
+            "channel",
+            "on_behalf",
+            "received_on",
+            "note",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "question",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+        ]
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1)
+    file = serializers.FileField()

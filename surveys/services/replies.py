@@ -411,6 +411,8 @@ def set_review_state(*, reply: Reply, user: Any, state: str) -> Reply:
 def set_included_after_cutoff(*, reply: Reply, user: Any, include: bool) -> Reply:
     _secretariat(user)
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.received_on is None:
+        raise ServiceError("Only a received reply can be included after the cut-off.")
     reply.include_after_cutoff = include
     reply.save(update_fields=["include_after_cutoff"])
     return reply

@@ -1,0 +1,23 @@
+"""API plumbing shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from surveys.services.errors import ServiceError, StaleAnswerError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """A refused service call becomes a 4xx with the message a person would see in the pages
+    (and, for a stale save, what is stored now)."""
+    if isinstance(exc, ServiceError):
+        body: dict[str, Any] = {"detail": exc.message}
+        if exc.field_errors:
+            body["errors"] = exc.field_errors
+        if isinstance(exc, StaleAnswerError):
+            body["current"] = exc.current
+        return Response(body, status=exc.status)
+    return drf_exception_handler(exc, context)
