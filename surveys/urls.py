@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_secretariat, urls_workspace, views
+from . import urls_review, urls_secretariat, urls_workspace, views
 
 app_name = "surveys"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("respondents/<int:pk>/", views.respondent_detail, name="respondent-detail"),
     *urls_secretariat.urlpatterns,
     *urls_workspace.urlpatterns,
+    *urls_review.urlpatterns,
 ]
