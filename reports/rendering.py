@@ -1,0 +1,621 @@
+"""From a frozen snapshot of a report to what prints: numbers, lists, footnotes, HTML.
+
+Everything here is a pure function of the snapshot (``reports.selectors.report_snapshot``): no
+database, no clock, no storage, so a build renders the same bytes whenever it runs, and the
+editor's preview shows exactly the paragraph and footnote numbers the PDF will carry.
+
+:func:`compose` walks the report once, in reading order (summary; sections, their own
+paragraphs before their subsections; annexes; each footnote at its call), numbering paragraphs
+and footnotes and writing every list of respondents with one ``MentionTracker``, so first
+mentions are in full and later ones short.  Mistakes (broken markup, an unknown attribution
+set, a member whose reply is not in the report, a name missing on the report's date) become
+:class:`Problem` rows next to the paragraph instead of exceptions: the preview shows them, and
+a build refuses to print while there are any.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from . import formatting, markup
+
+# Bump when a change to this module changes the printed output, so that builds of an unchanged
+# report are not reused across the change (the print CSS is fingerprinted separately).
+RENDERER_VERSION = 1
+
+PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "report-print.css"
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# Groups of the annex that lists respondents, in the order UN documents print them.
+ANNEX_GROUPS: tuple[tuple[str, frozenset[formatting.Kind]], ...] = (
+    ("States", frozenset({formatting.Kind.MEMBER_STATE, formatting.Kind.OBSERVER_STATE})),
+    ("Groups of States", frozenset({formatting.Kind.GROUP_OF_STATES})),
+    ("United Nations entities", frozenset({formatting.Kind.UN_ENTITY})),
+    ("Intergovernmental organizations", frozenset({formatting.Kind.IGO})),
+    ("Non-governmental organizations", frozenset({formatting.Kind.NGO})),
+)
+
+
+def layout_fingerprint() -> str:
+    """What, besides the snapshot, decides the printed layout: renderer version and print CSS."""
+    digest = hashlib.sha256(f"renderer {RENDERER_VERSION}\n".encode())
+    digest.update(PRINT_CSS.read_bytes())
+    return digest.hexdigest()
+
+
+def un_date(value: str | datetime.date) -> str:
+    """ "2008-01-29" → "29 January 2008", whatever the server's locale."""
+    day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def roman(n: int) -> str:
+    numerals = (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    )
+    out = []
+    for value, numeral in numerals:
+        while n >= value:
+            out.append(numeral)
+            n -= value
+    return "".join(out)
+
+
+def letter(n: int) -> str:
+    """1 → "A", 26 → "Z", 27 → "AA"."""
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def paragraph_range(first: int | None, last: int | None) -> str:
+    """The contents' "Paragraphs" column: "3–83" with an en dash, "5" alone, or nothing."""
+    if first is None or last is None:
+        return ""
+    return str(first) if first == last else f"{first}–{last}"
+
+
+# --- What the walk produces ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that must be fixed before the report can print, and where it is."""
+
+    where: str
+    message: str
+    paragraph_id: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class TextRun:
+    text: str
+
+
+@dataclass
+class EmRun:
+    children: list[Run]
+
+
+@dataclass
+class NoteRun:
+    number: int
+    children: list[Run]
+
+
+@dataclass
+class ErrorRun:
+    """A reference that could not be printed; shown in the preview, refused by a build."""
+
+    text: str
+
+
+Run = TextRun | EmRun | NoteRun | ErrorRun
+
+
+@dataclass
+class ParagraphOut:
+    id: int | None
+    number: int | None
+    lead: list[Run]
+    items: list[tuple[str, list[Run]]] = field(default_factory=list)
+    heading: bool = False
+    source: str = ""
+    problem: Problem | None = None
+    notes: list[NoteRun] = field(default_factory=list)
+
+
+@dataclass
+class SectionOut:
+    id: int
+    number: str
+    title: str
+    anchor: str
+    annex: bool = False
+    paragraphs: list[ParagraphOut] = field(default_factory=list)
+    subsections: list[SectionOut] = field(default_factory=list)
+    respondent_groups: list[tuple[str, list[str]]] = field(default_factory=list)
+    first: int | None = None
+    last: int | None = None
+
+    @property
+    def range(self) -> str:
+        return paragraph_range(self.first, self.last)
+
+
+@dataclass
+class Composition:
+    report: dict[str, Any]
+    summary: list[ParagraphOut]
+    sections: list[SectionOut]
+    annexes: list[SectionOut]
+    footnotes: list[NoteRun]
+    problems: list[Problem]
+    paragraph_count: int
+
+
+def plain_text(runs: Iterable[Run]) -> str:
+    """The text of runs without footnotes: what a reader sees in the line."""
+    out = []
+    for run in runs:
+        if isinstance(run, TextRun | ErrorRun):
+            out.append(run.text)
+        elif isinstance(run, EmRun):
+            out.append(plain_text(run.children))
+    return "".join(out)
+
+
+# --- The walk ----------------------------------------------------------------------------------
+
+
+class _Composer:
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        self.snapshot = snapshot
+        self.report = snapshot["report"]
+        self.on = datetime.date.fromisoformat(self.report["date"])
+        self.problems: list[Problem] = []
+        self.footnotes: list[NoteRun] = []
+        self.tracker = formatting.MentionTracker()
+        self.paragraph_number = 0
+        self.respondents: dict[int, formatting.Respondent] = {}
+        self.labels: dict[int, str] = {}
+        for data in snapshot.get("respondents", []):
+            self._load_respondent(data)
+        self.sets: dict[str, list[int]] = {
+            item["key"]: list(item["members"]) for item in snapshot.get("attribution_sets", [])
+        }
+        self.replies: list[int] = list(snapshot.get("replies", []))
+        self.checked_sets: set[str] = set()
+
+    def _load_respondent(self, data: dict[str, Any]) -> None:
+        rid = int(data["id"])
+        self.labels[rid] = data.get("label") or f"respondent {rid}"
+        try:
+            names = tuple(
+                formatting.Name(
+                    list_name=n["list_name"],
+                    text_name=n["text_name"],
+                    sort_key=n["sort_key"],
+                    short_name=n.get("short_name", ""),
+                    abbreviation=n.get("abbreviation", ""),
+                    valid_from=_date_or_none(n.get("valid_from")),
+                    valid_to=_date_or_none(n.get("valid_to")),
+                )
+                for n in data["names"]
+            )
+            noun = data.get("count_noun")
+            self.respondents[rid] = formatting.Respondent(
+                id=rid,
+                kind=data["kind"],
+                names=names,
+                count_noun=tuple(noun) if noun else None,  # type: ignore[arg-type]
+            )
+        except formatting.FormatError as error:
+            self.problems.append(Problem(f"Respondent {self.labels[rid]}", str(error)))
+
+    # Members ---------------------------------------------------------------------------------
+
+    def _members(self, key: str, where: str, paragraph_id: int | None) -> list[int] | None:
+        if key == markup.REPLIES_KEY:
+            ids = self.replies
+            if not ids:
+                self._problem(
+                    where,
+                    "{…:replies} needs replies: link the report to its questionnaires "
+                    "(no reply received by the cut-off yet).",
+                    paragraph_id,
+                )
+                return None
+            return ids
+        if key not in self.sets:
+            known = ", ".join(sorted(self.sets)) or "none yet"
+            self._problem(
+                where, f"No attribution set has the key {key!r} (known: {known}).", paragraph_id
+            )
+            return None
+        ids = self.sets[key]
+        if not ids:
+            self._problem(where, f"Attribution set {key!r} has no members yet.", paragraph_id)
+            return None
+        if key not in self.checked_sets:
+            self.checked_sets.add(key)
+            replied = set(self.replies)
+            for rid in ids:
+                if rid not in replied:
+                    self._problem(
+                        f"Attribution set {key!r}",
+                        f"{self.labels.get(rid, rid)} is a member but has no reply in the report "
+                        "(none received by the cut-off in the report's questionnaires).",
+                    )
+        return ids
+
+    def _formatting(self, ids: Sequence[int]) -> list[formatting.Respondent]:
+        missing = [i for i in ids if i not in self.respondents]
+        if missing:
+            raise formatting.FormatError(
+                "Respondents without a printable name: "
+                + ", ".join(str(self.labels.get(i, i)) for i in missing)
+                + "."
+            )
+        return [self.respondents[i] for i in ids]
+
+    def _problem(self, where: str, message: str, paragraph_id: int | None = None) -> None:
+        self.problems.append(Problem(where, message, paragraph_id))
+
+    # Inline runs -----------------------------------------------------------------------------
+
+    def _runs(
+        self,
+        nodes: Sequence[markup.Inline],
+        *,
+        where: str,
+        paragraph_id: int | None,
+        notes: list[NoteRun],
+        preceding: list[str],
+    ) -> list[Run]:
+        """Turn parsed nodes into runs; ``preceding`` is the text so far (for capitals)."""
+        runs: list[Run] = []
+        for node in nodes:
+            if isinstance(node, markup.Text):
+                runs.append(TextRun(node.text))
+                preceding.append(node.text)
+            elif isinstance(node, markup.Emphasis):
+                children = self._runs(
+                    node.children,
+                    where=where,
+                    paragraph_id=paragraph_id,
+                    notes=notes,
+                    preceding=preceding,
+                )
+                runs.append(EmRun(children))
+            elif isinstance(node, markup.Footnote):
+                note = self._new_note()
+                note.children = self._runs(
+                    node.children,
+                    where=f"{where}, footnote {note.number}",
+                    paragraph_id=paragraph_id,
+                    notes=notes,
+                    preceding=[],
+                )
+                notes.append(note)
+                runs.append(note)
+            else:
+                run = self._reference(
+                    node, where=where, paragraph_id=paragraph_id, preceding=preceding
+                )
+                if isinstance(run, NoteRun):
+                    notes.append(run)
+                else:
+                    preceding.append(run.text)
+                runs.append(run)
+        return runs
+
+    def _new_note(self) -> NoteRun:
+        note = NoteRun(number=len(self.footnotes) + 1, children=[])
+        self.footnotes.append(note)
+        return note
+
+    def _reference(
+        self,
+        ref: markup.Reference,
+        *,
+        where: str,
+        paragraph_id: int | None,
+        preceding: list[str],
+    ) -> Run:
+        note = self._new_note() if ref.kind is markup.RefKind.FOOTNOTE else None
+        ids = self._members(ref.key, where, paragraph_id)
+        text: str | None = None
+        if ids is not None:
+            try:
+                members = self._formatting(ids)
+                if ref.kind is markup.RefKind.COUNT:
+                    text = formatting.count_phrase(members)
+                elif ref.kind is markup.RefKind.LIST:
+                    text = formatting.format_list(
+                        members, style=formatting.Style.PROSE, on=self.on, tracker=self.tracker
+                    )
+                else:
+                    listed = formatting.format_list(
+                        members, style=formatting.Style.LIST, on=self.on, tracker=self.tracker
+                    )
+                    text = _capitalize(listed) + ("" if listed.endswith(".") else ".")
+            except formatting.FormatError as error:
+                self._problem(where, f"{{{ref.kind}:{ref.key}}}: {error}", paragraph_id)
+        if text is None:
+            text_run: Run = ErrorRun(f"{{{ref.kind}:{ref.key}}}")
+        else:
+            if ref.kind is not markup.RefKind.FOOTNOTE and _starts_sentence("".join(preceding)):
+                text = _capitalize(text)
+            text_run = TextRun(text)
+        if note is not None:
+            note.children = [text_run]
+            return note
+        return text_run
+
+    # Blocks ----------------------------------------------------------------------------------
+
+    def paragraph(self, block: dict[str, Any], *, where: str, numbered: bool) -> ParagraphOut:
+        pid = block.get("id")
+        if block.get("kind") == "heading":
+            return ParagraphOut(
+                id=pid, number=None, lead=[TextRun(block["text"].strip())], heading=True
+            )
+        number = None
+        if numbered:
+            self.paragraph_number += 1
+            number = self.paragraph_number
+            where = f"Paragraph {number}"
+        out = ParagraphOut(id=pid, number=number, lead=[], source=block["text"])
+        try:
+            parsed = markup.parse_paragraph(block["text"])
+        except markup.MarkupError as error:
+            out.problem = Problem(where, str(error), pid)
+            self.problems.append(out.problem)
+            out.lead = [TextRun(block["text"])]
+            return out
+        if not parsed.lead and not parsed.items:
+            out.problem = Problem(where, "The paragraph is empty.", pid)
+            self.problems.append(out.problem)
+            return out
+        out.lead = self._runs(
+            parsed.lead, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
+        )
+        for item in parsed.items:
+            runs = self._runs(
+                item.children, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
+            )
+            out.items.append((item.label, runs))
+        first_problem = next((p for p in self.problems if p.paragraph_id == pid and pid), None)
+        out.problem = first_problem
+        return out
+
+    def section(self, data: dict[str, Any], *, number: str, annex: bool) -> SectionOut:
+        prefix = "Annex" if annex else "Section"
+        out = SectionOut(
+            id=data["id"],
+            number=number,
+            title=data["title"],
+            anchor=f"{'annex' if annex else 'sec'}-{data['id']}",
+            annex=annex,
+        )
+        before = self.paragraph_number
+        where = f"{prefix} {number}".strip()
+        for block in data.get("paragraphs", []):
+            out.paragraphs.append(self.paragraph(block, where=where, numbered=not annex))
+        for index, sub in enumerate(data.get("subsections", []), start=1):
+            out.subsections.append(self.section(sub, number=letter(index), annex=annex))
+        if annex and data.get("generated") == "respondents":
+            out.respondent_groups = self.respondent_groups(where)
+        if self.paragraph_number > before:
+            out.first, out.last = before + 1, self.paragraph_number
+        return out
+
+    def respondent_groups(self, where: str) -> list[tuple[str, list[str]]]:
+        if not self.replies:
+            self._problem(where, "The list of respondents is empty: no reply is in the report.")
+            return []
+        try:
+            ordered = formatting.sort_respondents(self._formatting(self.replies), on=self.on)
+            groups = []
+            for label, kinds in ANNEX_GROUPS:
+                names = [
+                    formatting.display_name(r, style=formatting.Style.LIST, on=self.on)
+                    for r in ordered
+                    if r.kind in kinds
+                ]
+                if names:
+                    groups.append((label, names))
+            self.tracker.mark(r.id for r in ordered)
+            return groups
+        except formatting.FormatError as error:
+            self._problem(where, str(error))
+            return []
+
+    def compose(self) -> Composition:
+        summary = []
+        if self.report.get("summary", "").strip():
+            block = {"id": None, "text": self.report["summary"]}
+            summary = [self.paragraph(block, where="Summary", numbered=False)]
+        sections, annexes = [], []
+        body = [s for s in self.snapshot.get("sections", []) if s.get("kind", "body") == "body"]
+        extra = [s for s in self.snapshot.get("sections", []) if s.get("kind") == "annex"]
+        for index, data in enumerate(body, start=1):
+            sections.append(self.section(data, number=roman(index), annex=False))
+        for index, data in enumerate(extra, start=1):
+            number = roman(index) if len(extra) > 1 else ""
+            annexes.append(self.section(data, number=number, annex=True))
+        return Composition(
+            report={**self.report, "date_text": un_date(self.on)},
+            summary=summary,
+            sections=sections,
+            annexes=annexes,
+            footnotes=self.footnotes,
+            problems=self.problems,
+            paragraph_count=self.paragraph_number,
+        )
+
+
+def _date_or_none(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _starts_sentence(before: str) -> bool:
+    stripped = before.rstrip()
+    return not stripped or stripped.endswith((".", "!", "?"))
+
+
+def compose(snapshot: dict[str, Any]) -> Composition:
+    """Walk the snapshot in reading order: numbers, lists, footnotes and problems."""
+    return _Composer(snapshot).compose()
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def runs_html(runs: Iterable[Run], *, mode: str) -> str:
+    """Runs as HTML; every text is escaped, so HTML typed into the markup prints as typed.
+
+    ``mode="print"`` writes footnotes where they are called, for WeasyPrint's
+    ``float: footnote``; ``mode="preview"`` writes only the superscript call.
+    """
+    out = []
+    for run in runs:
+        if isinstance(run, TextRun):
+            out.append(html.escape(run.text, quote=False))
+        elif isinstance(run, EmRun):
+            out.append(f"<em>{runs_html(run.children, mode=mode)}</em>")
+        elif isinstance(run, ErrorRun):
+            out.append(f'<span class="markup-error-ref">{html.escape(run.text)}</span>')
+        elif mode == "print":
+            body = runs_html(run.children, mode=mode)
+            out.append(f'<span class="fn" id="fn-{run.number}" data-n="{run.number}">{body}</span>')
+        else:
+            out.append(f'<sup class="fn-call"><a href="#pfn-{run.number}">{run.number}</a></sup>')
+    return "".join(out)
+
+
+def _paragraph_context(paragraph: ParagraphOut, *, mode: str) -> dict[str, Any]:
+    return {
+        "p": paragraph,
+        "lead": mark_safe(runs_html(paragraph.lead, mode=mode)),  # noqa: S308 - escaped above
+        "items": [
+            (label, mark_safe(runs_html(runs, mode=mode)))  # noqa: S308 - escaped above
+            for label, runs in paragraph.items
+        ],
+        "notes": [
+            (note.number, mark_safe(runs_html(note.children, mode=mode)))  # noqa: S308
+            for note in paragraph.notes
+        ],
+    }
+
+
+def _section_context(section: SectionOut, *, mode: str) -> dict[str, Any]:
+    return {
+        "s": section,
+        "paragraphs": [_paragraph_context(p, mode=mode) for p in section.paragraphs],
+        "subsections": [_section_context(sub, mode=mode) for sub in section.subsections],
+    }
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal that cannot end the string or the <style> element early."""
+    escaped = (
+        value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", " ")
+        .replace("<", "\\3C ")
+        .replace(">", "\\3E ")
+    )
+    return f'"{escaped}"'
+
+
+def _context(composition: Composition, *, mode: str) -> dict[str, Any]:
+    report = composition.report
+    return {
+        "report": report,
+        "page_size": "letter" if report.get("page_size") == "Letter" else "A4",
+        "symbol_css": mark_safe(css_string(report.get("symbol", ""))),  # noqa: S308
+        "job_css": mark_safe(css_string(report.get("job_number", ""))),  # noqa: S308
+        "summary": [_paragraph_context(p, mode=mode) for p in composition.summary],
+        "sections": [_section_context(s, mode=mode) for s in composition.sections],
+        "annexes": [_section_context(s, mode=mode) for s in composition.annexes],
+        "composition": composition,
+    }
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    composition: Composition
+
+
+def render_print_html(snapshot: dict[str, Any], *, css: str | None = None) -> Rendered:
+    """The whole report as one self-contained HTML document for WeasyPrint."""
+    composition = compose(snapshot)
+    context = _context(composition, mode="print")
+    context["css"] = mark_safe(css if css is not None else PRINT_CSS.read_text())  # noqa: S308
+    return Rendered(render_to_string("reports/print/report.html", context), composition)
+
+
+def render_preview_html(snapshot: dict[str, Any]) -> Rendered:
+    """The editor's live preview: the same numbers, footnotes under their paragraph, problems
+    at the paragraph they belong to."""
+    composition = compose(snapshot)
+    context = _context(composition, mode="preview")
+    return Rendered(render_to_string("reports/_preview.html", context), composition)
+
+
+def footnote_ids(composition: Composition, *, with_agenda: bool) -> list[str]:
+    """The HTML ids of every footnote the print HTML carries, for the dropped-footnote check."""
+    ids = [f"fn-{note.number}" for note in composition.footnotes]
+    return (["fn-agenda", *ids]) if with_agenda else ids
+
+
+def has_agenda_note(snapshot: dict[str, Any]) -> bool:
+    report = snapshot["report"]
+    return bool(report.get("agenda_item") and report.get("agenda_symbol"))

@@ -1,0 +1,178 @@
+"""Reads of reports shared by the editor pages, the API, builds and the benchmark."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from surveys.models import Respondent
+from surveys.selectors import replies_in_report
+
+from . import rendering
+from .models import AttributionMember, AttributionSet, Build, Paragraph, Report, Section
+
+SNAPSHOT_FORMAT = 1
+
+
+def reports() -> QuerySet[Report]:
+    return Report.objects.all()
+
+
+def report_sections(report: Report) -> list[Section]:
+    """Top-level body sections, then annexes, each with its paragraphs and subsections loaded."""
+    paragraphs = Prefetch("paragraphs", queryset=Paragraph.objects.order_by("order", "pk"))
+    subsections = Prefetch(
+        "subsections",
+        queryset=Section.objects.order_by("order", "pk").prefetch_related(paragraphs),
+    )
+    top = (
+        Section.objects.filter(report=report, parent__isnull=True)
+        .prefetch_related(paragraphs, subsections)
+        .order_by("order", "pk")
+    )
+    body = [s for s in top if s.kind == Section.Kind.BODY]
+    annexes = [s for s in top if s.kind == Section.Kind.ANNEX]
+    return body + annexes
+
+
+def attribution_sets(report: Report) -> QuerySet[AttributionSet]:
+    members = Prefetch(
+        "members",
+        queryset=AttributionMember.objects.select_related("respondent").prefetch_related(
+            "respondent__names"
+        ),
+    )
+    return AttributionSet.objects.filter(report=report).prefetch_related(members).order_by("key")
+
+
+def reply_respondent_ids(report: Report) -> list[int]:
+    """Respondents whose replies the report is based on (received by the cut-off)."""
+    ids = replies_in_report(report.questionnaires.values_list("pk", flat=True)).values_list(
+        "respondent_id", flat=True
+    )
+    return sorted(set(ids))
+
+
+def _paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
+    return {"id": paragraph.pk, "kind": paragraph.kind, "text": paragraph.text}
+
+
+def _section_data(section: Section) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": section.pk,
+        "kind": section.kind,
+        "title": section.title,
+        "generated": section.generated,
+        "paragraphs": [_paragraph_data(p) for p in section.paragraphs.all()],
+    }
+    if section.parent_id is None:
+        data["subsections"] = [_section_data(sub) for sub in section.subsections.all()]
+    return data
+
+
+def _respondent_data(respondent: Respondent, report: Report) -> dict[str, Any]:
+    """The respondent with only the names in force on the report's date (all of them when
+    none is, so that the renderer can say which name is missing)."""
+    names = list(respondent.names.all())
+    valid = [n for n in names if n.is_valid_on(report.date)] or names
+    current = respondent.current_name()
+    return {
+        "id": respondent.pk,
+        "kind": respondent.kind,
+        "label": current.list_name if current else respondent.code,
+        "count_noun": [respondent.count_singular, respondent.count_plural]
+        if respondent.count_singular
+        else None,
+        "names": [
+            {
+                "list_name": n.list_name,
+                "text_name": n.text_name,
+                "short_name": n.short_name,
+                "abbreviation": n.abbreviation,
+                "sort_key": n.sort_key,
+                "valid_from": n.valid_from.isoformat() if n.valid_from else None,
+                "valid_to": n.valid_to.isoformat() if n.valid_to else None,
+            }
+            for n in valid
+        ],
+    }
+
+
+def report_snapshot(report: Report) -> dict[str, Any]:
+    """Everything that decides the printed report, as a plain JSON document.
+
+    Two snapshots with the same content print the same PDF: nothing volatile (timestamps, the
+    editor's versions) goes in, and the renderer's layout fingerprint does.
+    """
+    sets = list(attribution_sets(report))
+    replies = reply_respondent_ids(report)
+    member_ids = {m.respondent_id for s in sets for m in s.members.all()}
+    respondents = Respondent.objects.filter(pk__in=member_ids | set(replies)).prefetch_related(
+        "names"
+    )
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "layout": rendering.layout_fingerprint(),
+        "report": {
+            "id": report.pk,
+            "organ": report.organ,
+            "subsidiary_body": report.subsidiary_body,
+            "session": report.session,
+            "place_and_dates": report.place_and_dates,
+            "agenda_item": report.agenda_item,
+            "agenda_title": report.agenda_title,
+            "agenda_symbol": report.agenda_symbol,
+            "symbol": report.symbol,
+            "distribution": report.distribution,
+            "date": report.date.isoformat(),
+            "original_language": report.original_language,
+            "page_size": report.page_size,
+            "job_number": report.job_number,
+            "title": report.title,
+            "subtitle": report.subtitle,
+            "summary": report.summary,
+        },
+        "sections": [_section_data(s) for s in report_sections(report)],
+        "attribution_sets": [
+            {
+                "key": s.key,
+                "statement": s.statement,
+                "members": sorted(m.respondent_id for m in s.members.all()),
+            }
+            for s in sets
+        ],
+        "respondents": [
+            _respondent_data(r, report) for r in sorted(respondents, key=lambda r: r.pk)
+        ],
+        "replies": replies,
+    }
+
+
+def snapshot_sha256(snapshot: dict[str, Any]) -> str:
+    """A checksum of the snapshot's canonical JSON form."""
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def builds_of(report: Report) -> QuerySet[Build]:
+    return Build.objects.filter(report=report).select_related("requested_by")
+
+
+def last_good_build(report: Report) -> Build | None:
+    return (
+        Build.objects.filter(report=report, status=Build.Status.SUCCEEDED)
+        .exclude(pdf="")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def reusable_build(report: Report, sha256: str) -> Build | None:
+    """The last succeeded build, when it printed exactly this snapshot."""
+    build = last_good_build(report)
+    if build is not None and build.snapshot_sha256 == sha256:
+        return build
+    return None

@@ -1,0 +1,694 @@
+"""Writes on reports: editing, attribution sets, and builds from queue to PDF.
+
+Every function here is what pages, the API, the admin, management commands and Celery tasks
+call; each write is atomic and sends side effects (queuing a build) only after commit.
+
+A build's life
+==============
+
+:func:`start_build` freezes the report into a snapshot.  If the last good build printed the very
+same snapshot, the new build reuses its files at once; otherwise it is queued and a Celery task
+calls :func:`run_build`, which claims the build, renders it while a heartbeat thread keeps
+``heartbeat_at`` fresh, and records the result.  :func:`reap_stalled_builds` (the
+``reports.watchdog`` task, every minute) fails or re-queues a build whose worker went silent or
+ran past the time limit, so no build stays "running" once nobody is building it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from surveys.models import Respondent
+
+from . import docx, pdf, rendering, selectors
+from .models import (
+    RESERVED_KEYS,
+    AttributionMember,
+    AttributionSet,
+    Build,
+    Paragraph,
+    Report,
+    Section,
+)
+
+logger = logging.getLogger(__name__)
+
+# Policy of the build task, also used by the watchdog to tell "slow" from "gone".
+BUILD_SOFT_TIME_LIMIT = 8 * 60
+BUILD_TIME_LIMIT = 9 * 60
+MAX_ATTEMPTS = 3
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def heartbeat_seconds() -> int:
+    """How often a running build says it is alive; 0 when builds run in the web process.
+
+    ``REPORTS_BUILD_HEARTBEAT_SECONDS`` overrides it.  With eager Celery (the embedded default)
+    the web process is the worker, so there is no separate worker to lose and no thread is
+    started, which also spares SQLite a second writer.
+    """
+    value = _setting("REPORTS_BUILD_HEARTBEAT_SECONDS", None)
+    if value is None:
+        return 0 if current_app.conf.task_always_eager else 10
+    return int(value)
+
+
+def stale_after() -> timedelta:
+    """Silence after which a running build's worker is taken for dead."""
+    beat = heartbeat_seconds() or 10
+    return timedelta(seconds=_setting("REPORTS_BUILD_STALE_SECONDS", max(60, beat * 6)))
+
+
+def queue_timeout() -> timedelta:
+    return timedelta(seconds=_setting("REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS", 30 * 60))
+
+
+class StaleEditError(ValidationError):
+    """Someone saved the paragraph since this editor loaded it."""
+
+
+class BuildError(Exception):
+    """A build cannot print: the message is for the editor."""
+
+
+# --- Reports, sections, paragraphs -------------------------------------------------------------
+
+REPORT_FIELDS = frozenset(
+    {
+        "organ",
+        "subsidiary_body",
+        "session",
+        "place_and_dates",
+        "agenda_item",
+        "agenda_title",
+        "agenda_symbol",
+        "symbol",
+        "distribution",
+        "date",
+        "original_language",
+        "page_size",
+        "job_number",
+        "title",
+        "subtitle",
+        "summary",
+    }
+)
+
+
+def _check_report_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - REPORT_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown report fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def create_report(
+    *, created_by: Any = None, questionnaire_ids: Sequence[int] = (), **fields: Any
+) -> Report:
+    _check_report_fields(fields)
+    report = Report(created_by=created_by, **fields)
+    report.full_clean()
+    report.save()
+    if questionnaire_ids:
+        report.questionnaires.set(questionnaire_ids)
+    return report
+
+
+@transaction.atomic
+def update_report(
+    *, report: Report, questionnaire_ids: Sequence[int] | None = None, **fields: Any
+) -> Report:
+    _check_report_fields(fields)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.full_clean()
+    report.save()
+    if questionnaire_ids is not None:
+        report.questionnaires.set(questionnaire_ids)
+    return report
+
+
+def _next_order(queryset: Any) -> int:
+    return (queryset.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def add_section(
+    *,
+    report: Report,
+    title: str,
+    parent: Section | None = None,
+    kind: str = Section.Kind.BODY,
+    generated: str = "",
+) -> Section:
+    if parent is not None:
+        if parent.report_id != report.pk or parent.parent_id is not None:
+            raise ValidationError("A subsection belongs under a section of the same report.")
+        if parent.kind != Section.Kind.BODY:
+            raise ValidationError("Annexes have no subsections.")
+        kind = Section.Kind.BODY
+    if generated and kind != Section.Kind.ANNEX:
+        raise ValidationError("Only an annex can hold generated content.")
+    siblings = Section.objects.filter(report=report, parent=parent, kind=kind)
+    section = Section(
+        report=report,
+        parent=parent,
+        kind=kind,
+        title=title.strip(),
+        generated=generated,
+        order=_next_order(siblings),
+    )
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def update_section(
+    *, section: Section, title: str | None = None, generated: str | None = None
+) -> Section:
+    if title is not None:
+        section.title = title.strip()
+    if generated is not None:
+        if generated and section.kind != Section.Kind.ANNEX:
+            raise ValidationError("Only an annex can hold generated content.")
+        section.generated = generated
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def delete_section(*, section: Section) -> None:
+    """Delete an empty section; one with text must be emptied first, so nothing is lost."""
+    if section.paragraphs.exists() or section.subsections.exists():
+        raise ValidationError(
+            "This section still holds paragraphs or subsections: move or delete them first."
+        )
+    section.delete()
+
+
+def _siblings(section: Section) -> list[Section]:
+    return list(
+        Section.objects.select_for_update()
+        .filter(report_id=section.report_id, parent_id=section.parent_id, kind=section.kind)
+        .order_by("order", "pk")
+    )
+
+
+@transaction.atomic
+def shift_section(*, section: Section, offset: int) -> Section:
+    """Move a section up (-1) or down (+1) among its siblings."""
+    siblings = _siblings(section)
+    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    target = max(0, min(len(siblings) - 1, index + offset))
+    siblings.insert(target, siblings.pop(index))
+    for order, sibling in enumerate(siblings, start=1):
+        if sibling.order != order:
+            Section.objects.filter(pk=sibling.pk).update(order=order)
+    section.refresh_from_db()
+    return section
+
+
+@transaction.atomic
+def add_paragraph(
+    *,
+    section: Section,
+    text: str = "",
+    kind: str = Paragraph.Kind.TEXT,
+    after: Paragraph | None = None,
+) -> Paragraph:
+    paragraphs = list(
+        Paragraph.objects.select_for_update().filter(section=section).order_by("order", "pk")
+    )
+    paragraph = Paragraph(section=section, text=text, kind=kind)
+    paragraph.full_clean(exclude=["order"])
+    position = len(paragraphs)
+    if after is not None:
+        position = next((i + 1 for i, p in enumerate(paragraphs) if p.pk == after.pk), position)
+    paragraph.order = 0
+    paragraph.save()
+    paragraphs.insert(position, paragraph)
+    _renumber(paragraphs)
+    paragraph.refresh_from_db()
+    return paragraph
+
+
+def _renumber(paragraphs: list[Paragraph]) -> None:
+    for order, item in enumerate(paragraphs, start=1):
+        if item.order != order:
+            Paragraph.objects.filter(pk=item.pk).update(order=order)
+            item.order = order
+
+
+@transaction.atomic
+def save_paragraph(
+    *, paragraph_id: int, text: str, version: int, kind: str | None = None
+) -> Paragraph:
+    """Save an editor's text, refusing it if someone else saved since ``version``."""
+    paragraph = Paragraph.objects.select_for_update().get(pk=paragraph_id)
+    if paragraph.version != version:
+        raise StaleEditError(
+            "Someone else changed this paragraph since you opened it (version "
+            f"{paragraph.version}, yours {version}). Copy your text, reload, and apply it again."
+        )
+    paragraph.text = text
+    if kind is not None:
+        paragraph.kind = kind
+    paragraph.full_clean(exclude=["order"])
+    paragraph.version = F("version") + 1
+    paragraph.save()
+    paragraph.refresh_from_db()
+    return paragraph
+
+
+@transaction.atomic
+def move_paragraph(*, paragraph: Paragraph, section: Section, position: int) -> Paragraph:
+    """Put a paragraph at ``position`` (0-based) in ``section``, which may be another one."""
+    if section.report_id != paragraph.section.report_id:
+        raise ValidationError("A paragraph can only move within its report.")
+    source_id = paragraph.section_id
+    if source_id != section.pk:
+        rest = list(
+            Paragraph.objects.select_for_update()
+            .filter(section_id=source_id)
+            .exclude(pk=paragraph.pk)
+            .order_by("order", "pk")
+        )
+        _renumber(rest)
+    target = list(
+        Paragraph.objects.select_for_update()
+        .filter(section=section)
+        .exclude(pk=paragraph.pk)
+        .order_by("order", "pk")
+    )
+    position = max(0, min(len(target), position))
+    Paragraph.objects.filter(pk=paragraph.pk).update(section=section, order=0)
+    paragraph.section_id = section.pk
+    paragraph.order = 0
+    target.insert(position, paragraph)
+    _renumber(target)
+    paragraph.refresh_from_db()
+    return paragraph
+
+
+@transaction.atomic
+def shift_paragraph(*, paragraph: Paragraph, offset: int) -> Paragraph:
+    """Move a paragraph up (-1) or down (+1) within its section."""
+    siblings = list(
+        Paragraph.objects.select_for_update()
+        .filter(section_id=paragraph.section_id)
+        .order_by("order", "pk")
+    )
+    index = next(i for i, p in enumerate(siblings) if p.pk == paragraph.pk)
+    return move_paragraph(
+        paragraph=paragraph, section=paragraph.section, position=max(0, index + offset)
+    )
+
+
+@transaction.atomic
+def delete_paragraph(*, paragraph: Paragraph) -> None:
+    section_id = paragraph.section_id
+    paragraph.delete()
+    _renumber(list(Paragraph.objects.filter(section_id=section_id).order_by("order", "pk")))
+
+
+# --- Attribution sets --------------------------------------------------------------------------
+
+
+def _check_key(report: Report, key: str, *, exclude: int | None = None) -> None:
+    if key in RESERVED_KEYS:
+        raise ValidationError({"key": f"{key!r} is reserved by the markup; choose another key."})
+    clash = AttributionSet.objects.filter(report=report, key=key)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationError({"key": f"This report already has a set with the key {key!r}."})
+
+
+@transaction.atomic
+def create_attribution_set(
+    *, report: Report, key: str, statement: str, respondent_ids: Sequence[int] = ()
+) -> AttributionSet:
+    _check_key(report, key)
+    attribution_set = AttributionSet(report=report, key=key, statement=statement)
+    attribution_set.full_clean(validate_constraints=False)
+    attribution_set.save()
+    for respondent_id in dict.fromkeys(respondent_ids):
+        add_member(attribution_set=attribution_set, respondent_id=respondent_id)
+    return attribution_set
+
+
+@transaction.atomic
+def update_attribution_set(
+    *, attribution_set: AttributionSet, key: str | None = None, statement: str | None = None
+) -> AttributionSet:
+    if key is not None and key != attribution_set.key:
+        _check_key(attribution_set.report, key, exclude=attribution_set.pk)
+        attribution_set.key = key
+    if statement is not None:
+        attribution_set.statement = statement
+    attribution_set.full_clean(validate_constraints=False)
+    attribution_set.save()
+    return attribution_set
+
+
+@transaction.atomic
+def add_member(
+    *, attribution_set: AttributionSet, respondent_id: int, note: str = ""
+) -> AttributionMember:
+    if not Respondent.objects.filter(pk=respondent_id).exists():
+        raise ValidationError({"respondent": f"No respondent has the id {respondent_id}."})
+    member, created = AttributionMember.objects.get_or_create(
+        attribution_set=attribution_set, respondent_id=respondent_id, defaults={"note": note}
+    )
+    if not created and note and member.note != note:
+        member.note = note
+        member.save(update_fields=["note"])
+    return member
+
+
+@transaction.atomic
+def remove_member(*, member: AttributionMember) -> None:
+    member.delete()
+
+
+# --- Builds ------------------------------------------------------------------------------------
+
+
+def _enqueue(build: Build) -> None:
+    """Queue the task once the build row is committed, so the worker can read it."""
+    from .tasks import build_report  # the tasks module imports this one
+
+    build_id, task_id = build.pk, build.celery_task_id
+    queue = _setting("REPORTS_BUILD_QUEUE", None)
+
+    def send() -> None:
+        options: dict[str, Any] = {"task_id": task_id}
+        if queue:
+            options["queue"] = queue
+        build_report.apply_async(args=[build_id], **options)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def start_build(*, report: Report, requested_by: Any = None, enqueue: bool = True) -> Build:
+    """Freeze the report and queue its build, or reuse the last good build of the same snapshot.
+
+    ``enqueue=False`` leaves the build queued for the caller to run (``compile_report``).
+    """
+    Report.objects.select_for_update().filter(pk=report.pk).first()  # one start at a time
+    snapshot = selectors.report_snapshot(report)
+    digest = selectors.snapshot_sha256(snapshot)
+    now = timezone.now()
+    previous = selectors.reusable_build(report, digest)
+    if previous is not None:
+        return Build.objects.create(
+            report=report,
+            snapshot=snapshot,
+            snapshot_sha256=digest,
+            status=Build.Status.SUCCEEDED,
+            queued_at=now,
+            started_at=now,
+            finished_at=now,
+            duration=timedelta(0),
+            page_count=previous.page_count,
+            pdf_size=previous.pdf_size,
+            pdf_sha256=previous.pdf_sha256,
+            pdf=previous.pdf.name,
+            docx=previous.docx.name,
+            reused_from=previous.reused_from or previous,
+            requested_by=requested_by,
+        )
+    build = Build.objects.create(
+        report=report,
+        snapshot=snapshot,
+        snapshot_sha256=digest,
+        status=Build.Status.QUEUED,
+        queued_at=now,
+        requested_by=requested_by,
+        celery_task_id=str(uuid.uuid4()),
+    )
+    if enqueue:
+        _enqueue(build)
+    return build
+
+
+@dataclass(frozen=True)
+class Compiled:
+    pdf: bytes
+    docx: bytes
+    page_count: int
+    html: str
+
+
+def compile_snapshot(snapshot: dict[str, Any]) -> Compiled:
+    """Snapshot → HTML → checked PDF and DOCX; raises :class:`BuildError` for the editor."""
+    rendered = rendering.render_print_html(snapshot)
+    problems = rendered.composition.problems
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise BuildError(f"The report has {len(problems)} problem(s) to fix: {shown}{more}.")
+    delay = float(_setting("REPORTS_TEST_RENDER_DELAY_SECONDS", 0))
+    if delay:  # test-only: lets a test kill the worker in the middle of a build
+        time.sleep(delay)
+    try:
+        result = pdf.html_to_pdf(
+            rendered.html,
+            base_url=str(settings.BASE_DIR),
+            footnote_ids=rendering.footnote_ids(
+                rendered.composition, with_agenda=rendering.has_agenda_note(snapshot)
+            ),
+        )
+    except pdf.PdfCheckError as error:
+        raise BuildError(str(error)) from error
+    try:
+        word = docx.render_docx(rendered.composition)
+    except (OSError, RuntimeError) as error:
+        raise BuildError(f"The Word version could not be made: {error}") from error
+    return Compiled(pdf=result.pdf, docx=word, page_count=result.page_count, html=rendered.html)
+
+
+def _file_stem(build: Build) -> str:
+    symbol = re.sub(r"[^A-Za-z0-9]+", "-", build.report.symbol).strip("-") or "report"
+    return f"{symbol}-build-{build.pk}"
+
+
+def _claim(build_id: int, task_id: str | None) -> Build | None:
+    """Mark the build running for this attempt, or return None when it is not ours to run."""
+    with transaction.atomic():
+        build = Build.objects.select_for_update().select_related("report").get(pk=build_id)
+        if build.status in (Build.Status.SUCCEEDED, Build.Status.FAILED):
+            return None  # already done: a duplicate delivery
+        if task_id and build.celery_task_id and task_id != build.celery_task_id:
+            return None  # a message of an attempt the watchdog has since replaced
+        now = timezone.now()
+        if build.attempts >= MAX_ATTEMPTS:
+            _fail(build, f"Gave up after {build.attempts} attempts; the worker stopped each time.")
+            return None
+        build.status = Build.Status.RUNNING
+        build.attempts += 1
+        build.started_at = now
+        build.heartbeat_at = now
+        build.error = ""
+        build.save(update_fields=["status", "attempts", "started_at", "heartbeat_at", "error"])
+        return build
+
+
+def _fail(build: Build, message: str) -> None:
+    now = timezone.now()
+    build.status = Build.Status.FAILED
+    build.error = message
+    build.finished_at = now
+    if build.started_at:
+        build.duration = now - build.started_at
+    build.save(update_fields=["status", "error", "finished_at", "duration"])
+
+
+def _finish_failed(build: Build, message: str) -> None:
+    """Record a failure unless the watchdog already moved the build on."""
+    now = timezone.now()
+    Build.objects.filter(pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts).update(
+        status=Build.Status.FAILED,
+        error=message,
+        finished_at=now,
+        duration=now - build.started_at if build.started_at else None,
+    )
+
+
+@contextmanager
+def _heartbeat(build: Build) -> Iterator[None]:
+    """Keep ``heartbeat_at`` fresh from a thread while the build renders.
+
+    WeasyPrint holds the task's thread for the whole layout, so the sign of life has to come
+    from elsewhere; when the worker process dies the heartbeat stops with it, which is what the
+    watchdog looks for.
+    """
+    interval = heartbeat_seconds()
+    if interval <= 0:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                Build.objects.filter(
+                    pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
+                ).update(heartbeat_at=timezone.now())
+        except DatabaseError:
+            logger.exception("Heartbeat of build %s failed", build.pk)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"build-{build.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 5)
+
+
+def run_build(*, build_id: int, task_id: str | None = None) -> Build:
+    """Build a queued build (called by the task, or directly by ``compile_report``).
+
+    Safe to run twice: a finished build, or a message of a superseded attempt, is left alone.
+    """
+    build = _claim(build_id, task_id)
+    if build is None:
+        return Build.objects.get(pk=build_id)
+    started = time.monotonic()
+    try:
+        with _heartbeat(build):
+            compiled = compile_snapshot(build.snapshot)
+    except BuildError as error:
+        _finish_failed(build, str(error))
+        return Build.objects.get(pk=build_id)
+    except SoftTimeLimitExceeded:
+        _finish_failed(
+            build, f"The build took longer than {BUILD_SOFT_TIME_LIMIT // 60} minutes and stopped."
+        )
+        return Build.objects.get(pk=build_id)
+    except DatabaseError:
+        # Probably passing: put the build back in the queue state and let Celery retry it.
+        Build.objects.filter(pk=build.pk, status=Build.Status.RUNNING).update(
+            status=Build.Status.QUEUED
+        )
+        raise
+    except Exception as error:  # anything else is a bug: record it rather than hang
+        logger.exception("Build %s failed", build_id)
+        _finish_failed(build, f"Unexpected error while building: {type(error).__name__}: {error}")
+        return Build.objects.get(pk=build_id)
+    _store(build, compiled, seconds=time.monotonic() - started)
+    return Build.objects.get(pk=build_id)
+
+
+def _store(build: Build, compiled: Compiled, *, seconds: float) -> None:
+    stem = _file_stem(build)
+    pdf_name = default_storage.save(
+        f"reports/{build.report_id}/builds/{build.pk}/{stem}.pdf", ContentFile(compiled.pdf)
+    )
+    docx_name = default_storage.save(
+        f"reports/{build.report_id}/builds/{build.pk}/{stem}.docx", ContentFile(compiled.docx)
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Build.objects.filter(
+            pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
+        ).update(
+            status=Build.Status.SUCCEEDED,
+            finished_at=now,
+            duration=timedelta(seconds=seconds),
+            page_count=compiled.page_count,
+            pdf_size=len(compiled.pdf),
+            pdf_sha256=hashlib.sha256(compiled.pdf).hexdigest(),
+            pdf=pdf_name,
+            docx=docx_name,
+        )
+    if not updated:  # the watchdog gave up on this attempt meanwhile: keep its verdict
+        default_storage.delete(pdf_name)
+        default_storage.delete(docx_name)
+
+
+@transaction.atomic
+def reap_stalled_builds() -> dict[str, list[int]]:
+    """Fail or re-queue builds nobody is building any more (the ``reports.watchdog`` task).
+
+    * running, and the heartbeat silent for longer than :func:`stale_after`: the worker died;
+      queued again while attempts remain, else failed;
+    * running for longer than the task's hard time limit: failed;
+    * queued for longer than :func:`queue_timeout`: failed (no worker is taking builds).
+    """
+    now = timezone.now()
+    result: dict[str, list[int]] = {"requeued": [], "failed": []}
+    running = Build.objects.select_for_update(skip_locked=True).filter(status=Build.Status.RUNNING)
+    too_long = now - timedelta(seconds=BUILD_TIME_LIMIT + 60)
+    for build in running:
+        if build.started_at and build.started_at < too_long:
+            _fail(
+                build,
+                f"The build ran for more than {BUILD_TIME_LIMIT // 60} minutes and was stopped. "
+                "The last good PDF is still available.",
+            )
+            result["failed"].append(build.pk)
+            continue
+        last_sign = build.heartbeat_at or build.started_at or build.created_at
+        if heartbeat_seconds() <= 0 or last_sign >= now - stale_after():
+            continue
+        silent = int((now - last_sign).total_seconds())
+        if build.attempts < MAX_ATTEMPTS:
+            build.status = Build.Status.QUEUED
+            build.celery_task_id = str(uuid.uuid4())
+            build.queued_at = now
+            build.error = (
+                f"Attempt {build.attempts} stopped: its worker was silent for {silent} s. "
+                "Queued again."
+            )
+            build.save(update_fields=["status", "celery_task_id", "queued_at", "error"])
+            _enqueue(build)
+            result["requeued"].append(build.pk)
+        else:
+            _fail(
+                build,
+                f"The worker building this report stopped responding (silent for {silent} s, "
+                f"attempt {build.attempts} of {MAX_ATTEMPTS}). The last good PDF is still "
+                "available.",
+            )
+            result["failed"].append(build.pk)
+    queued = Build.objects.select_for_update(skip_locked=True).filter(
+        status=Build.Status.QUEUED, queued_at__lt=now - queue_timeout()
+    )
+    for build in queued:
+        minutes = int(queue_timeout().total_seconds() // 60)
+        _fail(
+            build,
+            f"No worker started the build within {minutes} minutes: is a Celery worker running?",
+        )
+        result["failed"].append(build.pk)
+    return result
