@@ -176,3 +176,32 @@ def reusable_build(report: Report, sha256: str) -> Build | None:
     if build is not None and build.snapshot_sha256 == sha256:
         return build
     return None
+
+
+def preview(report: Report) -> rendering.Rendered:
+    """The editor's live preview of the report as it stands (not frozen, not stored)."""
+    return rendering.render_preview_html(report_snapshot(report))
+
+
+def paragraph_numbers(composition: rendering.Composition) -> dict[int, int | None]:
+    """Paragraph id → the number it will print with (None for headings and annex text)."""
+    numbers: dict[int, int | None] = {}
+
+    def walk(sections: list[rendering.SectionOut]) -> None:
+        for section in sections:
+            for paragraph in section.paragraphs:
+                if paragraph.id is not None:
+                    numbers[paragraph.id] = paragraph.number
+            walk(section.subsections)
+
+    walk(composition.sections)
+    walk(composition.annexes)
+    return numbers
+
+
+def paragraph_problems(composition: rendering.Composition) -> dict[int, list[str]]:
+    problems: dict[int, list[str]] = {}
+    for problem in composition.problems:
+        if problem.paragraph_id is not None:
+            problems.setdefault(problem.paragraph_id, []).append(problem.message)
+    return problems

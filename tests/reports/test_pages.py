@@ -1,0 +1,203 @@
+"""The report editor and build pages: who may open them, and what they do."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reports import services
+from reports.models import Build, Paragraph, Report, Section
+from tests.factories import MembershipFactory, ReviewerFactory, SecretariatFactory
+from tests.reports.factories import first_paragraph, report_with_replies
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report():  # type: ignore[no-untyped-def]
+    return report_with_replies()
+
+
+@pytest.fixture
+def secretariat(client):  # type: ignore[no-untyped-def]
+    client.force_login(SecretariatFactory())
+    return client
+
+
+def _pages(report: Report) -> list[tuple[str, str]]:
+    """Every page of the reports app, with the method it is used with."""
+    section = report.sections.filter(kind=Section.Kind.BODY).first()
+    paragraph = first_paragraph(report)
+    build = services.start_build(report=report, enqueue=False)
+    services.run_build(build_id=build.pk)
+    return [
+        ("get", reverse("reports:report-list")),
+        ("get", reverse("reports:report-create")),
+        ("get", reverse("reports:report-edit", args=[report.pk])),
+        ("get", reverse("reports:report-masthead", args=[report.pk])),
+        ("get", reverse("reports:report-preview", args=[report.pk])),
+        ("post", reverse("reports:section-add", args=[report.pk])),
+        ("get", reverse("reports:build-list", args=[report.pk])),
+        ("post", reverse("reports:build-list", args=[report.pk])),
+        ("post", reverse("reports:section-update", args=[section.pk])),
+        ("post", reverse("reports:section-move", args=[section.pk])),
+        ("post", reverse("reports:section-delete", args=[section.pk])),
+        ("post", reverse("reports:paragraph-add", args=[section.pk])),
+        ("post", reverse("reports:paragraph-save", args=[paragraph.pk])),
+        ("post", reverse("reports:paragraph-move", args=[paragraph.pk])),
+        ("post", reverse("reports:paragraph-delete", args=[paragraph.pk])),
+        ("get", reverse("reports:build-status", args=[build.pk])),
+        ("get", reverse("reports:build-download", args=[build.pk, "pdf"])),
+        ("get", reverse("reports:build-download", args=[build.pk, "docx"])),
+    ]
+
+
+def test_anonymous_people_are_sent_to_sign_in_from_every_report_page(client, report):
+    for method, url in _pages(report):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/"), url
+
+
+@pytest.mark.parametrize("who", ["focal point", "reviewer"])
+def test_focal_points_and_reviewers_get_403_on_every_report_page(client, report, who):
+    user = MembershipFactory().user if who == "focal point" else ReviewerFactory()
+    client.force_login(user)
+    paragraphs = Paragraph.objects.count()
+    for method, url in _pages(report):
+        assert getattr(client, method)(url).status_code == 403, url
+    assert Paragraph.objects.count() == paragraphs  # nothing was changed
+
+
+def test_the_secretariat_opens_every_report_page(secretariat, report):
+    for method, url in _pages(report):
+        if method == "get":
+            response = secretariat.get(url)
+            assert response.status_code == 200, url
+
+
+def test_the_editor_lists_sections_paragraph_numbers_and_the_preview(secretariat, report):
+    response = secretariat.get(reverse("reports:report-edit", args=[report.pk]))
+    html = response.content.decode()
+    assert "¶ 4" in html and "Italic heading" in html
+    assert 'class="pnum">5.</span>' in html  # preview numbers as printed
+    assert "{fn:key}" in html  # the markup help
+
+
+def test_creating_a_report_from_the_form(secretariat):
+    response = secretariat.post(
+        reverse("reports:report-create"),
+        {
+            "symbol": "E/CN.15/2008/9",
+            "date": "2008-01-29",
+            "organ": "Economic and Social Council",
+            "distribution": "General",
+            "original_language": "English",
+            "page_size": "A4",
+            "title": "Trafficking in persons",
+            "subtitle": "Report of the Secretary-General",
+        },
+    )
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:report-edit", args=[report.pk])
+
+
+def test_autosave_returns_the_status_and_asks_the_preview_to_refresh(secretariat, report):
+    paragraph = first_paragraph(report)
+    response = secretariat.post(
+        reverse("reports:paragraph-save", args=[paragraph.pk]),
+        {"text": "New *text*.", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "preview-refresh"
+    assert "Saved as paragraph 1." in response.content.decode()
+    assert 'value="2"' in response.content.decode()  # the new version for the next save
+    paragraph.refresh_from_db()
+    assert (paragraph.text, paragraph.version) == ("New *text*.", 2)
+
+
+def test_autosave_shows_a_markup_error_at_the_paragraph(secretariat, report):
+    paragraph = first_paragraph(report)
+    response = secretariat.post(
+        reverse("reports:paragraph-save", args=[paragraph.pk]),
+        {"text": "Broken [^note", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Footnote opened here is never closed" in response.content.decode()
+    preview = secretariat.get(reverse("reports:report-preview", args=[report.pk]))
+    assert preview.status_code == 200
+    assert "Footnote opened here is never closed" in preview.content.decode()
+
+
+def test_a_stale_autosave_is_refused_with_a_clear_message(secretariat, report):
+    paragraph = first_paragraph(report)
+    services.save_paragraph(paragraph_id=paragraph.pk, text="Someone else's words.", version=1)
+    response = secretariat.post(
+        reverse("reports:paragraph-save", args=[paragraph.pk]),
+        {"text": "My words.", "version": 1},
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this paragraph" in response.content.decode()
+    paragraph.refresh_from_db()
+    assert paragraph.text == "Someone else's words."
+
+
+def test_a_paragraph_moves_to_another_section_and_numbers_follow(secretariat, report):
+    paragraph = first_paragraph(report)
+    target = report.sections.get(title="Legal provisions")
+    secretariat.post(
+        reverse("reports:paragraph-move", args=[paragraph.pk]),
+        {"section": target.pk, "position": 0},
+    )
+    paragraph.refresh_from_db()
+    assert paragraph.section == target
+    response = secretariat.get(reverse("reports:report-preview", args=[report.pk]))
+    html = response.content.decode()
+    assert html.index("Replies were received") < html.index("The Council asked")
+
+
+def test_paragraphs_move_up_and_down(secretariat, report):
+    first = first_paragraph(report)
+    secretariat.post(reverse("reports:paragraph-move", args=[first.pk]), {"offset": 1})
+    texts = list(first.section.paragraphs.order_by("order").values_list("text", flat=True))
+    assert texts[1] == "The Council asked for this report."
+
+
+def test_a_section_with_paragraphs_is_not_deleted(secretariat, report):
+    section = report.sections.get(title="Introduction")
+    response = secretariat.post(reverse("reports:section-delete", args=[section.pk]), follow=True)
+    assert "move or delete them first" in response.content.decode()
+    assert Section.objects.filter(pk=section.pk).exists()
+
+
+def test_building_from_the_page_then_polling_and_downloading(
+    secretariat, report, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat.post(reverse("reports:build-list", args=[report.pk]), follow=True)
+    build = Build.objects.get()
+    assert build.status == Build.Status.SUCCEEDED, build.error
+    assert f'id="build-{build.pk}"' in response.content.decode()
+    row = secretariat.get(reverse("reports:build-status", args=[build.pk])).content.decode()
+    assert "every 2s" not in row  # done: polling stops
+    download = secretariat.get(reverse("reports:build-download", args=[build.pk, "pdf"]))
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_an_active_build_row_polls_itself(secretariat, report):
+    build = services.start_build(report=report, enqueue=False)
+    row = secretariat.get(reverse("reports:build-status", args=[build.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in row and "Queued" in row
+
+
+def test_a_build_without_a_file_gives_404_on_download(secretariat, report):
+    build = services.start_build(report=report, enqueue=False)
+    url = reverse("reports:build-download", args=[build.pk, "pdf"])
+    assert secretariat.get(url).status_code == 404
+    assert (
+        secretariat.get(reverse("reports:build-download", args=[build.pk, "exe"])).status_code
+        == 404
+    )
