@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("reports", views.ReportViewSet, basename="report")
+router.register("report-sections", views.ReportSectionViewSet, basename="report-section")
+router.register("report-paragraphs", views.ReportParagraphViewSet, basename="report-paragraph")
+router.register("attribution-sets", views.AttributionSetViewSet, basename="attribution-set")
+router.register(
+    "attribution-members", views.AttributionMemberViewSet, basename="attribution-member"
+)
+router.register("builds", views.BuildViewSet, basename="build")
+
+urlpatterns = router.urls

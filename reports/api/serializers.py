@@ -1,0 +1,287 @@
+"""API shapes of reports; writes go through ``reports.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from rest_framework import serializers
+
+from surveys.models import Questionnaire
+
+from .. import services
+from ..models import AttributionMember, AttributionSet, Build, Paragraph, Report, Section
+
+
+def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(serializers.as_serializer_error(error))
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    questionnaires = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Questionnaire.objects.all(),
+        required=False,
+        help_text="Questionnaires whose replies the report is based on.",
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "symbol",
+            "date",
+            "organ",
+            "subsidiary_body",
+            "session",
+            "place_and_dates",
+            "agenda_item",
+            "agenda_title",
+            "agenda_symbol",
+            "distribution",
+            "original_language",
+            "page_size",
+            "job_number",
+            "title",
+            "subtitle",
+            "summary",
+            "questionnaires",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def _fields(self, data: dict[str, Any]) -> tuple[dict[str, Any], list[int] | None]:
+        questionnaires = data.pop("questionnaires", None)
+        ids = None if questionnaires is None else [q.pk for q in questionnaires]
+        return data, ids
+
+    def create(self, validated_data: dict[str, Any]) -> Report:
+        fields, ids = self._fields(validated_data)
+        try:
+            return services.create_report(
+                created_by=self.context["request"].user, questionnaire_ids=ids or (), **fields
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+    def update(self, instance: Report, validated_data: dict[str, Any]) -> Report:
+        fields, ids = self._fields(validated_data)
+        try:
+            return services.update_report(report=instance, questionnaire_ids=ids, **fields)
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+
+class ReportSectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "report", "parent", "kind", "title", "generated", "order"]
+        read_only_fields = ["order"]
+
+    def create(self, validated_data: dict[str, Any]) -> Section:
+        try:
+            return services.add_section(**validated_data)
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+    def update(self, instance: Section, validated_data: dict[str, Any]) -> Section:
+        try:
+            return services.update_section(
+                section=instance,
+                title=validated_data.get("title"),
+                generated=validated_data.get("generated"),
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+
+class SectionMoveSerializer(serializers.Serializer):
+    offset = serializers.ChoiceField(choices=[-1, 1], help_text="-1 moves up, 1 moves down.")
+
+
+class ReportParagraphSerializer(serializers.ModelSerializer):
+    after = serializers.PrimaryKeyRelatedField(
+        queryset=Paragraph.objects.all(),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="On creation: put the new paragraph after this one (default: at the end).",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On update: the version you edited; a stale version is refused with 409.",
+    )
+
+    class Meta:
+        model = Paragraph
+        fields = ["id", "section", "kind", "text", "order", "version", "after", "updated_at"]
+        read_only_fields = ["order", "updated_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        after = attrs.get("after")
+        if after is not None and after.section_id != attrs.get("section", after.section).pk:
+            raise serializers.ValidationError({"after": "That paragraph is in another section."})
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": "Send the version you edited."})
+        moved = self.instance is not None and "section" in attrs
+        if moved and attrs["section"].pk != self.instance.section_id:
+            raise serializers.ValidationError(
+                {"section": "Use the move action to move a paragraph to another section."}
+            )
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Paragraph:
+        validated_data.pop("version", None)
+        return services.add_paragraph(
+            section=validated_data["section"],
+            text=validated_data.get("text", ""),
+            kind=validated_data.get("kind", Paragraph.Kind.TEXT),
+            after=validated_data.get("after"),
+        )
+
+    def update(self, instance: Paragraph, validated_data: dict[str, Any]) -> Paragraph:
+        try:
+            return services.save_paragraph(
+                paragraph_id=instance.pk,
+                text=validated_data.get("text", instance.text),
+                version=validated_data["version"],
+                kind=validated_data.get("kind"),
+            )
+        except DjangoValidationError as error:
+            if isinstance(error, services.StaleEditError):
+                raise
+            raise _as_api_error(error) from None
+
+
+class ParagraphMoveSerializer(serializers.Serializer):
+    section = serializers.PrimaryKeyRelatedField(
+        queryset=Section.objects.all(), help_text="The section (or subsection) to move into."
+    )
+    position = serializers.IntegerField(
+        min_value=0, help_text="0-based place among that section's paragraphs."
+    )
+
+
+class AttributionMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AttributionMember
+        fields = ["id", "attribution_set", "respondent", "note"]
+
+    def create(self, validated_data: dict[str, Any]) -> AttributionMember:
+        try:
+            return services.add_member(
+                attribution_set=validated_data["attribution_set"],
+                respondent_id=validated_data["respondent"].pk,
+                note=validated_data.get("note", ""),
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+    def update(
+        self, instance: AttributionMember, validated_data: dict[str, Any]
+    ) -> AttributionMember:
+        if validated_data.get("respondent", instance.respondent) != instance.respondent or (
+            validated_data.get("attribution_set", instance.attribution_set)
+            != instance.attribution_set
+        ):
+            raise serializers.ValidationError("Only the note of a member can change.")
+        return services.add_member(
+            attribution_set=instance.attribution_set,
+            respondent_id=instance.respondent_id,
+            note=validated_data.get("note", instance.note),
+        )
+
+
+class NestedMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AttributionMember
+        fields = ["id", "respondent", "note"]
+
+
+class AttributionSetSerializer(serializers.ModelSerializer):
+    members = NestedMemberSerializer(many=True, read_only=True)
+    respondents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        write_only=True,
+        help_text="On creation: respondent ids of the first members.",
+    )
+
+    class Meta:
+        model = AttributionSet
+        fields = ["id", "report", "key", "statement", "members", "respondents"]
+        validators: list = []  # the service checks the key and says so in words
+
+    def create(self, validated_data: dict[str, Any]) -> AttributionSet:
+        try:
+            return services.create_attribution_set(
+                report=validated_data["report"],
+                key=validated_data["key"],
+                statement=validated_data["statement"],
+                respondent_ids=validated_data.get("respondents", []),
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+    def update(self, instance: AttributionSet, validated_data: dict[str, Any]) -> AttributionSet:
+        if validated_data.get("report", instance.report) != instance.report:
+            raise serializers.ValidationError({"report": "A set stays with its report."})
+        try:
+            return services.update_attribution_set(
+                attribution_set=instance,
+                key=validated_data.get("key"),
+                statement=validated_data.get("statement"),
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+
+class BuildSerializer(serializers.ModelSerializer):
+    pdf_url = serializers.SerializerMethodField()
+    docx_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Build
+        fields = [
+            "id",
+            "report",
+            "status",
+            "error",
+            "snapshot_sha256",
+            "created_at",
+            "queued_at",
+            "started_at",
+            "finished_at",
+            "duration",
+            "page_count",
+            "pdf_size",
+            "pdf_sha256",
+            "attempts",
+            "reused_from",
+            "requested_by",
+            "pdf_url",
+            "docx_url",
+        ]
+        read_only_fields = fields
+
+    def get_pdf_url(self, build: Build) -> str | None:
+        return reverse("build-pdf", args=[build.pk]) if build.pdf else None
+
+    def get_docx_url(self, build: Build) -> str | None:
+        return reverse("build-docx", args=[build.pk]) if build.docx else None
+
+
+class ProblemSerializer(serializers.Serializer):
+    where = serializers.CharField()
+    message = serializers.CharField()
+    paragraph_id = serializers.IntegerField(allow_null=True)
+
+
+class PreviewSerializer(serializers.Serializer):
+    html = serializers.CharField(help_text="The preview as an HTML fragment.")
+    paragraph_count = serializers.IntegerField()
+    footnote_count = serializers.IntegerField()
+    problems = ProblemSerializer(many=True)

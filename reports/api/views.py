@@ -1,0 +1,195 @@
+"""Reports through the API: secretariat only, like the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from portal.permissions import IsSecretariat
+
+from .. import selectors, services
+from ..models import AttributionMember, AttributionSet, Build, Paragraph, Report, Section
+from ..views import build_file_response
+from .serializers import (
+    AttributionMemberSerializer,
+    AttributionSetSerializer,
+    BuildSerializer,
+    ParagraphMoveSerializer,
+    PreviewSerializer,
+    ReportParagraphSerializer,
+    ReportSectionSerializer,
+    ReportSerializer,
+    SectionMoveSerializer,
+)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Someone else changed this since you read it."
+    default_code = "conflict"
+
+
+class ReportViewSet(viewsets.ModelViewSet):
+    """Reports of the Secretary-General and their mastheads."""
+
+    serializer_class = ReportSerializer
+    permission_classes = [IsSecretariat]
+    queryset = Report.objects.prefetch_related("questionnaires")
+
+    @extend_schema(responses={200: PreviewSerializer})
+    @action(detail=True, methods=["get"])
+    def preview(self, request: Request, pk: str | None = None) -> Response:
+        """The report as it stands: preview HTML, numbers and the problems to fix."""
+        rendered = selectors.preview(self.get_object())
+        composition = rendered.composition
+        data = {
+            "html": rendered.html,
+            "paragraph_count": composition.paragraph_count,
+            "footnote_count": len(composition.footnotes),
+            "problems": [
+                {"where": p.where, "message": p.message, "paragraph_id": p.paragraph_id}
+                for p in composition.problems
+            ],
+        }
+        return Response(PreviewSerializer(data).data)
+
+    @extend_schema(
+        methods=["post"],
+        request=None,
+        responses={
+            201: OpenApiResponse(BuildSerializer, description="Build queued."),
+            200: OpenApiResponse(
+                BuildSerializer, description="Unchanged since the last good build: reused."
+            ),
+        },
+    )
+    @extend_schema(methods=["get"], responses={200: BuildSerializer(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def builds(self, request: Request, pk: str | None = None) -> Response:
+        """GET lists the report's builds; POST freezes the report and starts a build."""
+        report = self.get_object()
+        if request.method == "POST":
+            build = services.start_build(report=report, requested_by=request.user)
+            code = status.HTTP_200_OK if build.reused_from_id else status.HTTP_201_CREATED
+            return Response(BuildSerializer(build).data, status=code)
+        return Response(BuildSerializer(selectors.builds_of(report), many=True).data)
+
+
+class ReportSectionViewSet(viewsets.ModelViewSet):
+    """Sections (I., II.), subsections (A., B.; with a parent) and annexes of reports."""
+
+    serializer_class = ReportSectionSerializer
+    permission_classes = [IsSecretariat]
+    queryset = Section.objects.order_by("report", "kind", "parent_id", "order", "pk")
+    filterset_fields = ["report", "parent", "kind"]
+
+    def perform_destroy(self, instance: Section) -> None:
+        services.delete_section(section=instance)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().destroy(request, *args, **kwargs)
+        except ValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=400)
+
+    @extend_schema(request=SectionMoveSerializer, responses={200: ReportSectionSerializer})
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        """Move the section up or down among its siblings."""
+        query = SectionMoveSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        section = services.shift_section(
+            section=self.get_object(), offset=int(query.validated_data["offset"])
+        )
+        return Response(ReportSectionSerializer(section).data)
+
+
+class ReportParagraphViewSet(viewsets.ModelViewSet):
+    """Paragraphs in markup (see the editor's help) and italic headings."""
+
+    serializer_class = ReportParagraphSerializer
+    permission_classes = [IsSecretariat]
+    queryset = Paragraph.objects.select_related("section").order_by("section", "order", "pk")
+    filterset_fields = ["section", "section__report"]
+
+    def perform_update(self, serializer: ReportParagraphSerializer) -> None:  # type: ignore[override]
+        try:
+            serializer.save()
+        except services.StaleEditError as error:
+            raise Conflict(" ".join(error.messages)) from None
+
+    def perform_destroy(self, instance: Paragraph) -> None:
+        services.delete_paragraph(paragraph=instance)
+
+    @extend_schema(request=ParagraphMoveSerializer, responses={200: ReportParagraphSerializer})
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        """Move the paragraph to a place in a section of the same report."""
+        paragraph = self.get_object()
+        query = ParagraphMoveSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        try:
+            moved = services.move_paragraph(
+                paragraph=paragraph,
+                section=query.validated_data["section"],
+                position=query.validated_data["position"],
+            )
+        except ValidationError as error:
+            return Response({"detail": " ".join(error.messages)}, status=400)
+        return Response(ReportParagraphSerializer(moved).data)
+
+
+class AttributionSetViewSet(viewsets.ModelViewSet):
+    """Statements and the respondents who made them, cited as {fn:key}, {list:key}, {count:key}."""
+
+    serializer_class = AttributionSetSerializer
+    permission_classes = [IsSecretariat]
+    queryset = AttributionSet.objects.prefetch_related("members").order_by("report", "key")
+    filterset_fields = ["report", "key"]
+
+
+class AttributionMemberViewSet(viewsets.ModelViewSet):
+    """Members of attribution sets, each with an optional note."""
+
+    serializer_class = AttributionMemberSerializer
+    permission_classes = [IsSecretariat]
+    queryset = AttributionMember.objects.order_by("attribution_set", "respondent")
+    filterset_fields = ["attribution_set", "respondent"]
+
+
+class BuildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Builds: poll one until it succeeds or fails, then download its files."""
+
+    serializer_class = BuildSerializer
+    permission_classes = [IsSecretariat]
+    queryset = Build.objects.select_related("report").order_by("-created_at", "-pk")
+    filterset_fields = ["report", "status"]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: None})
+    @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf")
+    def pdf(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The build's PDF."""
+        return build_file_response(self.get_object(), "pdf")
+
+    @extend_schema(
+        responses={
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ): OpenApiTypes.BINARY,
+            404: None,
+        }
+    )
+    @action(detail=True, methods=["get"], url_path="docx", url_name="docx")
+    def docx(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The build's Word version, with Word footnotes."""
+        return build_file_response(self.get_object(), "docx")
