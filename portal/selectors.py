@@ -51,6 +51,7 @@ def home_sections(user: User) -> list[Section]:
                         "Member States, observer States and organizations, with dated names",
                     ),
                     _link("Reports", "reports:report-list"),
+                    _link("Audit trail", "audit-trail", "who changed what, and when"),
                     _link("Administration", "admin:index"),
                     _link("API documentation", "api-docs"),
                 ),

@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = "Respondents, questionnaires and replies"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Every change to these is kept in the audit trail (who, when, what changed).
+        for model in (
+            models.Respondent,
+            models.RespondentName,
+            models.Membership,
+            models.Questionnaire,
+            models.Section,
+            models.Question,
+            models.Reply,
+            models.Answer,
+            models.Attachment,
+            models.Revision,
+        ):
+            auditlog.register(model)
