@@ -57,6 +57,7 @@ from .services import authoring, dispatch, replies, secretariat
 from .services.errors import FrozenError, ServiceError
 
 FIRST_NAMES_SHOWN = 12
+NO_ANSWER: dict[str, Any] = {"state": answers.ANSWERED, "value": None}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -93,6 +94,15 @@ def _language(questionnaire: Questionnaire, asked: str | None) -> str:
     return "en" if "en" in questionnaire.languages else questionnaire.languages[0]
 
 
+def _text_language(texts: dict[str, str], language: str) -> str:
+    """The language ``text_in`` actually returns (for lang/dir attributes of a fallback)."""
+    if texts.get(language):
+        return language
+    if texts.get("en"):
+        return "en"
+    return next(iter(texts), language)
+
+
 def readonly_question(
     question: Question,
     language: str,
@@ -112,6 +122,8 @@ def readonly_question(
         "kind": question.kind,
         "kind_label": question.get_kind_display(),
         "text": text_in(question.text, language),
+        "text_language": _text_language(question.text, language),
+        "translated": bool(question.text.get(language)),
         "help": text_in(question.help_text, language) if question.help_text else "",
         "required": question.required,
         "has_answer": answer is not None,
@@ -191,7 +203,7 @@ def _sections_view(
             readonly_question(
                 q,
                 language,
-                answer=(answer_for or {}).get(q.pk) if answer_for is not None else None,
+                answer=None if answer_for is None else answer_for.get(q.pk, NO_ANSWER),
                 attachments=attachments,
                 condition_number=numbers.get(q.condition_question_id or 0, ""),
             )
@@ -840,6 +852,11 @@ def questionnaire_status(request: HttpRequest, pk: int) -> HttpResponse:
         "questionnaire": questionnaire,
         "form": form,
         "rows": rows,
+        "summary": {
+            "received": sum(1 for row in rows if row["reply"].received_on),
+            "late": sum(1 for row in rows if row["late"]),
+            "outside": sum(1 for row in rows if row["outside"]),
+        },
         "today": timezone.localdate(),
     }
     template = (
