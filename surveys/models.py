@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -561,3 +562,98 @@ class ClarificationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:60]}"
+
+
+# --- Reviewer workspace: search entries and export jobs ------------------------------------------
+
+
+class SearchEntry(models.Model):
+    """One searchable passage of what reviewers may read: a published answer of the last
+    submitted revision of a reply, or the text extracted from a file published with it.
+
+    Denormalised on purpose (respondent, questionnaire, question number) so that a search is one
+    indexed query. Rebuilt by ``surveys.search`` whenever what is published changes: a
+    submission, a change of restriction, a file's text extracted. Nothing here is ever a draft or
+    a restricted answer. ``vector`` is filled on PostgreSQL only (full-text search with a GIN
+    index); elsewhere the search falls back to matching ``text``.
+    """
+
+    class Source(models.TextChoices):
+        ANSWER = "answer", "Answer"
+        ATTACHMENT = "attachment", "Attached file"
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="search_entries")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    attachment = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entries"
+    )
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="+")
+    revision_number = models.PositiveIntegerField()
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ANSWER)
+    question_number = models.CharField(max_length=20)
+    question_order = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    vector = SearchVectorField(null=True, blank=True)
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reply", "question_order", "pk"]
+        verbose_name_plural = "search entries"
+        indexes = [models.Index(fields=["questionnaire", "respondent"])]
+
+    def __str__(self) -> str:
+        return f"{self.reply_id} / {self.question_number}: {self.text[:60]}"
+
+
+class ExportJob(models.Model):
+    """An export of published replies (CSV, XLSX, JSON, or their attachments as a ZIP).
+
+    Made by a Celery task that records its progress here; ``fingerprint`` identifies the data the
+    file was made from, so that asking again for unchanged data reuses the file. The
+    ``surveys.export_watchdog`` task fails a job whose worker is gone, with the reason.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+        JSON = "json", "JSON"
+        ZIP = "zip", "Attachments (ZIP)"
+
+    format = models.CharField(max_length=10, choices=Format.choices)
+    options = models.JSONField(default=dict, help_text="The browse filter the export was made of.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    row_count = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to="exports/", blank=True, max_length=300)
+    file_name = models.CharField(max_length=200, blank=True, default="")
+    reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True, default="")
+    celery_task_id = models.CharField(max_length=50, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["format", "fingerprint", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} export {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -13,3 +13,8 @@ def send_due_reminders() -> int:
     Skips recipients already reminded since their reminder day, so running it twice sends
     nothing twice."""
     return dispatch.send_due_reminders(today=timezone.localdate())
+
+
+# The reviewer workspace's tasks live in their own module; importing it here registers them with
+# workers, which discover ``surveys.tasks`` only.
+from . import tasks_review  # noqa: E402, F401

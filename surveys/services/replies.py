@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from .. import answers
+from .. import answers, tasks_review
 from ..models import (
     Answer,
     Attachment,
@@ -187,6 +187,7 @@ def attach_file(*, reply: Reply, question_id: int, user: Any, upload: UploadedFi
     attachment.file.save(attachment.sha256, upload, save=False)
     attachment.save()
     _sync_file_answer(reply, question, user)
+    transaction.on_commit(lambda: tasks_review.queue_text_extraction(attachment.pk))
     return attachment
 
 
@@ -357,6 +358,7 @@ def submit_reply(
             respondent=reply.respondent,
             by=user,
         )
+    transaction.on_commit(lambda: tasks_review.queue_reply_index(reply.pk))
     return revision
 
 
@@ -391,6 +393,7 @@ def set_restricted(*, answer: Answer, user: Any, restricted: bool) -> Answer:
     _secretariat(user)
     answer.restricted = restricted
     answer.save(update_fields=["restricted", "updated_at"])
+    transaction.on_commit(lambda: tasks_review.queue_reply_index(answer.reply_id))
     return answer
 
 
