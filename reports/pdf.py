@@ -93,8 +93,13 @@ def html_to_pdf(
 
 
 def page_count(pdf: bytes) -> int:
-    """Pages of the written PDF, read back with pypdf (also proves the file is readable)."""
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    """Pages of the written PDF, read back with pypdf (also proves the file is readable).
+
+    The page tree's ``/Count`` is read rather than ``len(reader.pages)``, which would load
+    every page object of a long report for nothing.
+    """
+    reader = PdfReader(io.BytesIO(pdf))
+    return int(reader.trailer["/Root"]["/Pages"]["/Count"])
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -38,13 +38,12 @@ def report_sections(report: Report) -> list[Section]:
     return body + annexes
 
 
-def attribution_sets(report: Report) -> QuerySet[AttributionSet]:
-    members = Prefetch(
-        "members",
-        queryset=AttributionMember.objects.select_related("respondent").prefetch_related(
-            "respondent__names"
-        ),
-    )
+def attribution_sets(report: Report, *, with_names: bool = True) -> QuerySet[AttributionSet]:
+    """The report's sets with their members; ``with_names`` also loads each member's names."""
+    queryset = AttributionMember.objects.all()
+    if with_names:
+        queryset = queryset.select_related("respondent").prefetch_related("respondent__names")
+    members = Prefetch("members", queryset=queryset)
     return AttributionSet.objects.filter(report=report).prefetch_related(members).order_by("key")
 
 
@@ -107,7 +106,7 @@ def report_snapshot(report: Report) -> dict[str, Any]:
     Two snapshots with the same content print the same PDF: nothing volatile (timestamps, the
     editor's versions) goes in, and the renderer's layout fingerprint does.
     """
-    sets = list(attribution_sets(report))
+    sets = list(attribution_sets(report, with_names=False))
     replies = reply_respondent_ids(report)
     member_ids = {m.respondent_id for s in sets for m in s.members.all()}
     respondents = Respondent.objects.filter(pk__in=member_ids | set(replies)).prefetch_related(

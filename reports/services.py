@@ -23,6 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -477,20 +478,23 @@ def compile_snapshot(snapshot: dict[str, Any]) -> Compiled:
     delay = float(_setting("REPORTS_TEST_RENDER_DELAY_SECONDS", 0))
     if delay:  # test-only: lets a test kill the worker in the middle of a build
         time.sleep(delay)
-    try:
-        result = pdf.html_to_pdf(
-            rendered.html,
-            base_url=str(settings.BASE_DIR),
-            footnote_ids=rendering.footnote_ids(
-                rendered.composition, with_agenda=rendering.has_agenda_note(snapshot)
-            ),
-        )
-    except pdf.PdfCheckError as error:
-        raise BuildError(str(error)) from error
-    try:
-        word = docx.render_docx(rendered.composition)
-    except (OSError, RuntimeError) as error:
-        raise BuildError(f"The Word version could not be made: {error}") from error
+    # pandoc is a separate process: let it make the DOCX while WeasyPrint lays out the PDF.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docx") as pool:
+        word_future = pool.submit(docx.render_docx, rendered.composition)
+        try:
+            result = pdf.html_to_pdf(
+                rendered.html,
+                base_url=str(settings.BASE_DIR),
+                footnote_ids=rendering.footnote_ids(
+                    rendered.composition, with_agenda=rendering.has_agenda_note(snapshot)
+                ),
+            )
+        except pdf.PdfCheckError as error:
+            raise BuildError(str(error)) from error
+        try:
+            word = word_future.result()
+        except (OSError, RuntimeError) as error:
+            raise BuildError(f"The Word version could not be made: {error}") from error
     return Compiled(pdf=result.pdf, docx=word, page_count=result.page_count, html=rendered.html)
 
 
