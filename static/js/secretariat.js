@@ -6,17 +6,30 @@
     var list = document.getElementById(input.getAttribute("data-filter-list"));
     var count = document.getElementById(input.getAttribute("data-filter-list") + "-count");
     if (!list) { return; }
-    var items = Array.prototype.slice.call(list.querySelectorAll("li")).filter(function (li) {
-      return li.querySelector("input[type=checkbox]") && !li.querySelector("ul");
+    // Django renders each option as <div><label><input> name</label></div>, inside a <div>
+    // headed by a <label> per group (kind of respondent).
+    var items = Array.prototype.map.call(
+      list.querySelectorAll("input[type=checkbox]"),
+      function (box) { return box.closest("div"); }
+    );
+    var groups = Array.prototype.filter.call(list.querySelectorAll("div"), function (div) {
+      return div.firstElementChild && div.firstElementChild.tagName === "LABEL" &&
+        !div.firstElementChild.querySelector("input");
     });
     function apply() {
       var words = input.value.trim().toLowerCase();
       var shown = 0;
-      items.forEach(function (li) {
-        var box = li.querySelector("input");
-        var match = !words || li.textContent.toLowerCase().indexOf(words) !== -1 || box.checked;
-        li.hidden = !match;
+      items.forEach(function (item) {
+        var box = item.querySelector("input");
+        var match = !words || item.textContent.toLowerCase().indexOf(words) !== -1 || box.checked;
+        item.hidden = !match;
         if (match) { shown += 1; }
+      });
+      groups.forEach(function (group) {
+        group.hidden = !group.querySelector("input[type=checkbox]:not([hidden])") ||
+          Array.prototype.every.call(group.querySelectorAll(":scope > div"), function (d) {
+            return d.hidden;
+          });
       });
       if (count) {
         count.textContent = words ? shown + " of " + items.length + " respondents shown." : "";
