@@ -6,7 +6,18 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -23,8 +34,14 @@ from .models import (
 )
 
 
+def names_oldest_first() -> QuerySet[RespondentName]:
+    """Name history in date order; the open-ended first name first on every database
+    (PostgreSQL sorts NULL last by default, SQLite first)."""
+    return RespondentName.objects.order_by(F("valid_from").asc(nulls_first=True), "pk")
+
+
 def respondents() -> QuerySet[Respondent]:
-    return Respondent.objects.prefetch_related("names")
+    return Respondent.objects.prefetch_related(Prefetch("names", queryset=names_oldest_first()))
 
 
 def respondents_in_un_order(on: datetime.date | None = None) -> QuerySet[Respondent]:

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from reports.formatting import Style
 
-from .. import services
+from .. import selectors, services
 from ..models import (
     Answer,
     Attachment,
@@ -63,8 +63,10 @@ class RespondentSerializer(serializers.ModelSerializer):
     def _save(self, **kwargs: Any) -> Respondent:
         try:
             if self.instance is None:
-                return services.create_respondent(**kwargs)
-            return services.update_respondent(respondent=self.instance, **kwargs)
+                saved = services.create_respondent(**kwargs)
+            else:
+                saved = services.update_respondent(respondent=self.instance, **kwargs)
+            return selectors.respondents().get(pk=saved.pk)  # names in date order
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
 
