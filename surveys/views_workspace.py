@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import answers
+from . import answers, selectors
 from .forms_workspace import (
     AnswerPostForm,
     ClarificationForm,
@@ -246,7 +246,7 @@ def _form_context(request: HttpRequest, reply: Reply, language: str) -> dict[str
         or role in (Membership.Role.FOCAL_POINT, Membership.Role.EXPERT),
         "on_behalf": user.is_secretariat and role == "secretariat",
         "progress": _progress(reply),
-        "revision_count": reply.revisions.count(),
+        "latest_revision": selectors.latest_revision(reply),
         "deadline_status": workspace.deadline_status(reply, timezone.localdate()),
         **_language_context(reply, language),
     }
@@ -590,7 +590,6 @@ def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         "questionnaire": reply.questionnaire,
         "revision": revision,
         "sections": _revision_sections(reply, revision, language),
-        "revision_count": reply.revisions.count(),
         **_language_context(reply, language),
     }
     return render(request, "surveys/workspace/revision_detail.html", context)

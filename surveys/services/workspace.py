@@ -108,7 +108,8 @@ class WorkspaceRow:
 
 
 def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[WorkspaceRow]:
-    """The replies of the respondents this person is a member of, soonest deadline first."""
+    """The replies of the respondents this person is a member of: those still to be filed
+    first, soonest deadline first."""
     today = today or timezone.localdate()
     roles = dict(
         Membership.objects.filter(user=user, is_active=True).values_list("respondent_id", "role")
@@ -135,6 +136,8 @@ def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[Wor
                 overdue_days=overdue_days,
             )
         )
+    # replies still to be filed come first, soonest deadline first; submitted ones after them
+    rows.sort(key=lambda row: row.reply.status == Reply.Status.SUBMITTED)
     return rows
 
 
