@@ -564,6 +564,7 @@ def _revision_sections(reply: Reply, revision: Revision, language: str) -> list[
                 {
                     "section": question.section,
                     "title": workspace.label(question.section.title, language),
+                    "title_language": workspace.language_of(question.section.title, language),
                     "questions": [],
                 }
             )

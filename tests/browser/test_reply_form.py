@@ -215,6 +215,24 @@ def test_a_focal_point_fills_saves_survives_offline_submits_and_amends(
     settled(reply.refresh_from_db)
     assert reply.status == "reopened"
 
+    # a second submission, and what changed between the two
+    text = block(page, q, "2").get_by_role("textbox")
+    text.fill("Trafficking in persons is a serious offence under article 3 of the Penal Code.")
+    block(page, q, "5").get_by_role("textbox", name="2007 Persons prosecuted").fill("4")
+    wait_saved(page)
+    page.get_by_role("link", name="Review and submit…").click()
+    page.get_by_role("button", name="Clear and submit").click()
+    page.get_by_role("link", name="Submitted revisions (2)").click()
+    screenshot(page, "revisions")
+    page.get_by_role("link", name="Compare revisions").click()
+    expect(page.get_by_text("2 questions changed")).to_be_visible()
+    expect(page.locator("ins", has_text="serious")).to_be_visible()
+    expect(page.locator(".cell--changed")).to_have_count(1)
+    screenshot(page, "revision-compare")
+    page.goto(f"/replies/{reply.pk}/revisions/2/print/")
+    expect(page.get_by_text("Reply of El Salvador, revision 2")).to_be_visible()
+    screenshot(page, "revision-print")
+
 
 def test_keyboard_only_person_answers_and_is_told_it_is_saved(page: Page, setting):  # type: ignore[no-untyped-def]
     q, reply = setting["q"], setting["reply"]
