@@ -40,6 +40,9 @@ WORDS = [
 ]  # fmt: skip
 
 
+ORIGINAL_ENV = dict(os.environ)
+
+
 def _setup(temporary: bool) -> None:
     if temporary:
         folder = tempfile.mkdtemp(prefix="verbale-bench-")
@@ -256,7 +259,8 @@ def main() -> None:
     _setup(temporary=True)
     from django.db import transaction
 
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load}")
     with transaction.atomic():
         start = time.perf_counter()
         report = make_synthetic_report(args.respondents, args.paragraphs, args.footnotes)
@@ -264,7 +268,11 @@ def main() -> None:
         measure(report, args.runs, f"Synthetic report, {args.respondents} respondents")
         transaction.set_rollback(True)
     # This very script again, in a clean process on the real settings.
-    subprocess.run([sys.executable, __file__, "--demo-only", "--runs", str(args.runs)], check=False)
+    subprocess.run(
+        [sys.executable, __file__, "--demo-only", "--runs", str(args.runs)],
+        check=False,
+        env=ORIGINAL_ENV,
+    )
 
 
 if __name__ == "__main__":
