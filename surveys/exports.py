@@ -58,6 +58,7 @@ from .models import (
 )
 from .search import (
     Published,
+    answer_formatter,
     answer_text,
     browse,
     names_date,
@@ -118,7 +119,7 @@ def in_un_order(published: list[Published]) -> list[Published]:
 # --- comparison: one question or section across respondents ------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     state: str = ""
@@ -151,18 +152,14 @@ def compare_across_respondents(
         questions = [q for q in questions if q.pk in wanted]
     published = in_un_order(published_replies(replies.filter(questionnaire=questionnaire)))
     on = names_date(questionnaire)
+    writers = [(q.pk, answer_formatter(q), f"q-{q.pk}") for q in questions]
     rows = []
     for item in published:
+        answers = item.answers
         cells = []
-        for question in questions:
-            entry = item.answers.get(question.pk)
-            cells.append(
-                Cell(
-                    text=answer_text(question, entry),
-                    state=entry.get("state", "") if entry else "",
-                    anchor=f"q-{question.pk}",
-                )
-            )
+        for pk, write, anchor in writers:
+            entry = answers.get(pk)
+            cells.append(Cell(write(entry), entry.get("state", "") if entry else "", anchor))
         rows.append(
             ComparisonRow(
                 reply=item.reply,
@@ -444,6 +441,7 @@ def answer_rows(
     kinds = dict(Respondent.Kind.choices)
     groups = dict(Respondent.RegionalGroup.choices)
     total = len(published)
+    writers: dict[int, Callable[[dict[str, Any] | None], str]] = {}
     for done, item in enumerate(in_un_order(published), start=1):
         if progress is not None:
             progress(done, total)
@@ -461,6 +459,9 @@ def answer_rows(
             "revision": item.revision_number,
         }
         for question in questions.get(questionnaire.pk, []):
+            write = writers.get(question.pk)
+            if write is None:
+                write = writers[question.pk] = answer_formatter(question)
             entry = item.answers.get(question.pk) or {}
             where = {
                 **common,
@@ -484,7 +485,7 @@ def answer_rows(
             if question.kind == answer_rules.NUMBER and entry.get("state") == "answered":
                 shown: Any = value
             else:
-                shown = answer_text(question, entry)
+                shown = write(entry)
             yield {**where, "row": "", "column": "", "value": shown}
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -278,17 +279,17 @@ def published_replies(replies: QuerySet[Reply]) -> list[Published]:
         .filter(number=Subquery(latest_number))
         .only("reply_id", "number", "answers", "submitted_at", "received_on")
     }
-    hidden: set[tuple[int, str]] = {
-        (reply_id, str(question_id))
-        for reply_id, question_id in Answer.objects.filter(
-            reply__in=ids, restricted=True
-        ).values_list("reply_id", "question_id")
-    }
+    hidden: dict[int, set[str]] = defaultdict(set)
+    for reply_id, question_id in Answer.objects.filter(reply__in=ids, restricted=True).values_list(
+        "reply_id", "question_id"
+    ):
+        hidden[reply_id].add(str(question_id))
     result = []
     for reply in reply_list:
         revision = revisions.get(reply.pk)
         if revision is None:
             continue
+        hidden_here = hidden.get(reply.pk, ())
         result.append(
             Published(
                 reply=reply,
@@ -298,7 +299,7 @@ def published_replies(replies: QuerySet[Reply]) -> list[Published]:
                 answers={
                     int(question_id): entry
                     for question_id, entry in revision.answers.items()
-                    if (reply.pk, question_id) not in hidden and not entry.get("restricted")
+                    if question_id not in hidden_here and not entry.get("restricted")
                 },
             )
         )
@@ -313,49 +314,64 @@ STATE_LABELS = {
 }
 
 
-def choice_label(question: Question, value: str, language: str = "en") -> str:
-    for choice in question.options.get("choices", []):
-        if choice["value"] == value:
-            return text_in(choice["label"], language)
-    return value
+YES_NO_LABELS = {"yes": "Yes", "no": "No"}
+
+
+def answer_formatter(
+    question: Question, language: str = "en"
+) -> Callable[[dict[str, Any] | None], str]:
+    """A function writing answers to this question as one line of plain text.
+
+    Labels are looked up once per question, not once per answer: a comparison page writes
+    thousands of answers to the same few dozen questions."""
+    kind = question.kind
+    choices = {
+        c["value"]: text_in(c["label"], language) for c in question.options.get("choices", [])
+    }
+    rows = [(r["key"], text_in(r["label"], language)) for r in question.options.get("rows", [])]
+    columns = [
+        (c["key"], text_in(c["label"], language)) for c in question.options.get("columns", [])
+    ]
+
+    def table(value: dict[str, Any]) -> str:
+        lines = []
+        for row_key, row_label in rows:
+            cells = value.get(row_key) or {}
+            parts = [
+                f"{label} {cells[key]}" for key, label in columns if cells.get(key) is not None
+            ]
+            if parts:
+                lines.append(f"{row_label}: " + ", ".join(parts))
+        return "; ".join(lines)
+
+    def write(entry: dict[str, Any] | None) -> str:
+        if not entry:
+            return ""
+        state, value = entry.get("state"), entry.get("value")
+        if state in STATE_LABELS:
+            return STATE_LABELS[state]
+        if value is None or value == "" or value == [] or value == {}:
+            return ""
+        if kind == answer_rules.TEXT:
+            return str(value)
+        if kind == answer_rules.YES_NO:
+            return YES_NO_LABELS.get(value, str(value))
+        if kind == answer_rules.SINGLE_CHOICE:
+            return choices.get(value, str(value))
+        if kind == answer_rules.MULTIPLE_CHOICE:
+            return "; ".join(choices.get(v, str(v)) for v in value)
+        if kind == answer_rules.TABLE:
+            return table(value)
+        if kind == answer_rules.FILE:
+            return "; ".join(item["name"] for item in entry.get("attachments", []))
+        return str(value)
+
+    return write
 
 
 def answer_text(question: Question, entry: dict[str, Any] | None, language: str = "en") -> str:
     """An answer as one line of plain text (exports, comparison cells, search)."""
-    if not entry:
-        return ""
-    state, value = entry.get("state"), entry.get("value")
-    if state in STATE_LABELS:
-        return STATE_LABELS[state]
-    if value in (None, "", [], {}):
-        return ""
-    kind = question.kind
-    if kind == answer_rules.YES_NO:
-        return {"yes": "Yes", "no": "No"}.get(value, str(value))
-    if kind == answer_rules.SINGLE_CHOICE:
-        return choice_label(question, value, language)
-    if kind == answer_rules.MULTIPLE_CHOICE:
-        return "; ".join(choice_label(question, v, language) for v in value)
-    if kind == answer_rules.TABLE:
-        return table_text(question, value, language)
-    if kind == answer_rules.FILE:
-        return "; ".join(item["name"] for item in entry.get("attachments", []))
-    return str(value)
-
-
-def table_text(question: Question, value: dict[str, Any], language: str = "en") -> str:
-    columns = question.options.get("columns", [])
-    lines = []
-    for row in question.options.get("rows", []):
-        cells = value.get(row["key"]) or {}
-        parts = [
-            f"{text_in(c['label'], language)} {cells[c['key']]}"
-            for c in columns
-            if cells.get(c["key"]) is not None
-        ]
-        if parts:
-            lines.append(f"{text_in(row['label'], language)}: " + ", ".join(parts))
-    return "; ".join(lines)
+    return answer_formatter(question, language)(entry)
 
 
 # Kinds whose words are worth searching (numbers, tables and yes/no are compared, not searched).
