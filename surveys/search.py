@@ -29,6 +29,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -38,6 +39,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
@@ -389,10 +391,13 @@ ANSWER_WEIGHT = "A"
 ATTACHMENT_WEIGHT = "B"
 
 
+# One text-search configuration for every language: the English stemmer is applied alike to the
+# indexed text and to the query, so words of French or Spanish replies are found as written.
+CONFIG = "english"
+
+
 def _vector(weight: str) -> SearchVector:
-    return SearchVector("text", config="english", weight=weight) + SearchVector(
-        "text", config="simple", weight=weight
-    )
+    return SearchVector("text", config=CONFIG, weight=weight)
 
 
 def _fill_vectors(entries: QuerySet[SearchEntry]) -> None:
@@ -402,19 +407,11 @@ def _fill_vectors(entries: QuerySet[SearchEntry]) -> None:
     entries.filter(source=SearchEntry.Source.ATTACHMENT).update(vector=_vector(ATTACHMENT_WEIGHT))
 
 
-def _entries_for(published: Published, questions: dict[int, Question]) -> list[SearchEntry]:
+def _entries_for(
+    published: Published, questions: dict[int, Question], texts: dict[int, str]
+) -> list[SearchEntry]:
+    """Search entries of one published reply; ``texts`` maps attachment ids to their text."""
     reply = published.reply
-    attachment_ids = [
-        item["id"]
-        for question_id, entry in published.answers.items()
-        if question_id in questions
-        for item in entry.get("attachments", [])
-    ]
-    texts = dict(
-        Attachment.objects.filter(pk__in=attachment_ids, reply=reply).values_list(
-            "pk", "extracted_text"
-        )
-    )
     common = {
         "reply": reply,
         "questionnaire_id": reply.questionnaire_id,
@@ -430,7 +427,7 @@ def _entries_for(published: Published, questions: dict[int, Question]) -> list[S
             **common,
             "question": question,
             "question_number": question.number,
-            "question_order": _order(question),
+            "question_order": question.section.order * 10_000 + question.order,
         }
         text = clean(answer_text(question, entry))
         if text:
@@ -449,62 +446,69 @@ def _entries_for(published: Published, questions: dict[int, Question]) -> list[S
     return entries
 
 
-def _order(question: Question) -> int:
-    # Section order first, so results within a reply read in questionnaire order.
-    return question.section.order * 10_000 + question.order
+def index_replies(reply_ids: Sequence[int]) -> int:
+    """Rebuild the search entries of these replies from what is published now; returns how
+    many entries were written. A handful of queries per call, whatever the number of replies.
 
-
-def _questions(questionnaire_id: int) -> dict[int, Question]:
-    return {
-        q.pk: q
-        for q in Question.objects.filter(section__questionnaire_id=questionnaire_id).select_related(
-            "section"
+    Safe to run twice, and in any order with a submission or a change of restriction: it always
+    reads the current last revision and restrictions."""
+    ids = list(reply_ids)
+    with transaction.atomic():
+        SearchEntry.objects.filter(reply_id__in=ids).delete()
+        published = published_replies(
+            Reply.objects.filter(pk__in=ids).select_related("questionnaire").order_by("pk")
         )
-    }
+        if not published:
+            return 0
+        questions = {
+            q.pk: q
+            for q in Question.objects.filter(
+                section__questionnaire_id__in={p.reply.questionnaire_id for p in published}
+            ).select_related("section")
+        }
+        attachment_ids = [
+            item["id"]
+            for p in published
+            for entry in p.answers.values()
+            for item in entry.get("attachments", [])
+        ]
+        texts: dict[int, str] = {}
+        if attachment_ids:
+            texts = dict(
+                Attachment.objects.filter(pk__in=attachment_ids).values_list("pk", "extracted_text")
+            )
+        entries = [e for p in published for e in _entries_for(p, questions, texts)]
+        SearchEntry.objects.bulk_create(entries, batch_size=1000)
+        _fill_vectors(SearchEntry.objects.filter(reply_id__in=ids))
+    return len(entries)
 
 
 @transaction.atomic
 def index_reply(*, reply_id: int) -> int:
-    """Rebuild the search entries of one reply from what is published now; returns how many.
-
-    Safe to run twice, and in any order with a submission or a change of restriction: it always
-    reads the current last revision and restrictions."""
-    reply = (
-        Reply.objects.select_for_update()
-        .select_related("questionnaire", "respondent")
-        .filter(pk=reply_id)
-        .first()
-    )
-    if reply is None:
+    """Rebuild one reply's entries (the reply row is locked so two rebuilds do not interleave)."""
+    if not Reply.objects.select_for_update().filter(pk=reply_id).exists():
         return 0
-    SearchEntry.objects.filter(reply_id=reply_id).delete()
-    published = published_replies(Reply.objects.filter(pk=reply_id).select_related("questionnaire"))
-    if not published:
-        return 0
-    entries = SearchEntry.objects.bulk_create(
-        _entries_for(published[0], _questions(reply.questionnaire_id))
-    )
-    _fill_vectors(SearchEntry.objects.filter(reply_id=reply_id))
-    return len(entries)
+    return index_replies([reply_id])
 
 
 def index_attachment(*, attachment_id: int) -> int:
     """Re-index the reply a file belongs to, now that its text is known.
 
     Whether the file is published (part of the last submitted revision, not restricted) is
-    decided by :func:`index_reply`; re-indexing the whole reply keeps one rule in one place and
-    costs a handful of rows."""
+    decided by :func:`index_replies`; re-indexing the whole reply keeps one rule in one place
+    and costs a handful of rows."""
     reply_id = (
         Attachment.objects.filter(pk=attachment_id).values_list("reply_id", flat=True).first()
     )
     return index_reply(reply_id=reply_id) if reply_id else 0
 
 
-def rebuild_index(reply_ids: Iterable[int] | None = None) -> int:
-    """Rebuild the entries of these replies (all submitted replies by default)."""
+def rebuild_index(reply_ids: Iterable[int] | None = None, *, batch: int = 500) -> int:
+    """Rebuild the entries of these replies (all submitted replies by default), in batches."""
     if reply_ids is None:
         reply_ids = Revision.objects.values_list("reply_id", flat=True).distinct()
-    return sum(index_reply(reply_id=pk) for pk in list(reply_ids))
+    ids = sorted(set(reply_ids))
+    return sum(index_replies(ids[i : i + batch]) for i in range(0, len(ids), batch))
 
 
 # --- searching ---------------------------------------------------------------------------------
@@ -567,16 +571,19 @@ class Hit:
 
 
 def _query(text: str) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
-        text, search_type="websearch", config="simple"
-    )
+    return SearchQuery(text, search_type="websearch", config=CONFIG)
 
 
 def matching_entries(
     *, user: Any, query: str, questionnaire_id: int | None = None, **respondent_filters: str
 ) -> QuerySet[SearchEntry]:
     """Entries of replies the person may read that match the query, best first."""
-    entries = SearchEntry.objects.filter(reply__in=submitted_replies(user).values("pk"))
+    entries = SearchEntry.objects.all()
+    if not (user.is_secretariat or user.is_reviewer):
+        # Entries exist only for submitted replies, all of which reviewers and the secretariat
+        # may read: for them the filter below would select everything and, on 10,000 replies,
+        # turn the indexed search into a scan of replies. Anyone else only their own.
+        entries = entries.filter(reply__in=submitted_replies(user).values("pk"))
     if questionnaire_id:
         entries = entries.filter(questionnaire_id=questionnaire_id)
     for key, value in respondent_filters.items():
@@ -597,6 +604,43 @@ def matching_entries(
     return entries.order_by("-questionnaire__deadline", "reply_id", "question_order", "pk")
 
 
+class _OnePage:
+    """The ids of one page of matches and the number of all matches, for a Paginator."""
+
+    def __init__(self, ids: list[int], total: int, offset: int) -> None:
+        self.ids, self.total, self.offset = ids, total, offset
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, part: slice) -> list[int]:
+        return self.ids[part.start - self.offset : part.stop - self.offset]
+
+
+def _ranked_page(entries: QuerySet[SearchEntry], page_number: Any) -> Page:
+    """One page of ranked matches and their total, in one query.
+
+    Ranking needs every match anyway, so the total comes with it (a window count) instead of
+    a second scan for the paginator's count."""
+    try:
+        number = max(1, int(page_number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    counted = entries.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    offset = (number - 1) * PAGE_SIZE
+    rows = list(counted[offset : offset + PAGE_SIZE])
+    if not rows and number > 1:  # past the end: show the last page
+        total = entries.count()
+        number = max(1, -(-total // PAGE_SIZE))
+        offset = (number - 1) * PAGE_SIZE
+        rows = list(counted[offset : offset + PAGE_SIZE])
+    total = rows[0][1] if rows else 0
+    return Paginator(_OnePage([pk for pk, _ in rows], total, offset), PAGE_SIZE).get_page(number)
+
+
 def search_page(
     *,
     user: Any,
@@ -609,7 +653,7 @@ def search_page(
     entries = matching_entries(
         user=user, query=query, questionnaire_id=questionnaire_id, **respondent_filters
     )
-    page = Paginator(entries.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    page = _ranked_page(entries, page_number)
     ids = list(page.object_list)
     rows = SearchEntry.objects.filter(pk__in=ids).select_related(
         "question", "questionnaire", "respondent", "attachment"
@@ -619,7 +663,7 @@ def search_page(
             headline=SearchHeadline(
                 "text",
                 _query(query),
-                config="english",
+                config=CONFIG,
                 start_sel=START,
                 stop_sel=STOP,
                 max_words=40,

@@ -255,3 +255,24 @@ def test_rebuild_index_restores_missing_entries(questionnaire, django_capture_on
 def test_an_empty_query_shows_the_form_only(reviewer_client):
     response = results(reviewer_client, "")
     assert response.context["page"] is None
+
+
+def test_results_are_paginated_with_their_total(
+    reviewer_client, questionnaire, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    for code in ("SLV", "EST", "NER"):
+        file_reply(
+            reply_of(questionnaire, code),
+            text="Awareness campaign.",
+            capture=django_capture_on_commit_callbacks,
+        )
+    first = results(reviewer_client, "awareness")
+    assert first.context["page"].paginator.count == 3
+    assert len(first.context["hits"]) == 2
+    second = results(reviewer_client, "awareness", page=2)
+    assert len(second.context["hits"]) == 1
+    names = {h.respondent_name for h in first.context["hits"] + second.context["hits"]}
+    assert names == {"El Salvador", "Estonia", "Niger"}
+    past_the_end = results(reviewer_client, "awareness", page=9)
+    assert past_the_end.context["page"].number == 2
