@@ -605,7 +605,29 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
         else "surveys/review/export.html"
     )
     browse_url = reverse("surveys:reply-browse") + "?" + urlencode(job.options)
-    return render(request, template, {"job": job, "browse_url": browse_url})
+    return render(
+        request,
+        template,
+        {"job": job, "browse_url": browse_url, "described": _describe(request, job.options)},
+    )
+
+
+def _describe(request: HttpRequest, options: dict[str, str]) -> list[tuple[str, str]]:
+    """The filter of an export in words: labels and chosen values, not URL parameters."""
+    form = search.browse(request.user, options, request).form
+    described = []
+    for name, value in options.items():
+        if name not in form.fields or name == "sort":
+            continue
+        field = form.fields[name]
+        shown = value
+        if name == "questionnaire":
+            found = Questionnaire.objects.filter(pk=value).values_list("title", flat=True).first()
+            shown = found or value
+        else:
+            shown = str(dict(getattr(field, "choices", [])).get(value, value))
+        described.append((str(field.label or name), shown))
+    return described
 
 
 @require_GET
