@@ -164,11 +164,44 @@ class Paragraph(models.Model):
         return self.text[:60]
 
 
-class AttributionSet(models.Model):
-    """A statement and the respondents who made it: what footnotes and in-text lists print.
+class Theme(models.Model):
+    """A group of attribution sets in the coding view, often mirroring a section of the report.
 
-    The coding work will add, per member, the passages of replies that back it; for now a member
-    carries a manual note.
+    Themes only organise the coder's work: nothing prints from them.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="themes")
+    title = models.CharField(max_length=300)
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="themes",
+        help_text="The section of the report this theme mirrors, if any.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "section"],
+                condition=Q(section__isnull=False),
+                name="reports_one_theme_per_section",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttributionSet(models.Model):
+    """A statement and the respondents who made them: what footnotes and in-text lists print.
+
+    Members are filed by the secretariat (each backed by passages of replies, or a manual note),
+    or kept in sync with the replies by a ``rule`` over a structured question (see
+    ``reports.coding``); a rule-based set may also hold members filed by hand.
     """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attribution_sets")
@@ -178,6 +211,16 @@ class AttributionSet(models.Model):
         help_text="How paragraphs cite the set: {fn:key}, {list:key}, {count:key}.",
     )
     statement = models.TextField(help_text='What the members said, e.g. "had set up police units".')
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="attribution_sets"
+    )
+    rule = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='Members from answers, e.g. {"question": 12, "op": "includes_any", '
+        '"values": ["shelter"]}; empty for sets coded by hand.',
+    )
+    synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -198,7 +241,14 @@ class AttributionMember(models.Model):
     respondent = models.ForeignKey(
         "surveys.Respondent", on_delete=models.PROTECT, related_name="attributions"
     )
-    note = models.TextField(blank=True, default="", help_text="Where this is said, or why.")
+    note = models.TextField(
+        blank=True,
+        default="",
+        help_text="Information from another source (no passage of a reply backs it), or why.",
+    )
+    by_rule = models.BooleanField(
+        default=False, help_text="Kept by the set's rule: added and removed with the answers."
+    )
 
     class Meta:
         ordering = ["attribution_set", "respondent"]
@@ -210,6 +260,49 @@ class AttributionMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attribution_set}: {self.respondent}"
+
+
+class Evidence(models.Model):
+    """A passage of a submitted reply (or, for rule-based members, the answer's value) that
+    backs a member of an attribution set.
+
+    Written once, as quoted from ``revision_number`` of the reply; whether the passage is still
+    in the reply's last submission is computed on read (``reports.consistency``), so an amended
+    reply flags the evidence stale and never drops it silently.
+    """
+
+    class Kind(models.TextChoices):
+        PASSAGE = "passage", "Passage of an answer"
+        VALUE = "value", "Answer matching the set's rule"
+
+    member = models.ForeignKey(AttributionMember, on_delete=models.CASCADE, related_name="evidence")
+    reply = models.ForeignKey("surveys.Reply", on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey("surveys.Question", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PASSAGE)
+    revision_number = models.PositiveIntegerField(
+        help_text="The submission of the reply the passage was quoted from."
+    )
+    quote = models.TextField()
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "reply", "question", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="reports_evidence_offsets_in_order",
+                condition=Q(start__isnull=True)
+                | Q(end__isnull=True)
+                | Q(start__lt=models.F("end")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.quote[:60]}"
 
 
 def build_file_path(instance: Build, filename: str) -> str:
@@ -261,6 +354,11 @@ class Build(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    acknowledged_warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Consistency warnings the person who asked for the build acknowledged.",
+    )
     celery_task_id = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:

@@ -115,13 +115,35 @@ def paragraph_range(first: int | None, last: int | None) -> str:
 # --- What the walk produces ------------------------------------------------------------------
 
 
+class ProblemCode:
+    """What kind of problem: ``reports.consistency`` decides from it whether a build may go on."""
+
+    MARKUP = "markup"
+    EMPTY_PARAGRAPH = "empty-paragraph"
+    NO_REPLIES = "no-replies"
+    UNKNOWN_SET = "unknown-set"
+    EMPTY_SET = "empty-set"
+    MEMBER_WITHOUT_REPLY = "member-without-reply"
+    NAME = "name"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Something that must be fixed before the report can print, and where it is."""
+    """Something to fix (or, for a member without a reply, to acknowledge) before the report
+    can print, and where it is."""
 
     where: str
     message: str
     paragraph_id: int | None = None
+    code: str = ProblemCode.MARKUP
+    set_key: str = ""
+    respondent_id: int | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """A member without a reply still prints (the list is right, the reply is missing):
+        the secretariat acknowledges it; everything else leaves nothing sensible to print."""
+        return self.code != ProblemCode.MEMBER_WITHOUT_REPLY
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -141,6 +163,7 @@ class EmRun:
 class NoteRun:
     number: int
     children: list[Run]
+    keys: list[str] = field(default_factory=list)  # attribution sets the footnote lists
 
 
 @dataclass
@@ -251,7 +274,9 @@ class _Composer:
                 count_noun=tuple(noun) if noun else None,  # type: ignore[arg-type]
             )
         except formatting.FormatError as error:
-            self.problems.append(Problem(f"Respondent {self.labels[rid]}", str(error)))
+            self.problems.append(
+                Problem(f"Respondent {self.labels[rid]}", str(error), code=ProblemCode.NAME)
+            )
 
     # Members ---------------------------------------------------------------------------------
 
@@ -264,18 +289,29 @@ class _Composer:
                     "{…:replies} needs replies: link the report to its questionnaires "
                     "(no reply received by the cut-off yet).",
                     paragraph_id,
+                    code=ProblemCode.NO_REPLIES,
                 )
                 return None
             return ids
         if key not in self.sets:
             known = ", ".join(sorted(self.sets)) or "none yet"
             self._problem(
-                where, f"No attribution set has the key {key!r} (known: {known}).", paragraph_id
+                where,
+                f"No attribution set has the key {key!r} (known: {known}).",
+                paragraph_id,
+                code=ProblemCode.UNKNOWN_SET,
+                set_key=key,
             )
             return None
         ids = self.sets[key]
         if not ids:
-            self._problem(where, f"Attribution set {key!r} has no members yet.", paragraph_id)
+            self._problem(
+                where,
+                f"Attribution set {key!r} has no members yet.",
+                paragraph_id,
+                code=ProblemCode.EMPTY_SET,
+                set_key=key,
+            )
             return None
         if key not in self.checked_sets:
             self.checked_sets.add(key)
@@ -286,6 +322,9 @@ class _Composer:
                         f"Attribution set {key!r}",
                         f"{self.labels.get(rid, rid)} is a member but has no reply in the report "
                         "(none received by the cut-off in the report's questionnaires).",
+                        code=ProblemCode.MEMBER_WITHOUT_REPLY,
+                        set_key=key,
+                        respondent_id=rid,
                     )
         return ids
 
@@ -299,8 +338,17 @@ class _Composer:
             )
         return [self.respondents[i] for i in ids]
 
-    def _problem(self, where: str, message: str, paragraph_id: int | None = None) -> None:
-        self.problems.append(Problem(where, message, paragraph_id))
+    def _problem(
+        self,
+        where: str,
+        message: str,
+        paragraph_id: int | None = None,
+        *,
+        code: str = ProblemCode.MARKUP,
+        set_key: str = "",
+        respondent_id: int | None = None,
+    ) -> None:
+        self.problems.append(Problem(where, message, paragraph_id, code, set_key, respondent_id))
 
     # Inline runs -----------------------------------------------------------------------------
 
@@ -330,6 +378,11 @@ class _Composer:
                 runs.append(EmRun(children))
             elif isinstance(node, markup.Footnote):
                 note = self._new_note()
+                note.keys = [
+                    child.key
+                    for child in node.children
+                    if isinstance(child, markup.Reference) and child.key != markup.REPLIES_KEY
+                ]
                 note.children = self._runs(
                     node.children,
                     where=f"{where}, footnote {note.number}",
@@ -364,6 +417,8 @@ class _Composer:
         preceding: list[str],
     ) -> Run:
         note = self._new_note() if ref.kind is markup.RefKind.FOOTNOTE else None
+        if note is not None and ref.key != markup.REPLIES_KEY:
+            note.keys = [ref.key]
         ids = self._members(ref.key, where, paragraph_id)
         text: str | None = None
         if ids is not None:
@@ -381,7 +436,13 @@ class _Composer:
                     )
                     text = _capitalize(listed) + ("" if listed.endswith(".") else ".")
             except formatting.FormatError as error:
-                self._problem(where, f"{{{ref.kind}:{ref.key}}}: {error}", paragraph_id)
+                self._problem(
+                    where,
+                    f"{{{ref.kind}:{ref.key}}}: {error}",
+                    paragraph_id,
+                    code=ProblemCode.NAME,
+                    set_key=ref.key,
+                )
         if text is None:
             text_run: Run = ErrorRun(f"{{{ref.kind}:{ref.key}}}")
         else:
@@ -415,7 +476,9 @@ class _Composer:
             out.lead = [TextRun(block["text"])]
             return out
         if not parsed.lead and not parsed.items:
-            out.problem = Problem(where, "The paragraph is empty.", pid)
+            out.problem = Problem(
+                where, "The paragraph is empty.", pid, ProblemCode.EMPTY_PARAGRAPH
+            )
             self.problems.append(out.problem)
             return out
         out.lead = self._runs(
@@ -453,7 +516,11 @@ class _Composer:
 
     def respondent_groups(self, where: str) -> list[tuple[str, list[str]]]:
         if not self.replies:
-            self._problem(where, "The list of respondents is empty: no reply is in the report.")
+            self._problem(
+                where,
+                "The list of respondents is empty: no reply is in the report.",
+                code=ProblemCode.NO_REPLIES,
+            )
             return []
         try:
             ordered = formatting.sort_respondents(self._formatting(self.replies), on=self.on)
@@ -469,7 +536,7 @@ class _Composer:
             self.tracker.mark(r.id for r in ordered)
             return groups
         except formatting.FormatError as error:
-            self._problem(where, str(error))
+            self._problem(where, str(error), code=ProblemCode.NAME)
             return []
 
     def compose(self) -> Composition:
@@ -548,7 +615,7 @@ def _paragraph_context(paragraph: ParagraphOut, *, mode: str) -> dict[str, Any]:
             for label, runs in paragraph.items
         ],
         "notes": [
-            (note.number, mark_safe(runs_html(note.children, mode=mode)))  # noqa: S308
+            (note.number, mark_safe(runs_html(note.children, mode=mode)), note.keys)  # noqa: S308
             for note in paragraph.notes
         ],
     }
@@ -585,6 +652,8 @@ def _context(composition: Composition, *, mode: str) -> dict[str, Any]:
         "sections": [_section_context(s, mode=mode) for s in composition.sections],
         "annexes": [_section_context(s, mode=mode) for s in composition.annexes],
         "composition": composition,
+        "blocking": [p for p in composition.problems if p.blocking],
+        "warnings": [p for p in composition.problems if not p.blocking],
     }
 
 

@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from surveys.models import Respondent
 
-from . import docx, pdf, rendering, selectors
+from . import consistency, docx, pdf, rendering, selectors
 from .models import (
     RESERVED_KEYS,
     AttributionMember,
@@ -93,6 +93,17 @@ class StaleEditError(ValidationError):
 
 class BuildError(Exception):
     """A build cannot print: the message is for the editor."""
+
+
+class WarningsNotAcknowledgedError(ValidationError):
+    """The consistency report has warnings the person asking for a build has not acknowledged."""
+
+    def __init__(self, warnings: Sequence[Any]) -> None:
+        self.warnings = list(warnings)
+        super().__init__(
+            f"The consistency report has {len(self.warnings)} warning(s) to acknowledge before "
+            f"building: {consistency.summary(self.warnings)}."
+        )
 
 
 # --- Reports, sections, paragraphs -------------------------------------------------------------
@@ -417,15 +428,41 @@ def _enqueue(build: Build) -> None:
 
 
 @transaction.atomic
-def start_build(*, report: Report, requested_by: Any = None, enqueue: bool = True) -> Build:
+def start_build(
+    *,
+    report: Report,
+    requested_by: Any = None,
+    enqueue: bool = True,
+    acknowledge_warnings: bool = False,
+) -> Build:
     """Freeze the report and queue its build, or reuse the last good build of the same snapshot.
 
+    The consistency report runs first (``reports.consistency``): its warnings must be
+    acknowledged (``acknowledge_warnings``, recorded on the build) or nothing is built; with
+    blocking findings the build fails at once with the reason, and the last good PDF stays.
     ``enqueue=False`` leaves the build queued for the caller to run (``compile_report``).
     """
     Report.objects.select_for_update().filter(pk=report.pk).first()  # one start at a time
     snapshot = selectors.report_snapshot(report)
+    gate = selectors.consistency_gate(report, snapshot)
+    if gate.warnings and not acknowledge_warnings:
+        raise WarningsNotAcknowledgedError(gate.warnings)
+    acknowledged = [str(f) for f in gate.warnings]
     digest = selectors.snapshot_sha256(snapshot)
     now = timezone.now()
+    if gate.blocking:
+        return Build.objects.create(
+            report=report,
+            snapshot=snapshot,
+            snapshot_sha256=digest,
+            status=Build.Status.FAILED,
+            error=f"The report has {len(gate.blocking)} problem(s) to fix: "
+            f"{consistency.summary(gate.blocking)}.",
+            queued_at=now,
+            finished_at=now,
+            requested_by=requested_by,
+            acknowledged_warnings=acknowledged,
+        )
     previous = selectors.reusable_build(report, digest)
     if previous is not None:
         return Build.objects.create(
@@ -444,6 +481,7 @@ def start_build(*, report: Report, requested_by: Any = None, enqueue: bool = Tru
             docx=previous.docx.name,
             reused_from=previous.reused_from or previous,
             requested_by=requested_by,
+            acknowledged_warnings=acknowledged,
         )
     build = Build.objects.create(
         report=report,
@@ -453,9 +491,25 @@ def start_build(*, report: Report, requested_by: Any = None, enqueue: bool = Tru
         queued_at=now,
         requested_by=requested_by,
         celery_task_id=str(uuid.uuid4()),
+        acknowledged_warnings=acknowledged,
     )
     if enqueue:
         _enqueue(build)
+    return build
+
+
+def compile_now(
+    *, report: Report, requested_by: Any = None, acknowledge_warnings: bool = False
+) -> Build:
+    """Build the report in this process (no worker), e.g. for a management command."""
+    build = start_build(
+        report=report,
+        requested_by=requested_by,
+        enqueue=False,
+        acknowledge_warnings=acknowledge_warnings,
+    )
+    if build.status == Build.Status.QUEUED:
+        build = run_build(build_id=build.pk)
     return build
 
 
@@ -470,7 +524,8 @@ class Compiled:
 def compile_snapshot(snapshot: dict[str, Any]) -> Compiled:
     """Snapshot → HTML → checked PDF and DOCX; raises :class:`BuildError` for the editor."""
     rendered = rendering.render_print_html(snapshot)
-    problems = rendered.composition.problems
+    # Warnings (a member without a reply) were acknowledged when the build was asked for.
+    problems = [p for p in rendered.composition.problems if p.blocking]
     if problems:
         shown = "; ".join(str(p) for p in problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import coding, services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -36,3 +40,27 @@ def build_report(self, build_id: int) -> str:  # type: ignore[no-untyped-def]
 def watchdog() -> dict[str, list[int]]:
     """Fail or re-queue builds whose worker died or ran too long (scheduled every minute)."""
     return services.reap_stalled_builds()
+
+
+@shared_task(
+    name="reports.refresh_coding",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    max_retries=3,
+    time_limit=120,
+    soft_time_limit=100,
+    ignore_result=True,
+)
+def refresh_coding(reply_id: int) -> int:
+    """Re-apply the rule-based sets of the reports on a reply's questionnaire (idempotent)."""
+    return coding.refresh_after_submission(reply_id=reply_id)
+
+
+def queue_coding_refresh(reply_id: int) -> None:
+    """Called on commit by ``surveys.services.replies.submit_reply``: a failure to queue must
+    not undo the submission (the coding page can sync on demand)."""
+    try:
+        refresh_coding.delay(reply_id)
+    except Exception:
+        logger.exception("Could not queue the coding refresh of reply %s", reply_id)

@@ -15,6 +15,7 @@ from portal.permissions import secretariat_required
 
 from . import markup, selectors, services
 from .forms import (
+    BuildForm,
     ParagraphAddForm,
     ParagraphMoveForm,
     ParagraphSaveForm,
@@ -291,8 +292,22 @@ def build_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's builds; POST starts one."""
     report = get_object_or_404(Report, pk=pk)
     if request.method == "POST":
-        build = services.start_build(report=report, requested_by=request.user)
-        if build.reused_from_id:
+        form = BuildForm(request.POST)
+        acknowledge = form.is_valid() and form.cleaned_data["acknowledge"]
+        try:
+            build = services.start_build(
+                report=report, requested_by=request.user, acknowledge_warnings=acknowledge
+            )
+        except services.WarningsNotAcknowledgedError as error:
+            messages.error(
+                request,
+                f"{len(error.warnings)} warning(s) of the consistency report below must be "
+                "acknowledged before building: tick the box to build anyway.",
+            )
+            return redirect("reports:build-list", report.pk)
+        if build.status == Build.Status.FAILED:
+            messages.error(request, "The report cannot be built: " + build.error)
+        elif build.reused_from_id:
             messages.info(request, "Nothing changed since the last good build: its PDF is reused.")
         else:
             messages.success(request, "Build queued.")
@@ -304,6 +319,7 @@ def build_list(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "builds": selectors.builds_of(report),
             "last_good": selectors.last_good_build(report),
+            "gate": selectors.consistency_gate(report),
         },
     )
 

@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from reports.tasks import queue_coding_refresh
+
 from .. import answers, tasks_review
 from ..models import (
     Answer,
@@ -359,6 +361,7 @@ def submit_reply(
             by=user,
         )
     transaction.on_commit(lambda: tasks_review.queue_reply_index(reply.pk))
+    transaction.on_commit(lambda: queue_coding_refresh(reply.pk))
     return revision
 
 

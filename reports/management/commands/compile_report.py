@@ -17,6 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("report_id", type=int)
+        parser.add_argument(
+            "--acknowledge-warnings",
+            action="store_true",
+            help="Build even though the consistency report has warnings (they are recorded).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -24,9 +29,14 @@ class Command(BaseCommand):
         except Report.DoesNotExist:
             raise CommandError(f"No report has the id {options['report_id']}.") from None
         started = time.monotonic()
-        build = services.start_build(report=report, enqueue=False)
-        if build.status == Build.Status.QUEUED:
-            build = services.run_build(build_id=build.pk)
+        try:
+            build = services.compile_now(
+                report=report, acknowledge_warnings=options["acknowledge_warnings"]
+            )
+        except services.WarningsNotAcknowledgedError as error:
+            raise CommandError(
+                f"{error.messages[0]} Run again with --acknowledge-warnings to build anyway."
+            ) from None
         seconds = time.monotonic() - started
         if build.status != Build.Status.SUCCEEDED:
             raise CommandError(f"Build {build.pk} failed: {build.error}")
