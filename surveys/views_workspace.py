@@ -293,9 +293,9 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _save_refused(request, reply, None, "No such question.", 400)
     state, value = answer_from_post(question, request.POST)
     try:
-        answer = replies.save_answer(
+        answer = workspace.save_answer_once(
             reply=reply,
-            question_id=question.pk,
+            question=question,
             user=request.user,
             state=state,
             value=value,

@@ -201,6 +201,13 @@
     summary.dataset.state = state;
   }
 
+  function announce(text, state) {
+    if (!summary) return;
+    summaryText = text;
+    summary.textContent = text;
+    summary.dataset.state = state;
+  }
+
   function showError(qid, message) {
     const el = questionEl(qid);
     if (!el) return;
@@ -549,8 +556,18 @@
     refreshQuestion(qid);
     const focusTarget = fresh.querySelector("[aria-invalid=true]") || fresh.querySelector("input[type=file]");
     if (focusTarget) focusTarget.focus();
-    const error = fresh.querySelector(".upload-form .error");
-    if (summary) summary.textContent = error ? "The file was not attached." : (input ? "The file is attached." : "The file was removed.");
+    if (fresh.querySelector(".upload-form .error")) {
+      announce("The file was not attached: see the message next to the field.", "failed");
+      return;
+    }
+    lastSavedAt = timeOf();
+    const line = fresh.querySelector("[data-status]");
+    if (line) {
+      line.dataset.state = "saved";
+      line.textContent = (input ? "File attached at " : "File removed at ") + lastSavedAt;
+    }
+    summaryText = "";
+    updateSummary(); // "Saved at …" once nothing else is waiting
   }
 
   // --- connection comes back: send what is waiting -----------------------------------------

@@ -19,9 +19,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .. import answers, selectors
-from ..models import Attachment, Membership, Question, Reply, Revision, text_in
+from ..models import Answer, Attachment, Membership, Question, Reply, Revision, text_in
 from . import replies
-from .errors import ServiceError
+from .errors import ServiceError, StaleAnswerError
 
 STATE_LABELS = {
     answers.ANSWERED: "Answered",
@@ -81,6 +81,46 @@ def attachment_for_download(*, user: Any, pk: int) -> Attachment | None:
         if any(a.get("id") == attachment.pk for a in entry.get("attachments", [])):
             return attachment
     return None
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def save_answer_once(
+    *,
+    reply: Reply,
+    question: Question,
+    user: Any,
+    state: str,
+    value: Any,
+    expected_version: int,
+) -> Answer:
+    """``replies.save_answer``, safe to send twice.
+
+    When a save reached the server but its answer was lost on the way back (a dropped
+    connection, a proxy timeout), the form sends it again on the version it knew and is refused
+    as stale, although what is stored is exactly what it sent. That is no conflict: the stored
+    answer is returned. Any real difference still raises StaleAnswerError with both versions."""
+    try:
+        return replies.save_answer(
+            reply=reply,
+            question_id=question.pk,
+            user=user,
+            state=state,
+            value=value,
+            expected_version=expected_version,
+        )
+    except StaleAnswerError as error:
+        spec = answers.QuestionSpec(question.kind, question.options, question.required)
+        sent = answers.clean_answer(spec, state, value)  # valid: save_answer checked it first
+        stored = Answer.objects.filter(reply=reply, question=question).first()
+        if (
+            stored is not None
+            and stored.updated_by_id == getattr(user, "pk", None)
+            and (stored.state, stored.value) == (state, sent)
+        ):
+            return stored
+        raise error from None
 
 
 # --- the workspace list -------------------------------------------------------------------

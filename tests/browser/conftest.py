@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
 # database calls the tests make between browser steps.
@@ -28,8 +29,15 @@ PASSWORD = "correct-horse-battery"  # what tests.factories.UserFactory sets
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(django_db_setup) -> Iterator[Browser]:  # type: ignore[no-untyped-def]
+    # Playwright's sync API runs the tests' code in a greenlet with its own context variables,
+    # where Django hands out a fresh connection object. When the test database was created
+    # earlier in the session (by non-browser tests), that object lacks the snapshot that
+    # serialized_rollback restores the respondents registry from: carry it across.
+    snapshot = getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
     with sync_playwright() as playwright:
+        if snapshot is not None:
+            connections[DEFAULT_DB_ALIAS]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )

@@ -763,3 +763,24 @@ def test_an_observer_reads_clarifications_but_cannot_post(client, reply, people)
         {"question": q2.pk, "text": "Me too"},
     )
     assert response.status_code == 403
+
+
+def test_a_save_sent_twice_is_no_conflict(client, reply, people):
+    """The answer to the first request was lost: the form sends it again on the old version."""
+    client.force_login(people["focal_point"])
+    q2 = question(reply.questionnaire, "2")
+    first = save(client, reply, q2, version=0, value="Same words ")
+    again = save(client, reply, q2, version=0, value="Same words ")
+    assert first.status_code == again.status_code == 200
+    assert again.json()["version"] == 1
+    different = save(client, reply, q2, version=0, value="Other words")
+    assert different.status_code == 409
+
+
+def test_a_repeated_save_by_someone_else_is_still_a_conflict(client, reply, people):
+    q2 = question(reply.questionnaire, "2")
+    replies.save_answer(
+        reply=reply, question_id=q2.pk, user=people["expert"], value="Same", expected_version=0
+    )
+    client.force_login(people["focal_point"])
+    assert save(client, reply, q2, version=0, value="Same").status_code == 409
