@@ -109,7 +109,18 @@ def save_answer(
     _check_editable(reply, user)
     question = _question_of(reply, question_id)
     if question.kind == answers.FILE and state == answers.ANSWERED:
-        raise ServiceError("Attach files with the upload button.")
+        # Files arrive through attach_file; "answered" here only switches back from "not
+        # known"/"not applicable" to the files attached (if any).
+        if value not in (None, [], ""):
+            raise ServiceError("Attach files with the upload button.")
+        value = (
+            list(
+                reply.attachments.filter(question=question, deleted_at__isnull=True)
+                .order_by("uploaded_at")
+                .values_list("pk", flat=True)
+            )
+            or None
+        )
     try:
         cleaned = answers.clean_answer(
             answers.QuestionSpec(question.kind, question.options, question.required), state, value

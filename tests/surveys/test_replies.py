@@ -385,3 +385,21 @@ def test_progress_counts_visible_answered_and_required(reply, focal):
     answered, required, missing = replies.progress(reply)
     assert (answered, required) == (1, 3)
     assert [q.number for q in missing] == ["1 (a)", "2"]
+
+
+def test_a_file_question_switches_back_from_not_applicable_to_its_files(reply, focal):
+    q6 = question(reply.questionnaire, "6")
+    attachment = replies.attach_file(
+        reply=reply, question_id=q6.pk, user=focal, upload=SimpleUploadedFile("law.pdf", PDF)
+    )
+    replies.save_answer(
+        reply=reply, question_id=q6.pk, user=focal, state="not_applicable", expected_version=1
+    )
+    answer = replies.save_answer(
+        reply=reply, question_id=q6.pk, user=focal, state="answered", expected_version=2
+    )
+    assert answer.value == [attachment.pk]
+    with pytest.raises(ServiceError, match="upload button"):
+        replies.save_answer(
+            reply=reply, question_id=q6.pk, user=focal, value=[999], expected_version=3
+        )
