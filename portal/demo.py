@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from reports import demo as reports_demo
 from surveys.models import Membership, Question, Questionnaire, Reply, Respondent, Revision
 from surveys.services import authoring, dispatch, replies
 
@@ -291,7 +292,13 @@ def load_demo() -> dict[str, Any]:
     users = load_demo_accounts()
     cycle = load_demo_cycle()
     follow_up = load_follow_up(cycle)
-    return {"accounts": len(users), "questionnaire": cycle, "follow_up": follow_up}
+    report = reports_demo.load_demo_report(cycle)
+    return {
+        "accounts": len(users),
+        "questionnaire": cycle,
+        "follow_up": follow_up,
+        "report": report,
+    }
 
 
 def login_lines() -> list[str]:
