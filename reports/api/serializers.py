@@ -8,10 +8,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
-from surveys.models import Questionnaire
+from surveys.models import Question, Questionnaire, Reply
 
-from .. import services
-from ..models import AttributionMember, AttributionSet, Build, Paragraph, Report, Section
+from .. import coding, services
+from ..models import (
+    AttributionMember,
+    AttributionSet,
+    Build,
+    Evidence,
+    Paragraph,
+    Report,
+    Section,
+    Theme,
+)
 
 
 def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -165,10 +174,94 @@ class ParagraphMoveSerializer(serializers.Serializer):
     )
 
 
+class EvidenceSerializer(serializers.ModelSerializer):
+    """A passage of a reply (or a rule-based member's answer) behind a member of a set.
+
+    On creation, send the set, the reply, the question and the offsets into the answer as the
+    coding page shows it (``quote`` too, to be refused if the reply changed under you)."""
+
+    attribution_set = serializers.PrimaryKeyRelatedField(
+        queryset=AttributionSet.objects.all(),
+        write_only=True,
+        help_text="On creation: the set to file the passage under.",
+    )
+    respondent = serializers.IntegerField(source="member.respondent_id", read_only=True)
+    reply = serializers.PrimaryKeyRelatedField(queryset=Reply.objects.all())
+    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
+    start = serializers.IntegerField(min_value=0, allow_null=True, required=True)
+    end = serializers.IntegerField(min_value=1, allow_null=True, required=True)
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    state = serializers.SerializerMethodField(
+        help_text="current, moved (still in the amended answer, elsewhere) or stale (gone)."
+    )
+    restricted = serializers.SerializerMethodField(
+        help_text="The answer is marked not for publication."
+    )
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "member",
+            "attribution_set",
+            "respondent",
+            "reply",
+            "question",
+            "kind",
+            "revision_number",
+            "quote",
+            "start",
+            "end",
+            "state",
+            "restricted",
+            "created_at",
+        ]
+        read_only_fields = ["member", "kind", "revision_number", "created_at"]
+
+    def _view(self, evidence: Evidence) -> Any:
+        views = self.context.get("evidence_views")
+        if views is None or evidence.pk not in views:
+            from ..selectors import evidence_views
+
+            views = {v.evidence.pk: v for v in evidence_views([evidence])}
+            self.context["evidence_views"] = {**self.context.get("evidence_views", {}), **views}
+        return views[evidence.pk]
+
+    def get_state(self, evidence: Evidence) -> str:
+        return self._view(evidence).state
+
+    def get_restricted(self, evidence: Evidence) -> bool:
+        return self._view(evidence).facts.restricted
+
+    def create(self, validated_data: dict[str, Any]) -> Evidence:
+        attribution_set = validated_data["attribution_set"]
+        if validated_data.get("start") is None or validated_data.get("end") is None:
+            raise serializers.ValidationError({"start": "Give the passage's start and end."})
+        try:
+            passage = coding.passage(
+                report=attribution_set.report,
+                reply=validated_data["reply"],
+                question_id=validated_data["question"].pk,
+                start=validated_data["start"],
+                end=validated_data["end"],
+                quote=validated_data.get("quote", ""),
+            )
+            return coding.file_passage(
+                attribution_set=attribution_set,
+                passage=passage,
+                by=self.context["request"].user,
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+
 class AttributionMemberSerializer(serializers.ModelSerializer):
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
     class Meta:
         model = AttributionMember
-        fields = ["id", "attribution_set", "respondent", "note"]
+        fields = ["id", "attribution_set", "respondent", "note", "by_rule", "evidence"]
+        read_only_fields = ["by_rule"]
 
     def create(self, validated_data: dict[str, Any]) -> AttributionMember:
         try:
@@ -198,7 +291,42 @@ class AttributionMemberSerializer(serializers.ModelSerializer):
 class NestedMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = AttributionMember
-        fields = ["id", "respondent", "note"]
+        fields = ["id", "respondent", "note", "by_rule"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["id", "report", "title", "section", "order"]
+        read_only_fields = ["order"]
+        validators: list = []  # the service says why in words
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and attrs.get("report", self.instance.report) != (
+            self.instance.report
+        ):
+            raise serializers.ValidationError({"report": "A theme stays with its report."})
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Theme:
+        try:
+            return coding.create_theme(
+                report=validated_data["report"],
+                title=validated_data["title"],
+                section=validated_data.get("section"),
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+    def update(self, instance: Theme, validated_data: dict[str, Any]) -> Theme:
+        try:
+            return coding.update_theme(
+                theme=instance,
+                title=validated_data.get("title"),
+                section=validated_data.get("section", False),
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
 
 
 class AttributionSetSerializer(serializers.ModelSerializer):
@@ -209,18 +337,37 @@ class AttributionSetSerializer(serializers.ModelSerializer):
         write_only=True,
         help_text="On creation: respondent ids of the first members.",
     )
+    rule = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text='Members from answers: {"question": id, "op": "equals"|"includes_any"|'
+        '"greater_than", "value": … or "values": […], "row": …, "column": …}; null for none.',
+    )
 
     class Meta:
         model = AttributionSet
-        fields = ["id", "report", "key", "statement", "members", "respondents"]
+        fields = [
+            "id",
+            "report",
+            "key",
+            "statement",
+            "theme",
+            "rule",
+            "synced_at",
+            "members",
+            "respondents",
+        ]
+        read_only_fields = ["synced_at"]
         validators: list = []  # the service checks the key and says so in words
 
     def create(self, validated_data: dict[str, Any]) -> AttributionSet:
         try:
-            return services.create_attribution_set(
+            return coding.create_set(
                 report=validated_data["report"],
                 key=validated_data["key"],
                 statement=validated_data["statement"],
+                theme=validated_data.get("theme"),
+                rule=validated_data.get("rule"),
                 respondent_ids=validated_data.get("respondents", []),
             )
         except DjangoValidationError as error:
@@ -230,13 +377,50 @@ class AttributionSetSerializer(serializers.ModelSerializer):
         if validated_data.get("report", instance.report) != instance.report:
             raise serializers.ValidationError({"report": "A set stays with its report."})
         try:
-            return services.update_attribution_set(
+            return coding.update_set(
                 attribution_set=instance,
                 key=validated_data.get("key"),
                 statement=validated_data.get("statement"),
+                theme=validated_data.get("theme", False),
+                rule=validated_data.get("rule", False),
             )
         except DjangoValidationError as error:
             raise _as_api_error(error) from None
+
+
+class SyncResultSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class FindingSerializer(serializers.Serializer):
+    check = serializers.CharField(help_text="What was checked, e.g. member-without-reply.")
+    severity = serializers.ChoiceField(
+        choices=["blocking", "warning", "note"],
+        help_text="blocking: fix before building; warning: acknowledge before building; "
+        "note: for information.",
+    )
+    where = serializers.CharField()
+    message = serializers.CharField()
+    set_key = serializers.CharField(allow_blank=True)
+    respondent_id = serializers.IntegerField(allow_null=True)
+    paragraph_id = serializers.IntegerField(allow_null=True)
+    evidence_id = serializers.IntegerField(allow_null=True)
+
+
+class ConsistencySerializer(serializers.Serializer):
+    blocking = serializers.IntegerField()
+    warnings = serializers.IntegerField()
+    notes = serializers.IntegerField()
+    findings = FindingSerializer(many=True)
+
+
+class BuildRequestSerializer(serializers.Serializer):
+    acknowledge_warnings = serializers.BooleanField(
+        default=False,
+        help_text="Build even though the consistency report has warnings (recorded on the build).",
+    )
 
 
 class BuildSerializer(serializers.ModelSerializer):
@@ -260,6 +444,7 @@ class BuildSerializer(serializers.ModelSerializer):
             "pdf_size",
             "pdf_sha256",
             "attempts",
+            "acknowledged_warnings",
             "reused_from",
             "requested_by",
             "pdf_url",

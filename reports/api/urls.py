@@ -10,6 +10,8 @@ router.register("attribution-sets", views.AttributionSetViewSet, basename="attri
 router.register(
     "attribution-members", views.AttributionMemberViewSet, basename="attribution-member"
 )
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("builds", views.BuildViewSet, basename="build")
 
 urlpatterns = router.urls

@@ -16,19 +16,33 @@ from rest_framework.response import Response
 
 from portal.permissions import IsSecretariat
 
-from .. import selectors, services
-from ..models import AttributionMember, AttributionSet, Build, Paragraph, Report, Section
+from .. import coding, selectors, services
+from ..models import (
+    AttributionMember,
+    AttributionSet,
+    Build,
+    Evidence,
+    Paragraph,
+    Report,
+    Section,
+    Theme,
+)
 from ..views import build_file_response
 from .serializers import (
     AttributionMemberSerializer,
     AttributionSetSerializer,
+    BuildRequestSerializer,
     BuildSerializer,
+    ConsistencySerializer,
+    EvidenceSerializer,
     ParagraphMoveSerializer,
     PreviewSerializer,
     ReportParagraphSerializer,
     ReportSectionSerializer,
     ReportSerializer,
     SectionMoveSerializer,
+    SyncResultSerializer,
+    ThemeSerializer,
 )
 
 
@@ -64,11 +78,18 @@ class ReportViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         methods=["post"],
-        request=None,
+        request=BuildRequestSerializer,
         responses={
-            201: OpenApiResponse(BuildSerializer, description="Build queued."),
+            201: OpenApiResponse(
+                BuildSerializer,
+                description="Build queued (or failed at once, with the blocking findings).",
+            ),
             200: OpenApiResponse(
                 BuildSerializer, description="Unchanged since the last good build: reused."
+            ),
+            409: OpenApiResponse(
+                ConsistencySerializer,
+                description="The consistency report has warnings: send acknowledge_warnings.",
             ),
         },
     )
@@ -78,10 +99,44 @@ class ReportViewSet(viewsets.ModelViewSet):
         """GET lists the report's builds; POST freezes the report and starts a build."""
         report = self.get_object()
         if request.method == "POST":
-            build = services.start_build(report=report, requested_by=request.user)
+            query = BuildRequestSerializer(data=request.data)
+            query.is_valid(raise_exception=True)
+            try:
+                build = services.start_build(
+                    report=report,
+                    requested_by=request.user,
+                    acknowledge_warnings=query.validated_data["acknowledge_warnings"],
+                )
+            except services.WarningsNotAcknowledgedError:
+                data = _consistency_data(selectors.consistency_gate(report))
+                data["detail"] = (
+                    "The consistency report has warnings: read them and send "
+                    '{"acknowledge_warnings": true} to build anyway.'
+                )
+                return Response(data, status=status.HTTP_409_CONFLICT)
             code = status.HTTP_200_OK if build.reused_from_id else status.HTTP_201_CREATED
             return Response(BuildSerializer(build).data, status=code)
         return Response(BuildSerializer(selectors.builds_of(report), many=True).data)
+
+    @extend_schema(responses={200: ConsistencySerializer})
+    @action(detail=True, methods=["get"])
+    def consistency(self, request: Request, pk: str | None = None) -> Response:
+        """The consistency report: what blocks a build, what to acknowledge, what to know."""
+        return Response(_consistency_data(selectors.consistency_gate(self.get_object())))
+
+    @extend_schema(request=None, responses={200: ThemeSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path="themes-from-sections")
+    def themes_from_sections(self, request: Request, pk: str | None = None) -> Response:
+        """One theme per section and subsection of the report (safe to repeat)."""
+        themes = coding.themes_from_sections(report=self.get_object())
+        return Response(ThemeSerializer(themes, many=True).data)
+
+    @extend_schema(request=None, responses={200: SyncResultSerializer})
+    @action(detail=True, methods=["post"], url_path="sync-rules")
+    def sync_rules(self, request: Request, pk: str | None = None) -> Response:
+        """Bring every rule-based set of the report in step with the replies."""
+        result = coding.sync_rule_sets(report=self.get_object())
+        return Response(SyncResultSerializer(result).data)
 
 
 class ReportSectionViewSet(viewsets.ModelViewSet):
@@ -149,12 +204,60 @@ class ReportParagraphViewSet(viewsets.ModelViewSet):
 
 
 class AttributionSetViewSet(viewsets.ModelViewSet):
-    """Statements and the respondents who made them, cited as {fn:key}, {list:key}, {count:key}."""
+    """Statements and the respondents who made them, cited as {fn:key}, {list:key}, {count:key};
+    with a rule, members are kept in step with the replies."""
 
     serializer_class = AttributionSetSerializer
     permission_classes = [IsSecretariat]
     queryset = AttributionSet.objects.prefetch_related("members").order_by("report", "key")
-    filterset_fields = ["report", "key"]
+    filterset_fields = ["report", "key", "theme"]
+
+    @extend_schema(request=None, responses={200: SyncResultSerializer})
+    @action(detail=True, methods=["post"])
+    def sync(self, request: Request, pk: str | None = None) -> Response:
+        """Re-apply the set's rule to the replies now (idempotent)."""
+        result = coding.sync_rule_set(attribution_set=self.get_object())
+        return Response(SyncResultSerializer(result).data)
+
+
+class ThemeViewSet(viewsets.ModelViewSet):
+    """Themes group a report's attribution sets in the coding work, often one per section."""
+
+    serializer_class = ThemeSerializer
+    permission_classes = [IsSecretariat]
+    queryset = Theme.objects.order_by("report", "order", "pk")
+    filterset_fields = ["report", "section"]
+
+    def perform_destroy(self, instance: Theme) -> None:
+        coding.delete_theme(theme=instance)
+
+
+class EvidenceViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Passages of replies behind the members of attribution sets; each says whether it is
+    still in the reply's last submission (stale evidence is kept, never dropped)."""
+
+    serializer_class = EvidenceSerializer
+    permission_classes = [IsSecretariat]
+    queryset = Evidence.objects.select_related("member", "question").order_by("pk")
+    filterset_fields = ["member", "member__attribution_set", "reply", "kind"]
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> EvidenceSerializer:
+        serializer = super().get_serializer(*args, **kwargs)
+        instances = args[0] if args else None
+        if instances is not None and not isinstance(instances, Evidence):
+            # a page of evidence: what the replies say now, read once for the whole page
+            views = selectors.evidence_views(instances)
+            serializer.child.context["evidence_views"] = {v.evidence.pk: v for v in views}  # type: ignore[attr-defined]
+        return serializer
+
+    def perform_destroy(self, instance: Evidence) -> None:
+        coding.remove_evidence(evidence=instance)
 
 
 class AttributionMemberViewSet(viewsets.ModelViewSet):
@@ -164,6 +267,29 @@ class AttributionMemberViewSet(viewsets.ModelViewSet):
     permission_classes = [IsSecretariat]
     queryset = AttributionMember.objects.order_by("attribution_set", "respondent")
     filterset_fields = ["attribution_set", "respondent"]
+
+
+def _consistency_data(gate: Any) -> dict[str, Any]:
+    return ConsistencySerializer(
+        {
+            "blocking": len(gate.blocking),
+            "warnings": len(gate.warnings),
+            "notes": len(gate.notes),
+            "findings": [
+                {
+                    "check": f.check.value,
+                    "severity": f.severity.value,
+                    "where": f.where,
+                    "message": f.message,
+                    "set_key": f.set_key,
+                    "respondent_id": f.respondent_id,
+                    "paragraph_id": f.paragraph_id,
+                    "evidence_id": f.evidence_id,
+                }
+                for f in gate.findings
+            ],
+        }
+    ).data
 
 
 class BuildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

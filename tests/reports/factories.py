@@ -164,3 +164,91 @@ def first_paragraph(report: Report) -> Paragraph:
         .order_by("section__order", "order")
         .first()
     )
+
+
+def file_reply(reply: Reply, by: Any, answers: dict[str, Any], **submit: Any) -> None:
+    """Answer questions by number and submit on the respondent's behalf (a reopened reply is
+    amended: each answer saved over the version stored)."""
+    from surveys.models import Answer
+    from surveys.services import replies
+    from tests.factories import question
+
+    for number, value in answers.items():
+        q = question(reply.questionnaire, number)
+        stored = Answer.objects.filter(reply=reply, question=q).first()
+        replies.save_answer(
+            reply=reply,
+            question_id=q.pk,
+            user=by,
+            value=value,
+            expected_version=stored.version if stored else 0,
+        )
+    replies.submit_reply(
+        reply=reply,
+        user=by,
+        channel=submit.pop("channel", Reply.Channel.NOTE_VERBALE),
+        received_on=submit.pop("received_on", datetime.date(2007, 12, 10)),
+    )
+
+
+def coded_report() -> dict[str, Any]:
+    """A report on a dispatched questionnaire (``tests.factories.build_questionnaire``) with
+    three submitted replies (Belarus, Estonia, the Niger) and a paragraph citing two sets.
+
+    Answers: 1 yes/no (ratified), 1 (a) the year, 2 text, 4 units (multiple choice), 5 table.
+    """
+    from surveys.models import Respondent
+    from tests.factories import SecretariatFactory, build_questionnaire
+
+    by = SecretariatFactory()
+    codes = ("BLR", "EST", "NER")
+    people = {c: Respondent.objects.get(code=c) for c in codes}
+    questionnaire = build_questionnaire(by=by, dispatch_to=list(people.values()))
+    replies = {
+        c: Reply.objects.get(questionnaire=questionnaire, respondent=people[c]) for c in codes
+    }
+    file_reply(
+        replies["BLR"],
+        by,
+        {
+            "1": "yes",
+            "1 (a)": 2003,
+            "2": "Penalties range from a fine to 15 years' imprisonment. Border guards check "
+            "passports.",
+            "4": ["police", "border"],
+            "5": {"2006": {"investigated": 12, "prosecuted": 0}},
+        },
+    )
+    file_reply(
+        replies["EST"],
+        by,
+        {
+            "1": "yes",
+            "1 (a)": 2004,
+            "2": "A specific offence is being drafted. Police units investigate cases.",
+            "4": ["prosecution"],
+            "5": {"2006": {"investigated": 0, "prosecuted": 0}},
+        },
+    )
+    file_reply(
+        replies["NER"],
+        by,
+        {"1": "no", "2": "The Penal Code punishes several forms of exploitation."},
+    )
+    report = ReportFactory()
+    report.questionnaires.add(questionnaire)
+    section = services.add_section(report=report, title="Legislation")
+    paragraph = services.add_paragraph(
+        section=section,
+        text="Some States had ratified the Protocol.{fn:ratified} "
+        "Police units existed in {list:police-units}.",
+    )
+    return {
+        "by": by,
+        "report": report,
+        "questionnaire": questionnaire,
+        "replies": replies,
+        "people": people,
+        "section": section,
+        "paragraph": paragraph,
+    }
