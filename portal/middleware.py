@@ -2,10 +2,16 @@
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, ResolverMatch, resolve, reverse
+from django_otp import user_has_device
 from rest_framework.views import APIView
+
+from . import two_factor
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -27,3 +33,43 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if view_class is not None and issubclass(view_class, APIView):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class TwoFactorMiddleware:
+    """Sends a signed-in person who must use a second factor to set it up or to give a code
+    before anything else (pages redirect; API calls through the session get 403)."""
+
+    OPEN = frozenset({"two-factor-setup", "two-factor-verify", "logout", "health", "login"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path_info.startswith(("/static/", "/api/v1/auth/token/"))
+            and two_factor.required_for(user)
+        ):
+            match = resolve_or_none(request.path_info)
+            if match is None or match.url_name not in self.OPEN:
+                if request.path_info.startswith("/api/"):
+                    return JsonResponse(
+                        {
+                            "detail": "Give your two-factor code in the pages first, or use an "
+                            "API token."
+                        },
+                        status=403,
+                    )
+                has_device = user_has_device(user, confirmed=True)
+                target = reverse("two-factor-verify" if has_device else "two-factor-setup")
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+def resolve_or_none(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

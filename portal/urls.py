@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from surveys import views as surveys_views
 
@@ -11,7 +10,7 @@ from . import views
 handler403 = "portal.views.forbidden"
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
     path("", include("surveys.api.urls")),
     path("", include("reports.api.urls")),
 ]
@@ -25,6 +24,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path("accounts/two-factor/", views.two_factor_setup, name="two-factor-setup"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/activate/<str:token>/", surveys_views.activate, name="activate"),
     path("admin/", admin.site.urls),

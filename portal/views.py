@@ -1,14 +1,27 @@
 """The page shell: home page per role, health check, error pages."""
 
+from base64 import b32encode
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.response import Response
 
-from . import audit, selectors
-from .forms import AuditFilterForm
+from surveys.services.errors import ServiceError
+
+from . import audit, selectors, two_factor
+from .forms import AuditFilterForm, TokenForm
 from .permissions import secretariat_required
 
 
@@ -50,3 +63,71 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/audit_trail.html", {"form": form, "page": page, "query": query.urlencode()}
     )
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+@never_cache
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Add an authenticator app: scan the code, then type the six digits it shows."""
+    form = TokenForm(request.POST or None)
+    device = two_factor.pending_device(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.confirm_device(request=request, token=form.cleaned_data["token"])
+        except ServiceError as error:
+            form.add_error("token", error.message)
+        else:
+            messages.success(request, "Two-factor sign-in is on for your account.")
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": two_factor.qr_svg(device),
+            "secret": b32encode(device.bin_key).decode(),
+            "required": request.user.is_secretariat and settings.SECRETARIAT_TWO_FACTOR,
+            "next": _next_url(request),
+        },
+    )
+
+
+@never_cache
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.verify(request=request, token=form.cleaned_data["token"])
+        except ServiceError as error:
+            form.add_error("token", error.message)
+        else:
+            return redirect(_next_url(request))
+    return render(
+        request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+class ObtainToken(ObtainAuthToken):
+    """An API token for an e-mail and password, plus `otp_token` (the six-digit code) for
+    anyone who uses two-factor sign-in."""
+
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if two_factor.required_for(user) and not two_factor.token_matches(
+            user, str(request.data.get("otp_token", ""))
+        ):
+            raise AuthenticationFailed(
+                "Give otp_token: the six-digit code of your authenticator app."
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

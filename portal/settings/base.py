@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "surveys",
     "reports",
@@ -51,12 +53,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "portal.middleware.LoginRequiredMiddleware",
+    "portal.middleware.TwoFactorMiddleware",
     # axes must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +128,11 @@ ALLOWED_UPLOAD_TYPES = {
 ACTIVATION_DAYS = env.int("ACTIVATION_DAYS", default=10)
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 3)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+
+# Two-factor authentication (TOTP): required for the secretariat when on; on by default
+# outside development. Everyone may set it up, and then always needs it.
+SECRETARIAT_TWO_FACTOR = env.bool("SECRETARIAT_TWO_FACTOR", default=not DEBUG)
+OTP_TOTP_ISSUER = "Verbale"
 
 # Login attempts: after AXES_FAILURE_LIMIT failures for one e-mail from one address the pair is
 # locked for AXES_COOLOFF_TIME; each failure is logged in the axes tables.

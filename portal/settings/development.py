@@ -4,6 +4,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The demo's secretariat signs in with a password only; set it on to try two-factor sign-in.
+SECRETARIAT_TWO_FACTOR = env.bool("SECRETARIAT_TWO_FACTOR", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="verbale-development-only-key-not-for-deployment")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -18,6 +18,8 @@ if not ALLOWED_HOSTS:
         "DJANGO_ENV=production needs ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=verbale.example.org"
     )
 
+SECRETARIAT_TWO_FACTOR = True  # never optional in a deployment
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
