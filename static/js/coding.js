@@ -68,8 +68,12 @@
     if (!area || !area.classList.contains("answer-keyboard")) {
       area = document.createElement("textarea");
       area.className = "answer-keyboard";
-      area.readOnly = true;
+      // Not readOnly: Chromium gives a read-only field no caret to select with. Edits are
+      // refused instead, and the text put back if one slips through.
+      area.setAttribute("aria-readonly", "true");
       area.value = answer.textContent;
+      area.addEventListener("beforeinput", function (event) { event.preventDefault(); });
+      area.addEventListener("input", function () { area.value = answer.textContent; });
       area.setAttribute("aria-label", "Answer to question " + answer.getAttribute("data-number") +
         ": select with Shift and the arrow keys, then press F");
       area.answer = answer;
@@ -103,6 +107,10 @@
     document.addEventListener("mouseup", function () { window.setTimeout(fromDocumentSelection, 0); });
     document.addEventListener("keyup", function (event) {
       if (event.shiftKey) { fromDocumentSelection(); }
+    });
+    document.addEventListener("selectionchange", function () {
+      var active = document.activeElement;
+      if (active && active.classList.contains("answer-keyboard")) { fromKeyboardCopy(active); }
     });
     Array.prototype.forEach.call(document.querySelectorAll(".answer-text"), function (answer) {
       answer.addEventListener("keydown", function (event) {
