@@ -38,7 +38,10 @@ COOPERATION = "International cooperation"
 Rule = tuple[str, str, list[str]]
 SetSpec = tuple[str, str, Rule | None, list[tuple[str, str, str]], list[tuple[str, str]]]
 
-LATVIA = "Cited by the Secretary-General's report E/CN.15/2008/9 ({where}); no reply from Latvia was received by the cut-off."  # noqa: E501
+LATVIA = (
+    "Not from a reply: cited as in the 2008 report ({where}), though no reply from Latvia "
+    "reached the Office by the cut-off."
+)
 
 
 def _latvia(where: str) -> list[tuple[str, str]]:

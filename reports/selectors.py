@@ -238,6 +238,8 @@ def coding_replies(report: Report) -> list[Reply]:
     order = {
         r.pk: i for i, r in enumerate(un_ordered([x.respondent for x in replies], on=report.date))
     }
+    for reply in replies:
+        reply.label = str(reply.respondent.name_on(report.date) or reply.respondent)  # type: ignore[attr-defined]
     return sorted(replies, key=lambda r: (order[r.respondent_id], r.questionnaire_id))
 
 
@@ -463,10 +465,10 @@ def coding_sets(report: Report) -> tuple[list[tuple[Theme | None, list[Attributi
         question = questions.get(attribution_set.rule["question"]) if attribution_set.rule else None
         attribution_set.rule_text = coding.describe_rule(attribution_set.rule, question)  # type: ignore[attr-defined]
         by_respondent = {m.respondent_id: m for m in attribution_set.members.all()}
-        attribution_set.ordered_members = [  # type: ignore[attr-defined]
-            by_respondent[r.pk]
-            for r in un_ordered([m.respondent for m in by_respondent.values()], on=report.date)
-        ]
+        ordered = un_ordered([m.respondent for m in by_respondent.values()], on=report.date)
+        for respondent in ordered:
+            by_respondent[respondent.pk].label = str(respondent.name_on(report.date) or respondent)  # type: ignore[attr-defined]
+        attribution_set.ordered_members = [by_respondent[r.pk] for r in ordered]  # type: ignore[attr-defined]
     return groups, len(sets)
 
 
