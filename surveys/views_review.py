@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import (
     FileResponse,
     Http404,
@@ -37,6 +37,7 @@ from .models import (
     ExportJob,
     Question,
     Questionnaire,
+    Reply,
     Respondent,
     Revision,
     Section,
@@ -567,10 +568,12 @@ def questionnaire_index(request: HttpRequest) -> HttpResponse:
         .exclude(status=Questionnaire.Status.DRAFT)
         .order_by("-deadline", "title")
     )
-    counted = search.submitted_replies(request.user).values_list("questionnaire_id", flat=True)
-    counts: dict[int, int] = {}
-    for questionnaire_id in counted:
-        counts[questionnaire_id] = counts.get(questionnaire_id, 0) + 1
+    counts = dict(
+        Reply.objects.filter(pk__in=search.submitted_replies(request.user).values("pk"))
+        .values("questionnaire_id")
+        .annotate(replies=Count("pk"))
+        .values_list("questionnaire_id", "replies")
+    )
     return render(
         request,
         "surveys/review/questionnaires.html",

@@ -321,3 +321,9 @@ def test_the_dashboard_counts_replies_and_names_who_has_not_replied(
     assert dict(data.timeline)[datetime.date(2008, 1, 24)] == 2
     text = response.content.decode()
     assert "<polyline" in text and "Deadline" in text and "Cut-off" in text
+
+
+def test_the_questionnaire_index_counts_submitted_replies(reviewer_client, filed, questionnaire):
+    response = reviewer_client.get(reverse("surveys:review-questionnaires"))
+    assert (questionnaire, 2) in response.context["rows"]
+    assert reverse("surveys:review-dashboard", args=[questionnaire.pk]) in response.content.decode()
