@@ -276,3 +276,14 @@ def test_results_are_paginated_with_their_total(
     assert names == {"El Salvador", "Estonia", "Niger"}
     past_the_end = results(reviewer_client, "awareness", page=9)
     assert past_the_end.context["page"].number == 2
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "!!! & |", "the", "a -", "(police"])
+def test_odd_queries_answer_without_error(
+    reviewer_client, questionnaire, django_capture_on_commit_callbacks, query
+):
+    file_reply(
+        reply_of(questionnaire, "SLV"), text="Police.", capture=django_capture_on_commit_callbacks
+    )
+    response = results(reviewer_client, query)
+    assert response.status_code == 200
