@@ -311,3 +311,28 @@ def test_the_consistency_page_lists_findings(client, coded):
     coding.create_set(report=coded["report"], key="spare", statement="spare")
     page = client.get(reverse("reports:consistency", args=[coded["report"].pk])).content.decode()
     assert "Sets the report does not cite" in page and "spare" in page
+
+
+def test_search_finds_candidates_in_the_report_replies_and_files_a_hit_in_one_step(client, coded):
+    from surveys import search
+
+    for reply in coded["replies"].values():
+        search.index_reply(reply_id=reply.pk)
+    client.force_login(SecretariatFactory())
+    url = reverse("reports:coding", args=[coded["report"].pk])
+    page = client.get(url, {"q": "guards"}).content.decode()
+    assert "<mark>guards</mark>" in page and page.count('name="q" value="guards"') >= 2
+    reply = coded["replies"]["BLR"]
+    response = client.post(
+        reverse("reports:coding-search-file", args=[coded["report"].pk]),
+        {
+            "reply": reply.pk,
+            "question": question(coded["questionnaire"], "2").pk,
+            "q": "guards",
+            "set": coded["units"].pk,
+        },
+        follow=True,
+    )
+    assert "Filed under police-units: Belarus, “Border guards check passports.”" in (
+        response.content.decode()
+    )
