@@ -29,7 +29,7 @@ import re
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -62,6 +62,7 @@ from .search import (
     answer_text,
     browse,
     names_date,
+    published_of,
     published_replies,
     respondent_name,
     un_order_key,
@@ -114,6 +115,39 @@ def in_un_order(published: list[Published]) -> list[Published]:
             un_order_key(p.reply.respondent, names_date(p.reply.questionnaire)),
         ),
     )
+
+
+EXPORT_BATCH = 500  # replies whose revisions are held in memory at once while exporting
+
+
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def published_in_batches(replies: QuerySet[Reply]) -> tuple[int, Iterator[Published]]:
+    """How many replies, and what is published of each in UN order, read a batch at a time so
+    that an export of thousands of replies never holds all their revisions in memory."""
+    ordered = sorted(
+        replies.select_related("questionnaire", "respondent").prefetch_related("respondent__names"),
+        key=lambda r: (
+            -r.questionnaire.deadline.toordinal(),
+            r.questionnaire_id,
+            un_order_key(r.respondent, names_date(r.questionnaire)),
+        ),
+    )
+
+    def generate() -> Iterator[Published]:
+        for batch in batches(ordered, EXPORT_BATCH):
+            yield from published_of(batch)
+
+    return len(ordered), generate()
 
 
 # --- comparison: one question or section across respondents ------------------------------------
@@ -433,18 +467,23 @@ COLUMNS = (
 
 
 def answer_rows(
-    published: list[Published], progress: Callable[[int, int], None] | None = None
+    published: Iterable[Published],
+    *,
+    total: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One row per respondent and question; a statistical table in long format, one row per cell
-    (row, column, value). Unanswered questions (and restricted ones) give an empty row."""
-    questions = questions_of(sorted({p.reply.questionnaire_id for p in published}))
+    (row, column, value). Unanswered questions (and restricted ones) give an empty row. Rows
+    come in the order of ``published``."""
+    questions: dict[int, list[Question]] = {}
     kinds = dict(Respondent.Kind.choices)
     groups = dict(Respondent.RegionalGroup.choices)
-    total = len(published)
     writers: dict[int, Callable[[dict[str, Any] | None], str]] = {}
-    for done, item in enumerate(in_un_order(published), start=1):
+    for done, item in enumerate(published, start=1):
         if progress is not None:
             progress(done, total)
+        if item.reply.questionnaire_id not in questions:
+            questions.update(questions_of([item.reply.questionnaire_id]))
         reply = item.reply
         questionnaire = reply.questionnaire
         common = {
@@ -458,7 +497,7 @@ def answer_rows(
             "late": "yes" if reply.is_late else "no",
             "revision": item.revision_number,
         }
-        for question in questions.get(questionnaire.pk, []):
+        for question in questions[questionnaire.pk]:
             write = writers.get(question.pk)
             if write is None:
                 write = writers[question.pk] = answer_formatter(question)
@@ -547,32 +586,54 @@ def _safe_name(text: str, limit: int = 80) -> str:
 
 
 def published_attachments(
-    published: list[Published],
+    published: Iterable[Published],
 ) -> Iterator[tuple[Published, str, Attachment]]:
-    """Files reviewers may download: listed in the last submitted revision, not restricted."""
-    wanted: dict[int, tuple[Published, str]] = {}
-    questions = questions_of(sorted({p.reply.questionnaire_id for p in published}))
-    numbers = {q.pk: q.number for items in questions.values() for q in items}
-    for item in in_un_order(published):
-        for question_id, entry in item.answers.items():
-            for listed in entry.get("attachments", []):
-                wanted[listed["id"]] = (item, numbers.get(question_id, str(question_id)))
-    files = Attachment.objects.in_bulk(list(wanted))
-    for attachment_id, (item, number) in wanted.items():
-        attachment = files.get(attachment_id)
-        if attachment is not None and attachment.reply_id == item.reply.pk:
-            yield item, number, attachment
+    """Files reviewers may download: listed in the last submitted revision, not restricted.
+    In the order of ``published``; files are looked up a batch of replies at a time."""
+    numbers: dict[int, str] = {}
+    for batch in batches(published, EXPORT_BATCH):
+        wanted: dict[int, tuple[Published, str]] = {}
+        for item in batch:
+            if not any(entry.get("attachments") for entry in item.answers.values()):
+                continue
+            if not any(question_id in numbers for question_id in item.answers):
+                numbers.update(
+                    (q.pk, q.number)
+                    for q in Question.objects.filter(
+                        section__questionnaire_id=item.reply.questionnaire_id
+                    )
+                )
+            for question_id, entry in item.answers.items():
+                for listed in entry.get("attachments", []):
+                    wanted[listed["id"]] = (item, numbers.get(question_id, str(question_id)))
+        files = Attachment.objects.in_bulk(list(wanted))
+        for attachment_id, (item, number) in wanted.items():
+            attachment = files.get(attachment_id)
+            if attachment is not None and attachment.reply_id == item.reply.pk:
+                yield item, number, attachment
 
 
-def write_zip(published: list[Published], path: str, progress: Callable[[int, int], None]) -> int:
+def write_zip(
+    published: Iterable[Published], path: str, progress: Callable[[int, int], None], total: int
+) -> int:
     """All published attachments, one folder per questionnaire and respondent, and a manifest."""
-    items = list(published_attachments(published))
+    done_replies: set[int] = set()
+
+    def counted() -> Iterator[Published]:
+        for item in published:
+            done_replies.add(item.reply.pk)
+            progress(len(done_replies), total)
+            yield item
+
+    items = published_attachments(counted())
+    count = 0
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(["file", "questionnaire", "respondent", "question", "original_name", "sha256"])
     used: set[str] = set()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for done, (item, number, attachment) in enumerate(items, start=1):
+        for item, number, attachment in items:
+            count += 1
             reply = item.reply
             name = respondent_name(reply.respondent, names_date(reply.questionnaire))
             folder = (
@@ -601,9 +662,8 @@ def write_zip(published: list[Published], path: str, progress: Callable[[int, in
                     attachment.sha256,
                 ]
             )
-            progress(done, len(items))
         archive.writestr("manifest.csv", manifest.getvalue())
-    return len(items)
+    return count
 
 
 # --- export jobs -------------------------------------------------------------------------------
@@ -763,14 +823,14 @@ def _make(job: ExportJob) -> None:
     user = job.requested_by
     replies = export_replies(user, job.options)
     stamp = fingerprint(replies, export_format=job.format, options=job.options)
-    published = published_replies(replies)
-    record = _progress_recorder(job, len(published))
+    total, published = published_in_batches(replies)
+    record = _progress_recorder(job, total)
     name = file_name(job)
     with tempfile.NamedTemporaryFile(suffix="." + job.format) as handle:
         if job.format == ExportJob.Format.ZIP:
-            count = write_zip(published, handle.name, record)
+            count = write_zip(published, handle.name, record, total)
         else:
-            counted = _Counting(answer_rows(published, record))
+            counted = _Counting(answer_rows(published, total=total, progress=record))
             if job.format == ExportJob.Format.XLSX:
                 write_xlsx(counted, handle.name)
             else:

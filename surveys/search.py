@@ -270,8 +270,15 @@ def published_replies(replies: QuerySet[Reply]) -> list[Published]:
     restricted at submission or since. Replies never submitted are left out. Keeps the order of
     ``replies``.
     """
-    reply_list = list(replies)
-    ids = replies.values("pk")
+    return _published(list(replies), replies.values("pk"))
+
+
+def published_of(replies: Sequence[Reply]) -> list[Published]:
+    """The same for replies already loaded (a batch of a long export)."""
+    return _published(list(replies), [reply.pk for reply in replies])
+
+
+def _published(reply_list: list[Reply], ids: Any) -> list[Published]:
     latest_number = (
         Revision.objects.filter(reply=OuterRef("reply")).order_by("-number").values("number")[:1]
     )

@@ -317,3 +317,18 @@ def test_a_failure_while_exporting_is_recorded(
     assert job.status == "failed" and "disk full" in job.error
     page = reviewer_client.get(reverse("surveys:review-export", args=[job.pk])).content.decode()
     assert "disk full" in page
+
+
+@pytest.mark.parametrize("export_format", ["csv", "zip"])
+def test_a_long_export_read_in_batches_keeps_every_reply_in_order(
+    reviewer_client, filed, monkeypatch, django_capture_on_commit_callbacks, export_format
+):
+    monkeypatch.setattr(exports, "EXPORT_BATCH", 1)
+    job = export(reviewer_client, export_format, django_capture_on_commit_callbacks)
+    data = download(reviewer_client, job)
+    if export_format == "csv":
+        codes = [r["respondent_code"] for r in csv_rows(data)]
+        assert codes == sorted(codes, key=["SLV", "EST"].index)
+        assert set(codes) == {"SLV", "EST"}
+    else:
+        assert job.row_count == 1
