@@ -6,6 +6,7 @@ Screenshots of every step land in test-output/browser/journey-*.png.
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.test.utils import override_settings
@@ -86,7 +87,7 @@ def test_a_reviewer_searches_compares_and_exports(page: Page, demo_data):
     screenshot(page, "journey-reviewer-5-export")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download").click()
-    content = open(download.value.path(), encoding="utf-8").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8")
     assert "El Salvador" in content and "Latvia" not in content
 
 
