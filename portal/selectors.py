@@ -50,6 +50,11 @@ def home_sections(user: User) -> list[Section]:
                         "surveys:respondent-list",
                         "Member States, observer States and organizations, with dated names",
                     ),
+                    _link(
+                        "Submitted replies",
+                        "surveys:reply-browse",
+                        "browse, search, compare and export",
+                    ),
                     _link("Reports", "reports:report-list"),
                     _link("Audit trail", "audit-trail", "who changed what, and when"),
                     _link("Administration", "admin:index"),

@@ -188,7 +188,8 @@ STATICFILES_DIRS = [
 MEDIA_URL = "media/"  # never served directly: files go through permission-checked views
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files are written under a temporary name and renamed when whole (a full disk leaves none).
+    "default": {"BACKEND": "portal.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -221,6 +222,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "report-build-watchdog": {"task": "reports.watchdog", "schedule": 60.0},
     # Reminders N days before each open questionnaire's deadline; safe to run more than once.
     "questionnaire-reminders": {"task": "surveys.send_due_reminders", "schedule": 60.0 * 60},
+    # Marks export jobs stuck past their time limit as failed, with the reason.
+    "export-watchdog": {"task": "surveys.export_watchdog", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

@@ -16,11 +16,15 @@ GOOD_KEY = "k" * 30 + "-production-secret-for-the-test-" + "z" * 10
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL")
-    }
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process: not for this one.
+    ignored = (
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
