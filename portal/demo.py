@@ -228,8 +228,18 @@ def load_demo_cycle() -> Questionnaire:
         reply = Reply.objects.get(questionnaire=q, respondent__code=code)
         by = _focal_point(code) if channel == demo_data.PORTAL else secretariat
         _file_reply(reply, by, received, channel, answers)
+    restrict_demo_answer(q, secretariat)
     dispatch.close_questionnaire(questionnaire=q, by=secretariat)
     return q
+
+
+def restrict_demo_answer(questionnaire: Questionnaire, secretariat: User) -> None:
+    """Cuba's prosecution figures are marked not for publication: the secretariat reads them,
+    reviewers, exports and the report never do."""
+    answer = Reply.objects.get(questionnaire=questionnaire, respondent__code="CUB").answers.get(
+        question__number="7"
+    )
+    replies.set_restricted(answer=answer, user=secretariat, restricted=True)
 
 
 @transaction.atomic

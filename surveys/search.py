@@ -577,8 +577,18 @@ class Hit:
     question_text: str
 
 
+_OPERATORS = re.compile(r'["\-]|\bor\b', re.IGNORECASE)
+
+
 def _query(text: str) -> SearchQuery:
-    return SearchQuery(text, search_type="websearch", config=CONFIG)
+    """Plain words all match, the last one by its beginning (results show as a person types:
+    "hot" finds "hotline"); quotes, "-" and "or" keep web-search syntax."""
+    terms = search_terms(text)
+    if not terms or _OPERATORS.search(text):
+        return SearchQuery(text, search_type="websearch", config=CONFIG)
+    # Only word characters reach the raw query, so nothing typed can break its syntax.
+    raw = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+    return SearchQuery(raw, search_type="raw", config=CONFIG)
 
 
 def matching_entries(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.test.utils import override_settings
 from playwright.sync_api import Page, expect
@@ -64,16 +65,18 @@ def test_a_focal_point_files_and_submits_the_follow_up_reply(page: Page, demo_da
     )
 
 
-def test_a_reviewer_searches_compares_and_exports(page: Page, demo_data):
+def test_a_reviewer_searches_compares_and_exports(page: Page, demo_data, tmp_path):
     cycle = demo_data["questionnaire"]
     login(page, "reviewer@verbale.test", PASSWORD)
     page.get_by_role("link", name="Submitted replies").click()
     screenshot(page, "journey-reviewer-1-browse")
-    page.goto("/review/search/")
-    page.get_by_label("Words to find").fill("shelter")
-    page.get_by_role("button", name="Search").click()
-    expect(page.locator(".count")).to_contain_text("found")
-    expect(page.locator(".hits")).to_contain_text("El Salvador")
+    page.get_by_role("link", name="Search").first.click()
+    # Three keystrokes find every State that mentioned a hotline: results come as one types.
+    expect(page.get_by_label("Words to find")).to_be_focused()
+    page.keyboard.type("hot")
+    hits = page.locator(".hits")
+    for state in ("Belarus", "Estonia", "Romania", "Ukraine"):
+        expect(hits).to_contain_text(state)
     screenshot(page, "journey-reviewer-2-search")
     page.locator(".hit a").first.click()
     expect(page.locator("h1")).to_be_visible()
@@ -89,6 +92,25 @@ def test_a_reviewer_searches_compares_and_exports(page: Page, demo_data):
         page.get_by_role("link", name="Download").click()
     content = Path(download.value.path()).read_text(encoding="utf-8")
     assert "El Salvador" in content and "Latvia" not in content
+    page.goto(f"/review/replies/?questionnaire={cycle.pk}")
+    page.get_by_role("button", name="XLSX").click()
+    expect(page.get_by_text("Ready.")).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download").click()
+    xlsx = tmp_path / download.value.suggested_filename
+    download.value.save_as(xlsx)
+    assert xlsx.suffix == ".xlsx"
+    book = openpyxl.load_workbook(xlsx, read_only=True)
+    cells = " ".join(
+        str(c)
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    )
+    assert "El Salvador" in cells and "67" in cells
+    assert "112 individuals" not in cells  # Cuba's figures: not for publication
+    assert "Special Law against Trafficking" not in cells  # El Salvador's draft
 
 
 def test_the_secretariat_codes_edits_builds_and_downloads_the_pdf(page: Page, demo_data, tmp_path):
