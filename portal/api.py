@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,4 +21,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, StaleAnswerError):
             body["current"] = exc.current
         return Response(body, status=exc.status)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database went away mid-request (restart, fail-over, dropped connection): the
+        # transaction was rolled back, so nothing was written and the same request can be sent
+        # again. Say so, rather than a bare 500.
+        return Response(
+            {"detail": "The database could not be reached. Nothing was saved: try again."},
+            status=503,
+            headers={"Retry-After": "5"},
+        )
     return drf_exception_handler(exc, context)

@@ -87,6 +87,16 @@ def queue_timeout() -> timedelta:
     return timedelta(seconds=_setting("REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS", 30 * 60))
 
 
+def resend_after() -> timedelta:
+    """How long a build may wait queued before the watchdog sends its message again.
+
+    A message can be lost: a broker restarted without persistence, or down when the build was
+    queued. The new message carries a new task id, so the old one, if it still turns up, is
+    ignored (``_claim``); a build is never run twice at once.
+    """
+    return timedelta(seconds=_setting("REPORTS_BUILD_RESEND_SECONDS", 5 * 60))
+
+
 class StaleEditError(ValidationError):
     """Someone saved the paragraph since this editor loaded it."""
 
@@ -422,7 +432,12 @@ def _enqueue(build: Build) -> None:
         options: dict[str, Any] = {"task_id": task_id}
         if queue:
             options["queue"] = queue
-        build_report.apply_async(args=[build_id], **options)
+        try:
+            build_report.apply_async(args=[build_id], **options)
+        except Exception:
+            # The build is committed as queued: the watchdog sends it again (see
+            # resend_after), so a broker that is down delays the build instead of losing it.
+            logger.exception("Could not queue build %s; the watchdog will send it again", build_id)
 
     transaction.on_commit(send)
 
@@ -489,6 +504,7 @@ def start_build(
         snapshot_sha256=digest,
         status=Build.Status.QUEUED,
         queued_at=now,
+        sent_at=now,
         requested_by=requested_by,
         celery_task_id=str(uuid.uuid4()),
         acknowledged_warnings=acknowledged,
@@ -664,18 +680,33 @@ def run_build(*, build_id: int, task_id: str | None = None) -> Build:
         logger.exception("Build %s failed", build_id)
         _finish_failed(build, f"Unexpected error while building: {type(error).__name__}: {error}")
         return Build.objects.get(pk=build_id)
-    _store(build, compiled, seconds=time.monotonic() - started)
+    try:
+        _store(build, compiled, seconds=time.monotonic() - started)
+    except OSError as error:
+        # A full disk: retrying will not help until someone frees space. Fail with the reason;
+        # the last good build (and its PDF) is untouched.
+        logger.exception("Build %s could not be stored", build_id)
+        _finish_failed(
+            build,
+            f"The PDF could not be stored on the server ({error.strerror or error}). "
+            "The last good PDF is still available.",
+        )
     return Build.objects.get(pk=build_id)
 
 
 def _store(build: Build, compiled: Compiled, *, seconds: float) -> None:
+    """Save the files, then record them; raises OSError (a full disk) with no file left."""
     stem = _file_stem(build)
     pdf_name = default_storage.save(
         f"reports/{build.report_id}/builds/{build.pk}/{stem}.pdf", ContentFile(compiled.pdf)
     )
-    docx_name = default_storage.save(
-        f"reports/{build.report_id}/builds/{build.pk}/{stem}.docx", ContentFile(compiled.docx)
-    )
+    try:
+        docx_name = default_storage.save(
+            f"reports/{build.report_id}/builds/{build.pk}/{stem}.docx", ContentFile(compiled.docx)
+        )
+    except OSError:
+        default_storage.delete(pdf_name)
+        raise
     now = timezone.now()
     with transaction.atomic():
         updated = Build.objects.filter(
@@ -702,10 +733,12 @@ def reap_stalled_builds() -> dict[str, list[int]]:
     * running, and the heartbeat silent for longer than :func:`stale_after`: the worker died;
       queued again while attempts remain, else failed;
     * running for longer than the task's hard time limit: failed;
-    * queued for longer than :func:`queue_timeout`: failed (no worker is taking builds).
+    * queued for longer than :func:`queue_timeout`: failed (no worker is taking builds);
+    * queued, its message sent longer than :func:`resend_after` ago: sent again (the broker may
+      have lost it).
     """
     now = timezone.now()
-    result: dict[str, list[int]] = {"requeued": [], "failed": []}
+    result: dict[str, list[int]] = {"requeued": [], "failed": [], "resent": []}
     running = Build.objects.select_for_update(skip_locked=True).filter(status=Build.Status.RUNNING)
     too_long = now - timedelta(seconds=BUILD_TIME_LIMIT + 60)
     for build in running:
@@ -724,12 +757,12 @@ def reap_stalled_builds() -> dict[str, list[int]]:
         if build.attempts < MAX_ATTEMPTS:
             build.status = Build.Status.QUEUED
             build.celery_task_id = str(uuid.uuid4())
-            build.queued_at = now
+            build.queued_at = build.sent_at = now
             build.error = (
                 f"Attempt {build.attempts} stopped: its worker was silent for {silent} s. "
                 "Queued again."
             )
-            build.save(update_fields=["status", "celery_task_id", "queued_at", "error"])
+            build.save(update_fields=["status", "celery_task_id", "queued_at", "sent_at", "error"])
             _enqueue(build)
             result["requeued"].append(build.pk)
         else:
@@ -740,14 +773,24 @@ def reap_stalled_builds() -> dict[str, list[int]]:
                 "available.",
             )
             result["failed"].append(build.pk)
-    queued = Build.objects.select_for_update(skip_locked=True).filter(
-        status=Build.Status.QUEUED, queued_at__lt=now - queue_timeout()
-    )
+    queued = Build.objects.select_for_update(skip_locked=True).filter(status=Build.Status.QUEUED)
     for build in queued:
-        minutes = int(queue_timeout().total_seconds() // 60)
-        _fail(
-            build,
-            f"No worker started the build within {minutes} minutes: is a Celery worker running?",
-        )
-        result["failed"].append(build.pk)
+        if build.queued_at and build.queued_at < now - queue_timeout():
+            minutes = int(queue_timeout().total_seconds() // 60)
+            _fail(
+                build,
+                f"No worker started the build within {minutes} minutes: is a Celery worker "
+                "running?",
+            )
+            result["failed"].append(build.pk)
+            continue
+        last_sent = build.sent_at or build.queued_at or build.created_at
+        if heartbeat_seconds() <= 0 or last_sent >= now - resend_after():
+            continue
+        # Its message may have been lost (broker restarted, or down when it was queued).
+        build.celery_task_id = str(uuid.uuid4())
+        build.sent_at = now
+        build.save(update_fields=["celery_task_id", "sent_at"])
+        _enqueue(build)
+        result["resent"].append(build.pk)
     return result

@@ -20,6 +20,12 @@ class NotAllowedError(ServiceError):
     status = 403
 
 
+class StorageError(ServiceError):
+    """The server could not store a file (a full disk): nothing was kept, try again later."""
+
+    status = 503
+
+
 class FrozenError(ServiceError):
     """A dispatched questionnaire's questions change only by an explicit, recorded revision."""
 

@@ -30,7 +30,7 @@ from ..models import (
     Revision,
 )
 from . import dispatch
-from .errors import NotAllowedError, ServiceError, StaleAnswerError
+from .errors import NotAllowedError, ServiceError, StaleAnswerError, StorageError
 
 EDITABLE = (Reply.Status.NOT_STARTED, Reply.Status.DRAFT, Reply.Status.REOPENED)
 
@@ -197,9 +197,20 @@ def attach_file(*, reply: Reply, question_id: int, user: Any, upload: UploadedFi
         sha256=digest.hexdigest(),
         uploaded_by=user,
     )
-    attachment.file.save(attachment.sha256, upload, save=False)
-    attachment.save()
-    _sync_file_answer(reply, question, user)
+    try:
+        attachment.file.save(attachment.sha256, upload, save=False)
+    except OSError as error:
+        # The storage writes whole files or none (portal.storage): nothing to clean up.
+        raise StorageError(
+            f"The file could not be stored on the server ({error.strerror or error}). Nothing "
+            "was attached: try again later, and tell the secretariat if it happens again."
+        ) from error
+    try:
+        attachment.save()
+        _sync_file_answer(reply, question, user)
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)  # no file without its row
+        raise
     transaction.on_commit(lambda: tasks_review.queue_text_extraction(attachment.pk))
     return attachment
 

@@ -198,7 +198,11 @@ def test_the_watchdog_requeues_a_build_whose_worker_went_silent(
     _running(build, silent_for=300)
     old_task = build.celery_task_id
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.reap_stalled_builds() == {"requeued": [build.pk], "failed": []}
+        assert services.reap_stalled_builds() == {
+            "requeued": [build.pk],
+            "failed": [],
+            "resent": [],
+        }
     build.refresh_from_db()
     assert build.status == Build.Status.QUEUED and build.celery_task_id != old_task
     assert "silent for 300 s" in build.error
@@ -229,7 +233,7 @@ def test_the_watchdog_leaves_a_live_build_alone(settings):
     settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 10
     build = services.start_build(report=report_with_replies(), enqueue=False)
     _running(build, silent_for=5)
-    assert services.reap_stalled_builds() == {"requeued": [], "failed": []}
+    assert services.reap_stalled_builds() == {"requeued": [], "failed": [], "resent": []}
 
 
 def test_the_watchdog_fails_a_build_no_worker_picked_up(settings):

@@ -109,7 +109,7 @@ def test_a_build_whose_worker_is_killed_is_requeued_by_the_watchdog_and_finishes
     settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 1
     settings.REPORTS_BUILD_STALE_SECONDS = 3
     time.sleep(4)
-    assert services.reap_stalled_builds() == {"requeued": [build.pk], "failed": []}
+    assert services.reap_stalled_builds() == {"requeued": [build.pk], "failed": [], "resent": []}
     build.refresh_from_db()
     assert build.status in (Build.Status.QUEUED, Build.Status.RUNNING, Build.Status.SUCCEEDED)
     assert "silent for" in build.error or build.status != Build.Status.QUEUED
