@@ -29,9 +29,14 @@ def main(path: str) -> int:
             reply_id__in={int(key.split("/")[0]) for key in saved}
         ).values_list("reply_id", "question_id", "value", "version")
     }
-    missing = [
-        key for key, last in saved.items() if stored.get(key) != (last["value"], last["version"])
-    ]
+
+    def found(key: str, last: dict) -> bool:
+        # The last acknowledged save, or one sent as the run stopped (the server may have
+        # stored it without the client hearing back).
+        candidates = [last if "version" in last else None, last.get("in_flight")]
+        return any(c and stored.get(key) == (c["value"], c["version"]) for c in candidates)
+
+    missing = [key for key, last in saved.items() if not found(key, last)]
     print(f"{len(saved) - len(missing)} of {len(saved)} answers last saved are in the database")
     for key in missing[:20]:
         print(f"  {key}: saved {saved[key]}, stored {stored.get(key)}")
