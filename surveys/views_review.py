@@ -354,6 +354,13 @@ def _nice_ceiling(value: float) -> int:
     return int(10 * magnitude)
 
 
+def tick_values(top_value: int) -> list[int]:
+    """Up to five distinct whole-number marks from 0 to the top of the axis."""
+    if top_value <= 4:
+        return list(range(top_value + 1))
+    return sorted({top_value * k // 4 for k in range(5)})
+
+
 def bar_chart(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[int]]],
@@ -364,7 +371,8 @@ def bar_chart(
     """Geometry of a grouped bar chart (categories along x, one bar per series)."""
     left, right, top, bottom = 56, 12, 12, 36
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_ceiling(max((v for _, values in series for v in values), default=0))
+    highest = max((v for _, values in series for v in values), default=0)
+    top_value = _nice_ceiling(highest)
     group_w = plot_w / max(1, len(categories))
     bar_w = max(2.0, (group_w * 0.8) / max(1, len(series)))
     bars, labels = [], []
@@ -385,10 +393,11 @@ def bar_chart(
                 }
             )
     ticks = [
-        {"y": round(top + plot_h - plot_h * k / 4, 1), "label": f"{top_value * k // 4:,}"}
-        for k in range(5)
+        {"y": round(top + plot_h - plot_h * value / top_value, 1), "label": f"{value:,}"}
+        for value in tick_values(top_value)
     ]
     return {
+        "empty": highest == 0,
         "width": width,
         "height": height,
         "left": left,
@@ -526,7 +535,7 @@ def timeline_chart(
         "points": " ".join(points),
         "total_y": y(total),
         "total": total,
-        "ticks": [{"y": y(top_value * k // 4), "label": top_value * k // 4} for k in range(5)],
+        "ticks": [{"y": y(value), "label": value} for value in tick_values(top_value)],
         "marks": [
             {"x": x(day), "label": label, "date": day}
             for label, day in marks
