@@ -8,6 +8,7 @@ from surveys import views as surveys_views
 from . import views
 
 handler403 = "portal.views.forbidden"
+handler404 = "portal.views.not_found"
 
 api_v1 = [
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),

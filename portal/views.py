@@ -44,6 +44,14 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "403.html", status=403)
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's page, except under /api/: a client that asked for JSON gets JSON, even for an
+    address no endpoint answers (an id that is not a number, a misspelt path)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
 @secretariat_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The audit trail, for the secretariat: filter by person, respondent and dates."""

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -247,8 +248,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ReplyChannelEnum": "surveys.models.Reply.Channel"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReplyChannelEnum": "surveys.models.Reply.Channel",
+        "AnswerStateEnum": "surveys.models.Answer.State",
+    },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The errors every endpoint may answer with are documented too (portal/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.openapi.document_error_responses",
+    ],
 }
 
 LOGGING = {

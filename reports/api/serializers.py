@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from surveys.api.serializers import id_field
 from surveys.models import Question, Questionnaire, Reply
 
 from .. import coding, services
@@ -332,7 +333,7 @@ class ThemeSerializer(serializers.ModelSerializer):
 class AttributionSetSerializer(serializers.ModelSerializer):
     members = NestedMemberSerializer(many=True, read_only=True)
     respondents = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=id_field(),
         required=False,
         write_only=True,
         help_text="On creation: respondent ids of the first members.",

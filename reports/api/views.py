@@ -94,7 +94,7 @@ class ReportViewSet(viewsets.ModelViewSet):
         },
     )
     @extend_schema(methods=["get"], responses={200: BuildSerializer(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def builds(self, request: Request, pk: str | None = None) -> Response:
         """GET lists the report's builds; POST freezes the report and starts a build."""
         report = self.get_object()
@@ -125,7 +125,7 @@ class ReportViewSet(viewsets.ModelViewSet):
         return Response(_consistency_data(selectors.consistency_gate(self.get_object())))
 
     @extend_schema(request=None, responses={200: ThemeSerializer(many=True)})
-    @action(detail=True, methods=["post"], url_path="themes-from-sections")
+    @action(detail=True, methods=["post"], url_path="themes-from-sections", pagination_class=None)
     def themes_from_sections(self, request: Request, pk: str | None = None) -> Response:
         """One theme per section and subsection of the report (safe to repeat)."""
         themes = coding.themes_from_sections(report=self.get_object())

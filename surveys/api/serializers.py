@@ -20,6 +20,15 @@ from ..models import (
     Section,
 )
 
+# The largest id a database row can have (a 64-bit integer on PostgreSQL and SQLite): a larger
+# number sent as an id is refused as invalid instead of overflowing the database driver.
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An integer that names a row."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 class RespondentNameSerializer(serializers.ModelSerializer):
     class Meta:
@@ -79,7 +88,7 @@ class RespondentSerializer(serializers.ModelSerializer):
 
 class FormatRequestSerializer(serializers.Serializer):
     respondents = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=id_field(),
         allow_empty=False,
         help_text="Respondent ids, in any order.",
     )
@@ -89,7 +98,7 @@ class FormatRequestSerializer(serializers.Serializer):
     )
     date = serializers.DateField(help_text="The document's date: names in force then are used.")
     mentioned = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=id_field(),
         required=False,
         default=list,
         help_text="Respondents already named earlier in the document (later-mention forms).",
@@ -182,7 +191,7 @@ class DispatchSerializer(serializers.Serializer):
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=Respondent.Kind.values), default=list
     )
-    respondents = serializers.ListField(child=serializers.IntegerField(min_value=1), default=list)
+    respondents = serializers.ListField(child=id_field(), default=list)
     reference = serializers.CharField(required=False, allow_blank=True, default="")
     sent_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -202,6 +211,21 @@ class AnswerSerializer(serializers.ModelSerializer):
         fields = ["question", "state", "value", "restricted", "version", "updated_at"]
 
 
+class AnswerReadSerializer(serializers.Serializer):
+    """An answer as a person reads it: the delegation and the secretariat the current draft
+    (with its version, for the next save), reviewers the last submitted revision."""
+
+    question = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=Answer.State.choices)
+    value = serializers.JSONField(allow_null=True)
+    restricted = serializers.BooleanField(required=False, help_text="Delegation, secretariat.")
+    version = serializers.IntegerField(required=False, help_text="Delegation, secretariat.")
+    updated_at = serializers.DateTimeField(required=False, help_text="Delegation, secretariat.")
+    revision = serializers.IntegerField(
+        required=False, help_text="Reviewers: the number of the revision read."
+    )
+
+
 class AnswerWriteSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Answer.State.values, default=Answer.State.ANSWERED)
     value = serializers.JSONField(required=False, allow_null=True, default=None)
@@ -212,6 +236,13 @@ class AnswerWriteSerializer(serializers.Serializer):
 
 class ReplySerializer(serializers.ModelSerializer):
     respondent_name = serializers.CharField(source="respondent.__str__", read_only=True)
+    # Blank until the reply is first received: the schema says so.
+    review_state = serializers.ChoiceField(
+        choices=Reply.ReviewState.choices, allow_blank=True, read_only=True
+    )
+    channel = serializers.ChoiceField(
+        choices=Reply.Channel.choices, allow_blank=True, read_only=True
+    )
     late = serializers.BooleanField(source="is_late", read_only=True)
     in_report = serializers.BooleanField(read_only=True)
 
@@ -281,5 +312,5 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
-    question = serializers.IntegerField(min_value=1)
+    question = id_field()
     file = serializers.FileField()

@@ -22,6 +22,7 @@ from ..filters import RespondentFilter
 from ..models import Question, Reply, Section
 from ..services import authoring, dispatch, replies
 from .serializers import (
+    AnswerReadSerializer,
     AnswerSerializer,
     AnswerWriteSerializer,
     AttachmentSerializer,
@@ -249,8 +250,8 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         user = self.request.user
         return not user.is_secretariat and replies.member_role(user, reply) is None
 
-    @extend_schema(responses={200: AnswerSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: AnswerReadSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None)
     def answers(self, request: Request, pk: str) -> Response:
         """The answers: the current draft for the delegation and the secretariat, the last
         submitted revision for reviewers (restricted answers left out)."""
@@ -331,7 +332,7 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(ReplySerializer(reply).data)
 
     @extend_schema(responses={200: RevisionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def revisions(self, request: Request, pk: str) -> Response:
         reply = self.get_object()
         data = RevisionSerializer(reply.revisions.select_related("submitted_by"), many=True).data
@@ -351,7 +352,12 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         request={"multipart/form-data": AttachmentUploadSerializer},
         responses={201: AttachmentSerializer},
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, JSONParser],
+        pagination_class=None,
+    )
     def attachments(self, request: Request, pk: str) -> Response:
         """Files attached to the reply; upload one to a file question (checked by content)."""
         reply = self.get_object()

@@ -130,6 +130,12 @@ def save_answer(
     answer = Answer.objects.select_for_update().filter(reply=reply, question=question).first()
     current_version = answer.version if answer else 0
     if expected_version != current_version:
+        if answer is None:
+            # A version the answer never had (a client's mistake, not someone else's save).
+            raise StaleAnswerError(
+                f"Question {question.number} has no saved answer yet: save it as version 0.",
+                current=answer_payload(answer),
+            )
         raise StaleAnswerError(
             f"{answer.updated_by or 'Someone'} saved a different answer to question "
             f"{question.number} since you opened it. Your text has not been saved: compare "
