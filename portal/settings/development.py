@@ -1,5 +1,7 @@
 """The embedded default: usable on a laptop with nothing configured."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -14,3 +16,14 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
 STATIC_ROOT.mkdir(exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # Tests use a file, not SQLite's in-memory database: browser tests run the live server in
+    # another thread, which must have a connection of its own (one shared in-memory connection
+    # used from two threads breaks transactions).
+    # One file per test process, so that two runs side by side never share it (Django deletes
+    # it when the run ends).
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-verbale-{os.getpid()}.sqlite3")  # noqa: F405
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # noqa: F405

@@ -118,7 +118,7 @@ def test_the_secretariat_codes_edits_builds_and_downloads_the_pdf(page: Page, de
     ukraine = Respondent.objects.get(code="UKR")
     q2 = _q(demo_data["questionnaire"], "2")
     login(page, "secretariat@verbale.test", PASSWORD)
-    page.get_by_role("link", name="Reports").click()
+    page.locator("#main").get_by_role("link", name="Reports").click()
     page.get_by_role("link", name="E/CN.15/2008/9").first.click()
     screenshot(page, "journey-secretariat-1-editor")
 
