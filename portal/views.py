@@ -3,6 +3,7 @@
 from base64 import b32encode
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,7 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
@@ -127,7 +131,27 @@ class ObtainToken(ObtainAuthToken):
     """An API token for an e-mail and password, plus `otp_token` (the six-digit code) for
     anyone who uses two-factor sign-in."""
 
+    @extend_schema(
+        responses={
+            200: AuthTokenSerializer,
+            429: OpenApiResponse(
+                inline_serializer("LockedOut", {"detail": serializers.CharField()}),
+                description="Too many failed attempts for this e-mail from this address.",
+            ),
+        }
+    )
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # django-axes refuses a locked-out pair inside authenticate(), but its middleware only
+        # turns that into the lockout answer for Django's own request, not DRF's: say it here.
+        credentials = {"username": str(request.data.get("username", ""))}
+        if AxesProxyHandler.is_locked(request._request, credentials):
+            return Response(
+                {
+                    "detail": "Too many failed sign-in attempts: this account is paused from "
+                    "this address. Try again later or reset your password."
+                },
+                status=429,
+            )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]

@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 # Enough for any legislation a State attaches; beyond this the search index would only grow.
 MAX_CHARS = 1_000_000
+# DOCX, ODT and XLSX are ZIP archives: a small upload can unpack to gigabytes (a "zip bomb")
+# and the parsers read each part whole. Real documents of 20 MB unpack to far less than this.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -96,11 +99,36 @@ def clean(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
+ARCHIVES = {DOCX, ODT, XLSX}
+
+
+def unpacked_size(data: bytes) -> int:
+    """What a ZIP-based document unpacks to, as its directory declares. Python's zipfile never
+    returns more than the declared size of a member, so this bounds what a parser can read."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(item.file_size for item in archive.infolist())
+
+
 def extract_text(data: bytes, content_type: str) -> str:
-    """The text of a document, or "" for a type we do not read (images, old Word files)."""
+    """The text of a document, or "" for a type we do not read (images, old Word files), a
+    damaged file, or an archive that would unpack to more than ``MAX_UNPACKED_BYTES``."""
     reader = READERS.get(content_type)
     if reader is None:
         return ""
+    if content_type in ARCHIVES:
+        try:
+            size = unpacked_size(data)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            logger.warning("Could not open a %s file as an archive", content_type, exc_info=True)
+            return ""
+        if size > MAX_UNPACKED_BYTES:
+            logger.warning(
+                "A %s file unpacks to %d bytes, more than %d: its text is not read",
+                content_type,
+                size,
+                MAX_UNPACKED_BYTES,
+            )
+            return ""
     parts: list[str] = []
     size = 0
     try:
