@@ -29,9 +29,19 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types() -> None:
+    """A transactional test's flush recreates content types under new ids: forget the ids
+    cached by an earlier test, or the audit trail would point at rows that are gone."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _celery_mode(request: pytest.FixtureRequest) -> Iterator[None]:
     """Unit tests run tasks in-process; `integration` tests send them to the real broker."""
     eager = request.node.get_closest_marker("integration") is None
+    celery_app.set_current()  # a test may have made its own Celery app current
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = eager or not settings.CELERY_BROKER_URL
     yield

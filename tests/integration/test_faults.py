@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import kombu.pools
 import psycopg2
 import pytest
 import redis
@@ -154,7 +155,7 @@ def test_a_build_queued_when_the_broker_restarts_is_built_once_it_is_back(
     monkeypatch.delenv("CELERY_BROKER_URL")  # Celery prefers it to the URL given below
     port = _free_port()
     broker = f"redis://127.0.0.1:{port}/0"
-    private = Celery("verbale-faults", broker=broker)
+    private = Celery("verbale-faults", broker=broker, set_as_current=False)
     report = report_with_replies()
     build = services.start_build(report=report, enqueue=False)
     assert build.status == Build.Status.QUEUED
@@ -163,7 +164,7 @@ def test_a_build_queued_when_the_broker_restarts_is_built_once_it_is_back(
         private.send_task("reports.build", args=[build.pk], task_id=build.celery_task_id)
         assert redis.Redis(port=port).llen("celery") == 1
     private.close()
-    private = Celery("verbale-faults", broker=broker)
+    private = Celery("verbale-faults", broker=broker, set_as_current=False)
     with (
         _private_redis(port, tmp_path / "redis", persistent=persistent),
         _private_worker(broker, settings.MEDIA_ROOT, tmp_path / "worker.log"),
@@ -181,6 +182,14 @@ def test_a_build_queued_when_the_broker_restarts_is_built_once_it_is_back(
     assert default_storage.exists(build.pdf.name)
 
 
+def _forget_connections(app: Any) -> None:
+    """Drop every pooled broker connection and producer, so the next use connects afresh to
+    whatever broker_url says."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()  # kombu keeps pools per connection: forget them all
+
+
 def test_a_build_queued_while_the_broker_is_down_is_kept_for_the_watchdog(
     settings, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -190,17 +199,17 @@ def test_a_build_queued_while_the_broker_is_down_is_kept_for_the_watchdog(
 
     report = report_with_replies()
     monkeypatch.delenv("CELERY_BROKER_URL")  # Celery prefers it to conf.broker_url
-    previous = app.conf.broker_url
+    previous = app.conf.broker_url, app.conf.broker_connection_max_retries
     app.conf.broker_url = f"redis://127.0.0.1:{_free_port()}/0"  # nobody listens there
     app.conf.broker_connection_max_retries = 0
-    app.pool.force_close_all()
-    app._pool = None
+    _forget_connections(app)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             build = services.start_build(report=report)
     finally:
-        app.conf.broker_url = previous
-        app._pool = None
+        # Later tests (and the session's worker fixture) must reach the real broker again.
+        app.conf.broker_url, app.conf.broker_connection_max_retries = previous
+        _forget_connections(app)
     build.refresh_from_db()
     assert build.status == Build.Status.QUEUED
     settings.REPORTS_BUILD_RESEND_SECONDS = 0
