@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -468,29 +469,52 @@ def _confirm(
     )
 
 
-@secretariat_required
-def section_delete(request: HttpRequest, pk: int, section: int) -> HttpResponse:
-    questionnaire = _questionnaire(pk)
-    current = _section(questionnaire, section)
+def _confirmed_removal(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    *,
+    remove: Callable[[str], None],
+    done: str,
+    title: str,
+    what: str,
+    button: str,
+) -> HttpResponse:
+    """Ask before removing a section or a question (with a reason once dispatched), then
+    remove it through the service, or show why it was refused."""
     form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            authoring.delete_section(
-                section=current, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            remove(form.cleaned_data["reason"])
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            messages.success(request, f"Section {current.number} removed.")
+            messages.success(request, done)
             return _editor(questionnaire)
     return _confirm(
         request,
         questionnaire,
+        title=title,
+        what=what,
+        action=request.path,
+        button=button,
+        form=form,
+    )
+
+
+@secretariat_required
+def section_delete(request: HttpRequest, pk: int, section: int) -> HttpResponse:
+    questionnaire = _questionnaire(pk)
+    current = _section(questionnaire, section)
+    return _confirmed_removal(
+        request,
+        questionnaire,
+        remove=lambda reason: authoring.delete_section(
+            section=current, by=request.user, reason=reason
+        ),
+        done=f"Section {current.number} removed.",
         title=f"Remove section {current.number}?",
         what=f"Section {current} and its {current.questions.count()} question(s) will be removed.",
-        action=request.path,
         button="Remove the section",
-        form=form,
     )
 
 
@@ -498,25 +522,16 @@ def section_delete(request: HttpRequest, pk: int, section: int) -> HttpResponse:
 def question_delete(request: HttpRequest, pk: int, question: int) -> HttpResponse:
     questionnaire = _questionnaire(pk)
     current = _question(questionnaire, question)
-    form = ReasonForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            authoring.delete_question(
-                question=current, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, f"Question {current.number} removed.")
-            return _editor(questionnaire)
-    return _confirm(
+    return _confirmed_removal(
         request,
         questionnaire,
+        remove=lambda reason: authoring.delete_question(
+            question=current, by=request.user, reason=reason
+        ),
+        done=f"Question {current.number} removed.",
         title=f"Remove question {current.number}?",
         what=f"Question {current} will be removed. Questions that depend on it will always show.",
-        action=request.path,
         button="Remove the question",
-        form=form,
     )
 
 
