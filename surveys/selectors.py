@@ -181,20 +181,19 @@ def restricted_question_ids(reply: Reply) -> set[str]:
 
 def published_answers(reply: Reply) -> list[dict[str, Any]]:
     """What a reviewer may read of a reply: the last submitted revision, restricted answers
-    (marked at submission or since) left out."""
-    revision = latest_revision(reply)
-    if revision is None:
-        return []
-    hidden = restricted_question_ids(reply)
+    (marked at submission or since) left out. The rule itself lives in ``search`` (which
+    applies it to many replies at once for search and exports)."""
+    from .search import published_of  # search builds on this module: import when called
+
     return [
         {
-            "question": int(question_id),
+            "question": question_id,
             "state": entry["state"],
             "value": entry["value"],
-            "revision": revision.number,
+            "revision": item.revision_number,
         }
-        for question_id, entry in revision.answers.items()
-        if question_id not in hidden and not entry.get("restricted")
+        for item in published_of([reply])
+        for question_id, entry in item.answers.items()
     ]
 
 
