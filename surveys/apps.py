@@ -18,9 +18,10 @@ class SurveysConfig(AppConfig):
             models.Questionnaire,
             models.Section,
             models.Question,
-            models.Reply,
             models.Answer,
             models.Attachment,
             models.Revision,
         ):
             auditlog.register(model)
+        # The time of a delegation's last keystroke is not an audit event.
+        auditlog.register(models.Reply, exclude_fields=["last_activity_at"])

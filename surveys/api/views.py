@@ -243,8 +243,15 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     filterset_fields = ["questionnaire", "respondent", "status"]
     lookup_value_regex = r"\d+"
 
+    # Actions that only need to know the reply is theirs to open: their service reloads and
+    # locks it. An autosave is the commonest request of all.
+    WRITES = {"save_answer", "restrict", "submit", "reopen"}
+
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.replies_visible_to(self.request.user).order_by("questionnaire", "pk")
+        visible = selectors.replies_visible_to(self.request.user)
+        if self.action in self.WRITES:
+            return visible.select_related(None).prefetch_related(None)
+        return visible.order_by("questionnaire", "pk")
 
     def _reads_revision_only(self, reply: Reply) -> bool:
         user = self.request.user

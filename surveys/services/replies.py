@@ -39,12 +39,11 @@ def member_role(user: Any, reply: Reply) -> str | None:
     """The user's role inside the reply's respondent, or None."""
     if not getattr(user, "is_authenticated", False):
         return None
-    membership = (
-        Membership.objects.filter(user=user, respondent_id=reply.respondent_id, is_active=True)
-        .values_list("role", flat=True)
-        .first()
-    )
-    return membership
+    # One membership at most (a constraint); no ordering, so no join to sort by.
+    roles = Membership.objects.filter(
+        user=user, respondent_id=reply.respondent_id, is_active=True
+    ).values_list("role", flat=True)
+    return next(iter(roles.order_by()[:1]), None)
 
 
 def can_draft(user: Any, reply: Reply) -> bool:
@@ -56,6 +55,21 @@ def can_draft(user: Any, reply: Reply) -> bool:
 
 def can_submit(user: Any, reply: Reply) -> bool:
     return user.is_secretariat or member_role(user, reply) == Membership.Role.FOCAL_POINT
+
+
+def _locked(reply_id: int) -> Reply:
+    """The reply, locked until the transaction ends, with its questionnaire and respondent.
+
+    Only the reply's own row is locked (``of``): locking the joined questionnaire too would
+    make every delegation's autosave wait for every other's. ``no_key`` leaves answers and
+    attachments free to refer to the reply meanwhile. The respondent's names come along, so
+    the audit trail can name the reply without another query."""
+    return (
+        Reply.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("questionnaire", "respondent")
+        .prefetch_related("respondent__names")
+        .get(pk=reply_id)
+    )
 
 
 def _check_editable(reply: Reply, user: Any) -> None:
@@ -105,7 +119,7 @@ def save_answer(
     """Save one answer (the autosave). ``expected_version`` is the version the person's form
     was showing (0 for a new answer); if someone saved since, the save is refused and the
     error carries what is stored now, so both versions can be shown."""
-    reply = Reply.objects.select_for_update().select_related("questionnaire").get(pk=reply.pk)
+    reply = _locked(reply.pk)
     _check_editable(reply, user)
     question = _question_of(reply, question_id)
     if question.kind == answers.FILE and state == answers.ANSWERED:
@@ -144,6 +158,8 @@ def save_answer(
         )
     if answer is None:
         answer = Answer(reply=reply, question=question, version=0)
+    else:
+        answer.reply, answer.question = reply, question  # loaded: the audit trail names them
     answer.state, answer.value = state, cleaned
     answer.version += 1
     answer.updated_by = user
@@ -153,10 +169,14 @@ def save_answer(
 
 
 def _touch(reply: Reply) -> None:
+    """Note the activity; a reply not started becomes a draft (that change is audited, the
+    time of the last keystroke is not: it changes with every autosave)."""
     reply.last_activity_at = timezone.now()
     if reply.status == Reply.Status.NOT_STARTED:
         reply.status = Reply.Status.DRAFT
-    reply.save(update_fields=["last_activity_at", "status"])
+        reply.save(update_fields=["last_activity_at", "status"])
+    else:
+        Reply.objects.filter(pk=reply.pk).update(last_activity_at=reply.last_activity_at)
 
 
 # --- attachments --------------------------------------------------------------------------
@@ -171,7 +191,7 @@ def sniff(head: bytes) -> str:
 
 @transaction.atomic
 def attach_file(*, reply: Reply, question_id: int, user: Any, upload: UploadedFile) -> Attachment:
-    reply = Reply.objects.select_for_update().select_related("questionnaire").get(pk=reply.pk)
+    reply = _locked(reply.pk)
     _check_editable(reply, user)
     question = _question_of(reply, question_id)
     if question.kind != answers.FILE:
@@ -224,11 +244,7 @@ def attach_file(*, reply: Reply, question_id: int, user: Any, upload: UploadedFi
 @transaction.atomic
 def remove_attachment(*, attachment: Attachment, user: Any) -> None:
     """Soft deletion: the file stays for earlier revisions and the audit trail."""
-    reply = (
-        Reply.objects.select_for_update()
-        .select_related("questionnaire")
-        .get(pk=attachment.reply_id)
-    )
+    reply = _locked(attachment.reply_id)
     _check_editable(reply, user)
     attachment.deleted_at = timezone.now()
     attachment.save(update_fields=["deleted_at"])
@@ -331,11 +347,7 @@ def submit_reply(
     The secretariat may submit on the respondent's behalf, recording how the reply arrived
     (note verbale, e-mail) and the date it was received.
     """
-    reply = (
-        Reply.objects.select_for_update()
-        .select_related("questionnaire", "respondent")
-        .get(pk=reply.pk)
-    )
+    reply = _locked(reply.pk)
     on_behalf = bool(user.is_secretariat and member_role(user, reply) is None)
     if not can_submit(user, reply):
         raise NotAllowedError(
@@ -397,7 +409,7 @@ def submit_reply(
 def reopen_reply(*, reply: Reply, user: Any) -> Reply:
     """Amend after submission (a focal point, while the questionnaire is open) or reopen (the
     secretariat). The next submission writes a new revision."""
-    reply = Reply.objects.select_for_update().select_related("questionnaire").get(pk=reply.pk)
+    reply = _locked(reply.pk)
     if not can_submit(user, reply):
         raise NotAllowedError("Only a focal point or the secretariat can reopen a reply.")
     if reply.status != Reply.Status.SUBMITTED:
@@ -431,7 +443,7 @@ def set_restricted(*, answer: Answer, user: Any, restricted: bool) -> Answer:
 @transaction.atomic
 def set_review_state(*, reply: Reply, user: Any, state: str) -> Reply:
     _secretariat(user)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reply = _locked(reply.pk)
     if reply.received_on is None:
         raise ServiceError("Only a received reply has a review state.")
     if state not in Reply.ReviewState.values:
@@ -444,7 +456,7 @@ def set_review_state(*, reply: Reply, user: Any, state: str) -> Reply:
 @transaction.atomic
 def set_included_after_cutoff(*, reply: Reply, user: Any, include: bool) -> Reply:
     _secretariat(user)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reply = _locked(reply.pk)
     if reply.received_on is None:
         raise ServiceError("Only a received reply can be included after the cut-off.")
     reply.include_after_cutoff = include
@@ -457,11 +469,7 @@ def post_clarification(
     *, reply: Reply, question_id: int, user: Any, text: str
 ) -> ClarificationMessage:
     """The secretariat asks about one answer, or a member of the delegation replies."""
-    reply = (
-        Reply.objects.select_for_update()
-        .select_related("questionnaire", "respondent")
-        .get(pk=reply.pk)
-    )
+    reply = _locked(reply.pk)
     if not (
         user.is_secretariat
         or member_role(user, reply) in (Membership.Role.FOCAL_POINT, Membership.Role.EXPERT)

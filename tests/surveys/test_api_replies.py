@@ -322,3 +322,41 @@ def test_anonymous_gets_nothing(client, setting):
         f"/api/v1/replies/{reply.pk}/answers/",
     ):
         assert client.get(url).status_code in (401, 403), url
+
+
+def test_an_autosave_runs_a_fixed_small_number_of_queries(
+    client, setting, django_assert_max_num_queries
+):
+    q, reply, people = setting
+    api = as_(client, people["focal_point"])
+    url = f"/api/v1/replies/{reply.pk}/answers/{question(q, '2').pk}/"
+    assert api.put(url, {"value": "First", "version": 0}, content_type=JSON).status_code == 200
+    # Session, user and two-factor device; visibility; a savepoint opened and released around
+    # the locked reply with its names, membership, question, the answer (locked, then read
+    # again by the audit trail), the audit entry and two updates.
+    with django_assert_max_num_queries(15):
+        response = api.put(url, {"value": "Second", "version": 1}, content_type=JSON)
+    assert response.status_code == 200 and response.json()["version"] == 2
+
+
+def test_autosaves_are_audited_without_logging_every_keystroke_time(client, setting):
+    from auditlog.models import LogEntry
+
+    q, reply, people = setting
+    api = as_(client, people["focal_point"])
+    url = f"/api/v1/replies/{reply.pk}/answers/{question(q, '2').pk}/"
+    for version, text in enumerate(["First", "Second", "Third"]):
+        saved = api.put(url, {"value": text, "version": version}, content_type=JSON)
+        assert saved.status_code == 200
+    answer = Answer.objects.get(reply=reply, question=question(q, "2"))
+    answer_entries = LogEntry.objects.get_for_object(answer).order_by("timestamp")
+    assert answer_entries.count() == 3
+    assert all(e.actor == people["focal_point"] for e in answer_entries)
+    assert answer_entries.last().object_repr.startswith("El Salvador – ")
+    assert answer_entries.last().changes_dict["value"] == ['"Second"', '"Third"']  # as JSON
+    # The reply's move from "not started" to "draft" is recorded once; the time of each
+    # autosave is kept on the reply, not in the trail.
+    reply_entries = LogEntry.objects.get_for_object(reply)
+    assert [e.changes_dict for e in reply_entries] == [{"status": ["not_started", "draft"]}]
+    reply.refresh_from_db()
+    assert reply.status == Reply.Status.DRAFT and reply.last_activity_at is not None
