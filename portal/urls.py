@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", views.two_factor_setup, name="two-factor-setup"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/activate/<str:token>/", surveys_views.activate, name="activate"),
     path("admin/", admin.site.urls),

@@ -1,4 +1,4 @@
-"""The page shell: home page per role, health check, error pages."""
+"""The page shell: home page per role, health check, error pages, signing out."""
 
 from base64 import b32encode
 from typing import Any
@@ -6,6 +6,7 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -42,6 +43,19 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out also asks the browser to forget what this site stored on the computer.
+
+    The reply form keeps typed text in the browser's storage until the server has it; on a
+    computer shared in a mission, the next person must not find it there. (The sign-out
+    button warns first when some of it has not reached Verbale: static/js/sign-out.js.)"""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -32,7 +32,8 @@
 
   function stateOf(qid) {
     if (!states.has(qid)) {
-      states.set(qid, { timer: null, retry: null, inFlight: false, again: false, delay: 0, status: "idle" });
+      // saved: the entries the server last acknowledged (null: unknown, always send)
+      states.set(qid, { timer: null, retry: null, inFlight: false, again: false, delay: 0, status: "idle", saved: null });
     }
     return states.get(qid);
   }
@@ -228,6 +229,19 @@
 
   function schedule(qid, delay) {
     const s = stateOf(qid);
+    if (s.status !== "conflict" && !s.inFlight && unchangedSinceSaved(qid)) {
+      // Back to what the server has (leaving a field, or an edit undone): nothing to send,
+      // and nothing to keep on this computer.
+      clearTimeout(s.timer);
+      clearTimeout(s.retry);
+      s.timer = null;
+      forgetLocally(qid);
+      if (s.status !== "idle" && s.status !== "saved") {
+        showError(qid, "");
+        setStatus(qid, "saved", "No unsaved changes");
+      }
+      return;
+    }
     keepLocally(qid);
     clearTimeout(s.timer);
     clearTimeout(s.retry);
@@ -235,6 +249,12 @@
     if (s.status === "conflict") return; // the person chooses first; the edit is kept locally
     setStatus(qid, "pending");
     s.timer = setTimeout(() => save(qid), delay === undefined ? DEBOUNCE_MS : delay);
+  }
+
+  function unchangedSinceSaved(qid) {
+    const form = formOf(qid);
+    const saved = stateOf(qid).saved;
+    return Boolean(form) && saved !== null && JSON.stringify(entriesOf(form)) === saved;
   }
 
   function retryLater(qid, text) {
@@ -284,6 +304,7 @@
     }
     if (response.ok) {
       versionInput(form).value = data.version;
+      s.saved = sent;
       showError(qid, "");
       lastSavedAt = timeOf(data.saved_at);
       updateProgress(data.progress, data.reply_status);
@@ -369,6 +390,7 @@
 
     mine.addEventListener("click", () => {
       versionInput(form).value = current.version;
+      stateOf(qid).saved = null; // the server holds theirs: send mine even if I sent it before
       panel.hidden = true;
       panel.replaceChildren();
       stateOf(qid).status = "idle";
@@ -379,6 +401,7 @@
       const kind = questionEl(qid).dataset.kind;
       applyEntries(form, entriesFor(kind, current.state, current.value));
       versionInput(form).value = current.version;
+      stateOf(qid).saved = JSON.stringify(entriesOf(form));
       panel.hidden = true;
       panel.replaceChildren();
       forgetLocally(qid);
@@ -553,6 +576,8 @@
     if (!fresh) return;
     article.replaceWith(fresh);
     states.delete(qid);
+    const freshForm = formOf(qid);
+    if (freshForm) stateOf(qid).saved = JSON.stringify(entriesOf(freshForm));
     refreshQuestion(qid);
     const focusTarget = fresh.querySelector("[aria-invalid=true]") || fresh.querySelector("input[type=file]");
     if (focusTarget) focusTarget.focus();
@@ -607,6 +632,7 @@
 
   for (const form of root.querySelectorAll("form.answer-form")) {
     const qid = form.dataset.question;
+    stateOf(qid).saved = JSON.stringify(entriesOf(form)); // as the server sent the page
     updateTotals(qid);
     updateSetAside(qid);
   }

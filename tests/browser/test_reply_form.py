@@ -246,3 +246,56 @@ def test_keyboard_only_person_answers_and_is_told_it_is_saved(page: Page, settin
     answer = settled(lambda: Answer.objects.get(reply=reply, question_id=q.ids["2"]))
     assert answer.state == "not_known"
     expect(page.locator("#save-summary")).to_have_attribute("aria-live", "polite")
+
+
+def _kept_here(page: Page) -> list[str]:
+    return page.evaluate(
+        "Object.keys(localStorage).filter((key) => key.startsWith('verbale:reply:'))"
+    )
+
+
+def test_signing_out_warns_of_unsaved_text_and_leaves_nothing_on_the_computer(page: Page, setting):  # type: ignore[no-untyped-def]
+    q, reply = setting["q"], setting["reply"]
+    login(page, setting["focal"].email)
+    page.goto(f"/replies/{reply.pk}/")
+    page.route("**/answers/", lambda route: route.abort())  # Verbale cannot be reached
+    block(page, q, "2").get_by_role("textbox").fill("Drafted in the mission, not yet sent.")
+    expect(page.locator("#save-summary")).to_contain_text("Not saved — retrying")
+    assert len(_kept_here(page)) == 1
+
+    # Asked first; choosing to stay keeps the person signed in and the text kept.
+    dialogs: list[str] = []
+
+    def stay(dialog):  # type: ignore[no-untyped-def]
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert dialogs and "have not reached Verbale yet" in dialogs[0]
+    assert len(_kept_here(page)) == 1
+
+    # Signing out anyway leaves nothing behind for the next person at this computer.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert _kept_here(page) == []
+    assert stored(reply, q, "2") is None
+
+
+def test_signing_out_with_everything_saved_asks_nothing(page: Page, setting):  # type: ignore[no-untyped-def]
+    q, reply = setting["q"], setting["reply"]
+    login(page, setting["focal"].email)
+    page.goto(f"/replies/{reply.pk}/")
+    block(page, q, "2").get_by_role("textbox").fill("Article 3 of the Penal Code.")
+    wait_saved(page)
+    assert _kept_here(page) == []
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert asked == []
+    # Leaving the field on the way out sent nothing more: one save, one version.
+    answer = settled(lambda: Answer.objects.get(reply=reply, question_id=q.ids["2"]))
+    assert (answer.value, answer.version) == ("Article 3 of the Penal Code.", 1)

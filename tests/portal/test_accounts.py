@@ -105,7 +105,9 @@ def test_password_change_needs_the_old_password(client):
 def test_sign_out_needs_a_post_and_ends_the_session(client):
     client.force_login(UserFactory())
     assert client.get("/accounts/logout/").status_code == 405
-    client.post("/accounts/logout/")
+    signed_out = client.post("/accounts/logout/")
+    # What the reply form kept in the browser does not stay behind for the next person.
+    assert signed_out["Clear-Site-Data"] == '"storage"'
     assert client.get("/").status_code == 302
 
 
