@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 import factory
 
@@ -61,6 +62,32 @@ class RespondentNameFactory(factory.django.DjangoModelFactory):
     sort_key = "Ruritania"
     valid_from: datetime.date | None = None
     valid_to: datetime.date | None = None
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+def renamed_respondent(
+    code: str, before: str, after: str, renamed_on: datetime.date, **kwargs: object
+) -> Respondent:
+    """A respondent known as ``before`` until the day before ``renamed_on``, then ``after``."""
+    respondent = RespondentFactory(code=code, name=False, **kwargs)
+    RespondentNameFactory(
+        respondent=respondent,
+        list_name=before,
+        text_name=before,
+        sort_key=_ascii(before),
+        valid_to=renamed_on - datetime.timedelta(days=1),
+    )
+    RespondentNameFactory(
+        respondent=respondent,
+        list_name=after,
+        text_name=after,
+        sort_key=_ascii(after),
+        valid_from=renamed_on,
+    )
+    return respondent
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys import exports
-from surveys.models import ExportJob, Reply, Respondent, RespondentName
+from surveys.models import ExportJob, Reply, Respondent
 from tests.factories import (
-    RespondentFactory,
     ReviewerFactory,
     SecretariatFactory,
     build_questionnaire,
+    renamed_respondent,
 )
 from tests.surveys.test_review_support import file_reply, pdf_with_text, restrict
 
@@ -206,21 +206,7 @@ def test_a_new_submission_makes_a_new_file(
 def test_names_are_printed_as_they_were_on_the_questionnaire_date(
     reviewer_client, django_capture_on_commit_callbacks
 ):
-    renamed = RespondentFactory(code="TUR2", name=False)
-    RespondentName.objects.create(
-        respondent=renamed,
-        list_name="Turkey",
-        text_name="Turkey",
-        sort_key="Turkey",
-        valid_to=datetime.date(2022, 5, 31),
-    )
-    RespondentName.objects.create(
-        respondent=renamed,
-        list_name="Türkiye",
-        text_name="Türkiye",
-        sort_key="Turkiye",
-        valid_from=datetime.date(2022, 6, 1),
-    )
+    renamed = renamed_respondent("TUR2", "Turkey", "Türkiye", datetime.date(2022, 6, 1))
     q = build_questionnaire(dispatch_to=[renamed])
     file_reply(
         Reply.objects.get(questionnaire=q, respondent=renamed),

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from surveys.models import Reply, Respondent, RespondentName
+from surveys.models import Reply, Respondent
 from tests.factories import (
     MembershipFactory,
     RespondentFactory,
@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     build_questionnaire,
     question,
+    renamed_respondent,
 )
 from tests.surveys.test_review_support import file_reply, restrict
 
@@ -159,20 +160,8 @@ def test_browse_sorts_in_un_order_or_by_date(reviewer_client, filed):
 def test_browse_prints_the_name_in_force_on_the_questionnaire_date(
     client, django_capture_on_commit_callbacks
 ):
-    renamed = RespondentFactory(code="SWZ2", name=False, regional_group="african")
-    RespondentName.objects.create(
-        respondent=renamed,
-        list_name="Swaziland",
-        text_name="Swaziland",
-        sort_key="Swaziland",
-        valid_to=datetime.date(2018, 4, 18),
-    )
-    RespondentName.objects.create(
-        respondent=renamed,
-        list_name="Eswatini",
-        text_name="Eswatini",
-        sort_key="Eswatini",
-        valid_from=datetime.date(2018, 4, 19),
+    renamed = renamed_respondent(
+        "SWZ2", "Swaziland", "Eswatini", datetime.date(2018, 4, 19), regional_group="african"
     )
     q = build_questionnaire(dispatch_to=[renamed])
     file_reply(
