@@ -26,4 +26,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-verbale-{os.getpid()}.sqlite3")  # noqa: F405
     }
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # noqa: F405
+    # Two requests at once (an autosave while a file uploads) each take the write lock when
+    # their transaction begins, and the second waits for it; a transaction that reads first
+    # and writes later would instead be refused at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )

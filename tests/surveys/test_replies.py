@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import threading
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from surveys.models import Answer, EmailLog, Reply, Respondent, Revision
 from surveys.services import dispatch, replies
@@ -403,3 +406,46 @@ def test_a_file_question_switches_back_from_not_applicable_to_its_files(reply, f
         replies.save_answer(
             reply=reply, question_id=q6.pk, user=focal, value=[999], expected_version=3
         )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_saving_at_the_same_moment_are_both_saved(reply, focal, expert, monkeypatch):
+    """Two autosaves of one reply reach the server together (two threads, two connections).
+
+    Each has read the reply when the other starts writing: on SQLite a transaction that reads
+    first and writes later is refused at once ("database is locked") unless it takes the write
+    lock when it begins; on PostgreSQL the second waits for the first's row lock."""
+    together = threading.Barrier(2)
+    question_of = replies._question_of
+
+    def meet_then_look_up(reply_, question_id):  # type: ignore[no-untyped-def]
+        # Both inside their transaction, if the database lets them; if the other one is
+        # waiting for the lock, go on alone.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait(timeout=2)
+        return question_of(reply_, question_id)
+
+    monkeypatch.setattr(replies, "_question_of", meet_then_look_up)
+    numbers = {"2": (focal, "Article 3 of the Penal Code."), "1 (a)": (expert, 2004)}
+    ids = {number: question(reply.questionnaire, number).pk for number in numbers}
+    errors: list[Exception] = []
+
+    def save(number: str) -> None:
+        user, value = numbers[number]
+        try:
+            replies.save_answer(
+                reply=reply, question_id=ids[number], user=user, value=value, expected_version=0
+            )
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(number,)) for number in numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    stored = dict(Answer.objects.filter(reply=reply).values_list("question_id", "value"))
+    assert stored == {ids[n]: value for n, (_, value) in numbers.items()}
