@@ -32,8 +32,10 @@ pids+=($!)
 pids+=($!)
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$PORT/health/" >/dev/null && break; sleep 1; done
 
+stats=()
 for users in "${@:-50 200}"; do
   for n in $users; do
+    stats+=("var/load/stats-${n}_stats.csv")
     echo "== $n users for $RUN_TIME"
     VERBALE_LOAD_SAVED=var/load/saved-$n.json "$BIN/locust" -f bench/load/locustfile.py \
       --headless --host "http://127.0.0.1:$PORT" -u "$n" -r "$((n / 5 + 1))" \
@@ -41,6 +43,8 @@ for users in "${@:-50 200}"; do
     "$PY" bench/load/check.py "var/load/saved-$n.json" || echo "== some answers were not found"
   done
 done
+echo "== per endpoint"
+"$PY" bench/load/summary.py "${stats[@]}"
 "$PY" - <<'PYEOF'
 import os, sys
 sys.path.insert(0, ".")
