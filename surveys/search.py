@@ -693,7 +693,11 @@ def search_page(
     terms = search_terms(query)
     hits = []
     for pk in ids:
-        row = by_id[pk]
+        row = by_id.get(pk)
+        if row is None:
+            # Re-indexed between the two queries (a reply submitted again at that moment):
+            # its new entries are found by the next search.
+            continue
         headline = getattr(row, "headline", None) or python_headline(row.text, terms)
         hits.append(
             Hit(
