@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from portal.celery import app as celery_app
+from tests.workers import start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,16 +48,6 @@ def _celery_mode(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = previous
 
 
-def _worker_database_url() -> str:
-    """The URL of the test database, which pytest-django created under another name."""
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
-
-
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen]:  # type: ignore[no-untyped-def]
     """A real `celery worker` process on the configured broker and the test database."""
@@ -66,39 +56,12 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
             "Integration tests need CELERY_BROKER_URL=redis://… and DATABASE_URL=postgres://… "
             "(run them with `make test-integration` or .ci/run)."
         )
-    with django_db_blocker.unblock():
-        database_url = _worker_database_url()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
     celery_app.control.purge()
     log = (ROOT / "var").joinpath("test-worker.log")
     log.parent.mkdir(exist_ok=True)
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"test-worker-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+    with django_db_blocker.unblock():
+        process = start_worker(
+            f"test-worker-{os.getpid()}", log, {"DJANGO_SETTINGS_MODULE": "portal.settings"}
         )
     deadline = time.monotonic() + 60
     while not celery_app.control.ping(timeout=1):
@@ -106,8 +69,4 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
             process.kill()
             pytest.fail(f"The Celery worker did not start; see {log}:\n{log.read_text()[-3000:]}")
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_worker(process)

@@ -8,7 +8,6 @@ import hashlib
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,28 +29,17 @@ from reports import services
 from reports.models import Build, Report
 from surveys.models import Answer, Attachment, Reply, Respondent
 from surveys.services import replies
-from tests.conftest import _worker_database_url
 from tests.factories import MembershipFactory, build_questionnaire, question
 from tests.reports.factories import report_with_replies
 from tests.surveys.test_replies import PDF
+from tests.workers import start_worker, stop_worker, wait_for_build
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 JSON = "application/json"
-
-
-def _wait_for(build: Build, statuses: set[str], seconds: float = 90) -> Build:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        build.refresh_from_db()
-        if build.status in statuses:
-            return build
-        time.sleep(0.3)
-    raise AssertionError(f"Build {build.pk} stayed {build.status}: {build.error}")
 
 
 # --- (a) the broker restarts while a build is queued ---------------------------------------
@@ -105,45 +93,16 @@ def _private_redis(port: int, directory: Path, *, persistent: bool) -> Iterator[
 @contextmanager
 def _private_worker(broker: str, media_root: Path, log: Path) -> Iterator[None]:
     env = {
-        **os.environ,
-        "DATABASE_URL": _worker_database_url(),
         "DJANGO_SETTINGS_MODULE": "tests.integration.fault_worker_settings",
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
         "MEDIA_ROOT": str(media_root),
     }
-    name = f"faults-{os.getpid()}-{time.monotonic_ns()}"
-    with log.open("w") as output:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"{name}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    worker = start_worker(f"faults-{os.getpid()}-{time.monotonic_ns()}", log, env)
     try:
         yield
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
+        stop_worker(worker)
 
 
 @pytest.mark.parametrize("persistent", [True, False], ids=["appendonly", "no-persistence"])
@@ -175,7 +134,7 @@ def test_a_build_queued_when_the_broker_restarts_is_built_once_it_is_back(
             # every minute) sends it again once it has waited longer than the resend delay.
             time.sleep(1.5)
             private.send_task("reports.watchdog")
-        build = _wait_for(build, {Build.Status.SUCCEEDED, Build.Status.FAILED}, seconds=120)
+        build = wait_for_build(build, {Build.Status.SUCCEEDED, Build.Status.FAILED}, seconds=120)
     log = (tmp_path / "worker.log").read_text()
     assert build.status == Build.Status.SUCCEEDED, f"{build.error}\n{log[-3000:]}"
     assert build.attempts == 1

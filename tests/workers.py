@@ -1,0 +1,65 @@
+"""Real `celery worker` processes for integration tests, on the test database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.db import connection
+
+from reports.models import Build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """The URL of the test database, which pytest-django created under another name."""
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def start_worker(
+    name: str, log: Path, env: dict[str, str], *, queue: str | None = None
+) -> subprocess.Popen:
+    """A solo-pool worker named ``name@host`` on the test database; ``env`` adds to (or
+    overrides) this process's environment. Its output goes to ``log``."""
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"]
+    command += ["-Q", queue] if queue else []
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"]
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        **env,
+    }
+    with log.open("w") as output:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Ask the worker to finish, kill it if it will not."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=10)
+
+
+def wait_for_build(build: Build, statuses: set[str], seconds: float = 90) -> Build:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        build.refresh_from_db()
+        if build.status in statuses:
+            return build
+        time.sleep(0.3)
+    raise AssertionError(f"Build {build.pk} stayed {build.status}: {build.error}")
