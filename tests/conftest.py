@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from portal.celery import app as celery_app
-from tests.workers import start_worker, stop_worker
+from tests.workers import start_worker, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,4 +69,4 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
             process.kill()
             pytest.fail(f"The Celery worker did not start; see {log}:\n{log.read_text()[-3000:]}")
     yield process
-    stop_worker(process)
+    stop_process(process)

@@ -45,14 +45,14 @@ def start_worker(
         )
 
 
-def stop_worker(worker: subprocess.Popen) -> None:
-    """Ask the worker to finish, kill it if it will not."""
-    worker.terminate()
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask a process of the test (a worker, a private Redis) to finish; kill it if it won't."""
+    process.terminate()
     try:
-        worker.wait(timeout=20)
+        process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=10)
+        process.kill()
+        process.wait(timeout=10)
 
 
 def wait_for_build(build: Build, statuses: set[str], seconds: float = 90) -> Build:

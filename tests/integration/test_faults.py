@@ -32,7 +32,7 @@ from surveys.services import replies
 from tests.factories import MembershipFactory, build_questionnaire, question
 from tests.reports.factories import report_with_replies
 from tests.surveys.test_replies import PDF
-from tests.workers import start_worker, stop_worker, wait_for_build
+from tests.workers import start_worker, stop_process, wait_for_build
 
 pytestmark = [
     pytest.mark.integration,
@@ -82,12 +82,7 @@ def _private_redis(port: int, directory: Path, *, persistent: bool) -> Iterator[
                 time.sleep(0.1)
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 @contextmanager
@@ -102,7 +97,7 @@ def _private_worker(broker: str, media_root: Path, log: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        stop_worker(worker)
+        stop_process(worker)
 
 
 @pytest.mark.parametrize("persistent", [True, False], ids=["appendonly", "no-persistence"])
