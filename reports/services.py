@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import current_app
@@ -755,15 +755,14 @@ def reap_stalled_builds() -> dict[str, list[int]]:
             continue
         silent = int((now - last_sign).total_seconds())
         if build.attempts < MAX_ATTEMPTS:
-            build.status = Build.Status.QUEUED
-            build.celery_task_id = str(uuid.uuid4())
-            build.queued_at = build.sent_at = now
-            build.error = (
-                f"Attempt {build.attempts} stopped: its worker was silent for {silent} s. "
-                "Queued again."
+            _send_again(
+                build,
+                now,
+                status=Build.Status.QUEUED,
+                queued_at=now,
+                error=f"Attempt {build.attempts} stopped: its worker was silent for {silent} s. "
+                "Queued again.",
             )
-            build.save(update_fields=["status", "celery_task_id", "queued_at", "sent_at", "error"])
-            _enqueue(build)
             result["requeued"].append(build.pk)
         else:
             _fail(
@@ -788,9 +787,17 @@ def reap_stalled_builds() -> dict[str, list[int]]:
         if heartbeat_seconds() <= 0 or last_sent >= now - resend_after():
             continue
         # Its message may have been lost (broker restarted, or down when it was queued).
-        build.celery_task_id = str(uuid.uuid4())
-        build.sent_at = now
-        build.save(update_fields=["celery_task_id", "sent_at"])
-        _enqueue(build)
+        _send_again(build, now)
         result["resent"].append(build.pk)
     return result
+
+
+def _send_again(build: Build, now: datetime, **changes: Any) -> None:
+    """A new message for the build, under a new task id (a late copy of the old message is
+    then recognised and ignored), with ``changes`` saved along."""
+    for name, value in changes.items():
+        setattr(build, name, value)
+    build.celery_task_id = str(uuid.uuid4())
+    build.sent_at = now
+    build.save(update_fields=["celery_task_id", "sent_at", *changes])
+    _enqueue(build)
