@@ -25,6 +25,7 @@
   const PREFIX = "verbale:reply:" + replyId + ":q:";
   const META = new Set(["csrfmiddlewaretoken", "question", "version"]);
   const summary = document.getElementById("save-summary");
+  const firstSummary = summary ? summary.textContent : "";
 
   /** Per question: timers, whether a request is out, and why saving stopped. */
   const states = new Map();
@@ -193,7 +194,8 @@
     } else if (lastSavedAt) {
       text = "Saved at " + lastSavedAt;
     } else {
-      return;
+      text = firstSummary; // nothing saved on this page yet, and nothing waiting (edit undone)
+      state = "";
     }
     if (text !== summaryText) {
       summaryText = text;

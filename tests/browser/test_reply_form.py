@@ -299,3 +299,19 @@ def test_signing_out_with_everything_saved_asks_nothing(page: Page, setting):  #
     # Leaving the field on the way out sent nothing more: one save, one version.
     answer = settled(lambda: Answer.objects.get(reply=reply, question_id=q.ids["2"]))
     assert (answer.value, answer.version) == ("Article 3 of the Penal Code.", 1)
+
+
+def test_an_edit_undone_before_it_is_sent_leaves_nothing_to_save(page: Page, setting):  # type: ignore[no-untyped-def]
+    q, reply = setting["q"], setting["reply"]
+    login(page, setting["focal"].email)
+    page.goto(f"/replies/{reply.pk}/")
+    summary = page.locator("#save-summary")
+    expect(summary).to_have_text("Answers are saved as you type.")
+    text = block(page, q, "2").get_by_role("textbox")
+    text.press_sequentially("x", delay=0)
+    text.press("Backspace")
+    expect(block(page, q, "2").locator("[data-status]")).to_have_text("No unsaved changes")
+    expect(summary).to_have_text("Answers are saved as you type.")
+    assert _kept_here(page) == []
+    page.wait_for_timeout(1500)  # past the autosave delay: still nothing sent
+    assert stored(reply, q, "2") is None
