@@ -1,14 +1,16 @@
 """Check the system packages Verbale needs before anything is installed.
 
 Run with the system Python (no Django, no virtualenv): ``python3 scripts/syscheck.py demo|test``.
-Prints the Debian/Ubuntu packages to install and exits 1 when something is missing, so that
-``make demo`` and ``make test`` stop at once with a clear message instead of failing later
+Where it runs as root on Debian or Ubuntu with apt (a fresh server, a CI machine), it installs
+the missing packages itself and says which. Elsewhere it prints the packages to install and exits 1,
+so that ``make demo`` and ``make test`` stop at once with a clear message instead of failing later
 inside WeasyPrint or a browser test.
 """
 
 from __future__ import annotations
 
 import ctypes.util
+import os
 import shutil
 import subprocess
 import sys
@@ -59,11 +61,38 @@ def missing_packages(purpose: str) -> list[str]:
     return missing
 
 
+def can_install() -> bool:
+    """Root with apt on the PATH: installing is then what the person running `make` wants."""
+    return os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def install(packages: list[str]) -> bool:
+    print("Verbale installs the system packages it needs: " + " ".join(packages), flush=True)
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
+    ):
+        # S603: fixed commands and package names from the tables above, not user input.
+        if subprocess.run(command, env=environment, check=False).returncode != 0:  # noqa: S603
+            return False
+    # A font installed just now is seen by fontconfig only after its cache is rebuilt.
+    if shutil.which("fc-cache"):
+        subprocess.run(["fc-cache"], check=False)  # noqa: S607
+    return True
+
+
 def main() -> int:
     purpose = sys.argv[1] if len(sys.argv) > 1 else "demo"
     missing = missing_packages(purpose)
     if not missing:
         return 0
+    # npm comes with Node.js where it is not a Debian package of its own: ask apt only for what
+    # it can install, and report the rest.
+    if can_install() and install([p for p in missing if p != "npm" or not shutil.which("node")]):
+        missing = missing_packages(purpose)
+        if not missing:
+            return 0
     print("Verbale needs system packages that are not installed:")
     for package in missing:
         print(f"  - {package}")
