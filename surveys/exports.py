@@ -43,6 +43,7 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from . import answers as answer_rules
+from . import selectors
 from .models import (
     Answer,
     Attachment,
@@ -588,29 +589,21 @@ def _safe_name(text: str, limit: int = 80) -> str:
 def published_attachments(
     published: Iterable[Published],
 ) -> Iterator[tuple[Published, str, Attachment]]:
-    """Files reviewers may download: listed in the last submitted revision, not restricted.
-    In the order of ``published``; files are looked up a batch of replies at a time."""
+    """The published files (``selectors.published_files``, the rule reviewers download by) with
+    their question's number, in the order of ``published``, a batch of replies at a time."""
     numbers: dict[int, str] = {}
+    numbered: set[int] = set()  # questionnaires whose question numbers are loaded
     for batch in batches(published, EXPORT_BATCH):
-        wanted: dict[int, tuple[Published, str]] = {}
-        for item in batch:
-            if not any(entry.get("attachments") for entry in item.answers.values()):
-                continue
-            if not any(question_id in numbers for question_id in item.answers):
+        for item, question_id, attachment in selectors.published_files(batch):
+            questionnaire_id = item.reply.questionnaire_id
+            if questionnaire_id not in numbered:
+                numbered.add(questionnaire_id)
                 numbers.update(
-                    (q.pk, q.number)
-                    for q in Question.objects.filter(
-                        section__questionnaire_id=item.reply.questionnaire_id
+                    Question.objects.filter(section__questionnaire_id=questionnaire_id).values_list(
+                        "pk", "number"
                     )
                 )
-            for question_id, entry in item.answers.items():
-                for listed in entry.get("attachments", []):
-                    wanted[listed["id"]] = (item, numbers.get(question_id, str(question_id)))
-        files = Attachment.objects.in_bulk(list(wanted))
-        for attachment_id, (item, number) in wanted.items():
-            attachment = files.get(attachment_id)
-            if attachment is not None and attachment.reply_id == item.reply.pk:
-                yield item, number, attachment
+            yield item, numbers.get(question_id, str(question_id)), attachment
 
 
 def write_zip(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -25,13 +25,15 @@ from reports import formatting
 
 from .models import (
     Attachment,
-    Membership,
     Questionnaire,
     Reply,
     Respondent,
     RespondentName,
     Revision,
 )
+
+if TYPE_CHECKING:
+    from .search import Published
 
 
 def names_oldest_first() -> QuerySet[RespondentName]:
@@ -143,13 +145,18 @@ def replies_visible_to(user: Any) -> QuerySet[Reply]:
         return base.none()
     if user.is_secretariat:
         return base
-    own = Q(
-        respondent__memberships__user=user,
-        respondent__memberships__is_active=True,
-    ) & ~Q(questionnaire__status=Questionnaire.Status.DRAFT)
+    own = _own(user)
     if user.is_reviewer:
         return base.filter(Q(revisions__isnull=False) | own).distinct()
     return base.filter(own).distinct()
+
+
+def _own(user: Any) -> Q:
+    """Replies of the person's own respondents, once dispatched (filter on Reply)."""
+    return Q(
+        respondent__memberships__user=user,
+        respondent__memberships__is_active=True,
+    ) & ~Q(questionnaire__status=Questionnaire.Status.DRAFT)
 
 
 def questionnaires_visible_to(user: Any) -> QuerySet[Questionnaire]:
@@ -197,26 +204,95 @@ def published_answers(reply: Reply) -> list[dict[str, Any]]:
     ]
 
 
-def attachments_visible(reply: Reply, user: Any) -> QuerySet[Attachment]:
-    """Attachments a person may download: the delegation and the secretariat all current ones;
-    reviewers only those that are part of a submitted revision and not restricted."""
-    current = reply.attachments.filter(deleted_at__isnull=True)
-    if (
-        user.is_secretariat
-        or Membership.objects.filter(
-            user=user, respondent_id=reply.respondent_id, is_active=True
-        ).exists()
-    ):
-        return current
-    submitted = {
-        item["id"]
-        for question_id, entry in (
-            latest_revision(reply).answers.items() if latest_revision(reply) else []
+# --- attachments: who may download which file ------------------------------------------------
+#
+# Every route that serves or lists a file asks these functions: the workspace download
+# (/attachments/<id>/), the review download, the API, the review page and the export ZIP. A
+# second copy of the rule is how a reviewer once downloaded a file marked not for publication
+# after submission: keep it here.
+
+
+def reads_drafts(reply: Reply, user: Any) -> bool:
+    """Whether this person reads the reply as it stands, draft and history: the secretariat, and
+    active members (focal point, expert, observer) of its respondent once it is dispatched."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_secretariat or Reply.objects.filter(_own(user), pk=reply.pk).exists()
+
+
+def published_files(
+    published: Iterable[Published],
+) -> Iterator[tuple[Published, int, Attachment]]:
+    """The files reviewers and exports may have, as (item, question id, attachment).
+
+    A file is published when an answer of the reply's last submitted revision lists it and that
+    answer is not restricted, at submission or since: exactly the answers of ``Published``. So a
+    file removed by a later amendment is not published once that amendment is submitted, and one
+    removed in an amendment still in progress stays published until then (reviewers read the
+    last submission, not the draft). One query for all files, in the order of ``published``."""
+    wanted: dict[int, tuple[Published, int]] = {}
+    for item in published:
+        for question_id, entry in item.answers.items():
+            for listed in entry.get("attachments", []):
+                wanted.setdefault(listed["id"], (item, question_id))
+    files = Attachment.objects.in_bulk(list(wanted))
+    for attachment_id, (item, question_id) in wanted.items():
+        attachment = files.get(attachment_id)
+        # A revision only ever lists its own reply's files; checked, not assumed.
+        if attachment is not None and attachment.reply_id == item.reply.pk:
+            yield item, question_id, attachment
+
+
+def attachments_downloadable(reply: Reply, user: Any) -> QuerySet[Attachment]:
+    """The files of this reply the person may download: the one rule of every download route.
+
+    - The secretariat: every file, removed ones included. It records replies on a respondent's
+      behalf and audits them, so it reads every revision, and a removed file may still belong
+      to one (removal is a soft deletion).
+    - Members of the respondent (focal point, expert, observer): every file of their own
+      respondent's reply, uploads not yet submitted and removed ones included: they read their
+      own draft and their own earlier revisions, which list the files they held then. Never a
+      file of another respondent's reply.
+    - A reviewer: only ``published_files``, of the last submitted revision, never of a draft
+      or an amendment in progress, never of an answer restricted now.
+    - Anyone else: nothing.
+    Callers answer 404 for a file outside this set, whether or not it exists."""
+    files = Attachment.objects.filter(reply_id=reply.pk)
+    if reads_drafts(reply, user):
+        return files
+    if getattr(user, "is_reviewer", False):
+        from .search import published_of  # search builds on this module: import when called
+
+        return files.filter(
+            pk__in=[attachment.pk for _, _, attachment in published_files(published_of([reply]))]
         )
-        if question_id not in restricted_question_ids(reply) and not entry.get("restricted")
-        for item in entry.get("attachments", [])
-    }
-    return reply.attachments.filter(pk__in=submitted)
+    return files.none()
+
+
+def attachments_visible(reply: Reply, user: Any) -> QuerySet[Attachment]:
+    """The files of the reply as it stands in the latest version this person reads (to list
+    them): the current draft's files for the secretariat and the respondent's members, the
+    published files of the last submitted revision for a reviewer. Always downloadable."""
+    files = attachments_downloadable(reply, user)
+    if reads_drafts(reply, user):
+        return files.filter(deleted_at__isnull=True)
+    return files
+
+
+def downloadable_attachment(
+    *, user: Any, pk: int, reply_id: int | None = None
+) -> Attachment | None:
+    """The attachment ``pk`` (of reply ``reply_id`` when given) if this person may download
+    it, else None: the caller answers 404, so a file's existence never shows."""
+    found = Attachment.objects.select_related("reply", "question").filter(pk=pk)
+    if reply_id is not None:
+        found = found.filter(reply_id=reply_id)
+    attachment = found.first()
+    if attachment is None:
+        return None
+    if not attachments_downloadable(attachment.reply, user).filter(pk=pk).exists():
+        return None
+    return attachment
 
 
 def attachment_response(attachment: Attachment) -> FileResponse:
@@ -229,4 +305,5 @@ def attachment_response(attachment: Attachment) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"  # unpublished material: no shared cache
     return response

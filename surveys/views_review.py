@@ -155,7 +155,7 @@ def reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     language = _language(request, reply.questionnaire)
     published = {item["question"]: item for item in selectors.published_answers(reply)}
-    visible_files = {a.pk: a for a in selectors.attachments_visible(reply, request.user)}
+    visible_files = {a.pk: a for a in selectors.attachments_downloadable(reply, request.user)}
     sections = []
     for section in Section.objects.filter(questionnaire=reply.questionnaire).prefetch_related(
         "questions"
@@ -193,9 +193,11 @@ def reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @review_access
 def attachment_download(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
-    """A file of a submitted reply, only when it is published (or the person may see drafts)."""
+    """A file of a submitted reply, to those ``selectors.attachments_downloadable`` allows."""
     reply = get_object_or_404(search.submitted_replies(request.user), pk=pk)
-    found = get_object_or_404(selectors.attachments_visible(reply, request.user), pk=attachment)
+    found = selectors.downloadable_attachment(user=request.user, pk=attachment, reply_id=reply.pk)
+    if found is None:
+        raise Http404
     return selectors.attachment_response(found)
 
 

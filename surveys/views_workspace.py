@@ -429,16 +429,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = workspace.attachment_for_download(user=request.user, pk=pk)
     if attachment is None:
         raise Http404("No such attachment.")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return selectors.attachment_response(attachment)
 
 
 # --- submission and amendment -------------------------------------------------------------

@@ -1,4 +1,4 @@
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -396,7 +396,9 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def download(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         """The file itself, as a download, to those who may see it."""
         reply = self.get_object()
-        attachment = get_object_or_404(
-            selectors.attachments_visible(reply, request.user), pk=int(attachment_id)
+        attachment = selectors.downloadable_attachment(
+            user=request.user, pk=int(attachment_id), reply_id=reply.pk
         )
+        if attachment is None:
+            raise Http404
         return selectors.attachment_response(attachment)

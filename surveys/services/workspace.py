@@ -59,28 +59,8 @@ def form_reply(*, user: Any, pk: int) -> Reply | None:
 def attachment_for_download(*, user: Any, pk: int) -> Attachment | None:
     """The attachment if this person may download it, else None (the caller answers 404).
 
-    The secretariat and members of the respondent: any file of a reply they can open (a removed
-    file may still belong to an earlier revision). A reviewer: only a file that is part of a
-    submitted revision, in an answer not marked restricted."""
-    attachment = (
-        Attachment.objects.select_related("reply", "question").filter(pk=pk).first()
-        if getattr(user, "is_authenticated", False)
-        else None
-    )
-    if attachment is None:
-        return None
-    reply = selectors.replies_visible_to(user).filter(pk=attachment.reply_id).first()
-    if reply is None:
-        return None
-    if user.is_secretariat or replies.member_role(user, reply) is not None:
-        return attachment
-    for revision in reply.revisions.all():
-        entry = revision.answers.get(str(attachment.question_id)) or {}
-        if entry.get("restricted"):
-            continue
-        if any(a.get("id") == attachment.pk for a in entry.get("attachments", [])):
-            return attachment
-    return None
+    The rule is ``selectors.attachments_downloadable``, the one every download route asks."""
+    return selectors.downloadable_attachment(user=user, pk=pk)
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -233,11 +233,13 @@ def test_a_reviewer_never_downloads_a_file_of_a_restricted_answer(client, reply,
     replies.set_restricted(answer=answer, user=people["secretariat"], restricted=True)
     focal = people["focal_point"]
     replies.submit_reply(reply=reply, user=focal)  # revision 2: the answer restricted
-    # revision 1 still holds the file unrestricted, so it stays readable there
-    assert workspace.attachment_for_download(user=people["reviewer"], pk=history["in_revision"].pk)
-    assert not workspace.attachment_for_download(
-        user=people["reviewer"], pk=history["draft_only"].pk
-    )
+    # Revision 1 held the file unrestricted, but reviewers read the last revision only, and the
+    # answer is restricted now: neither file reaches them, by any route.
+    for attachment in (history["in_revision"], history["draft_only"]):
+        assert not workspace.attachment_for_download(user=people["reviewer"], pk=attachment.pk)
+        client.force_login(people["reviewer"])
+        url = reverse("surveys:attachment-download", kwargs={"pk": attachment.pk})
+        assert client.get(url).status_code == 404
 
 
 # --- the workspace list -------------------------------------------------------------------
