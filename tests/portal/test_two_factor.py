@@ -339,3 +339,11 @@ def test_only_the_secretariat_may_reset_two_factor_sign_in(client, make_actor):
     assert client.get("/accounts/two-factor/people/").status_code == 403
     assert TOTPDevice.objects.filter(user=target, confirmed=True).exists()
     assert not LogEntry.objects.get_for_object(target).exists()
+
+
+def test_the_administration_shows_no_authenticator_keys_or_recovery_codes(client):
+    staff = SecretariatFactory(is_staff=True, is_superuser=True)
+    signed_in_with_code(client, staff)
+    assert client.get("/admin/").status_code == 200
+    for path in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"):
+        assert client.get(path).status_code == 404
