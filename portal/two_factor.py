@@ -172,6 +172,8 @@ def verify(*, request: Any, token: str) -> Device:
             "or one of your recovery codes.",
             field_errors={"token": "Wrong"},
         )
+    # A new session key, as at password sign-in: the session now opens everything.
+    request.session.cycle_key()
     otp_login(request, device)
     return device
 

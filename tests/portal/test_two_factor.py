@@ -347,3 +347,13 @@ def test_the_administration_shows_no_authenticator_keys_or_recovery_codes(client
     assert client.get("/admin/").status_code == 200
     for path in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"):
         assert client.get(path).status_code == 404
+
+
+def test_giving_the_code_changes_the_session_key(client):
+    user = SecretariatFactory()
+    device = TOTPDevice.objects.create(user=user, confirmed=True)
+    sign_in(client, user)
+    half = client.session.session_key
+    client.post("/accounts/two-factor/verify/", {"token": code(device)})
+    assert client.session.session_key != half
+    assert client.get("/").status_code == 200
