@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
 
@@ -25,3 +27,12 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+
+# Authenticators and recovery codes are not edited in the administration: there, staff could read
+# someone's recovery codes or add a device with a key they know to someone else's account,
+# unrecorded. People manage their own on the two-factor pages; the secretariat resets a lost one
+# on its two-factor page, which the audit trail records (portal.two_factor.reset).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -33,3 +33,15 @@ class TokenForm(forms.Form):
         ),
         help_text="As shown now by your authenticator app.",
     )
+
+
+class SecondFactorForm(forms.Form):
+    """The code asked for after the password: six digits from the app, or a recovery code
+    (letters and digits, so no numeric keypad)."""
+
+    token = forms.CharField(
+        label="Code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text="The six digits your authenticator app shows now, or one of your recovery codes.",
+    )

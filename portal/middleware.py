@@ -8,7 +8,6 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
-from django_otp import user_has_device
 from rest_framework.views import APIView
 
 from . import two_factor
@@ -36,10 +35,17 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
 
 
 class TwoFactorMiddleware:
-    """Sends a signed-in person who must use a second factor to set it up or to give a code
-    before anything else (pages redirect; API calls through the session get 403)."""
+    """A signed-in person who must use a second factor and has not given it yet may only give
+    it (or, before their first authenticator exists, set one up) or sign out.
 
-    OPEN = frozenset({"two-factor-setup", "two-factor-verify", "logout", "health", "login"})
+    Pages redirect to the code page (or the set-up page on first enrolment); API calls through
+    the session get 403. The set-up page is closed to such a session once a confirmed device
+    exists: with it open, the password alone would let anyone enrol a phone of their own.
+    API tokens are asked for with the password and a code (``ObtainToken``), not the session.
+    """
+
+    ALWAYS_OPEN = frozenset({"two-factor-verify", "logout", "health"})
+    FIRST_ENROLMENT = frozenset({"two-factor-setup"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -52,8 +58,10 @@ class TwoFactorMiddleware:
             and not request.path_info.startswith(("/static/", "/api/v1/auth/token/"))
             and two_factor.required_for(user)
         ):
+            enrolled = two_factor.has_confirmed_device(user)
+            open_names = self.ALWAYS_OPEN if enrolled else self.ALWAYS_OPEN | self.FIRST_ENROLMENT
             match = resolve_or_none(request.path_info)
-            if match is None or match.url_name not in self.OPEN:
+            if match is None or match.view_name not in open_names:
                 if request.path_info.startswith("/api/"):
                     return JsonResponse(
                         {
@@ -62,8 +70,7 @@ class TwoFactorMiddleware:
                         },
                         status=403,
                     )
-                has_device = user_has_device(user, confirmed=True)
-                target = reverse("two-factor-verify" if has_device else "two-factor-setup")
+                target = reverse("two-factor-verify" if enrolled else "two-factor-setup")
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from . import two_factor
 from .models import User
 
 
@@ -57,6 +59,11 @@ def home_sections(user: User) -> list[Section]:
                     ),
                     _link("Reports", "reports:report-list"),
                     _link("Audit trail", "audit-trail", "who changed what, and when"),
+                    _link(
+                        "Two-factor sign-in",
+                        "two-factor-people",
+                        "who uses it; reset a lost authenticator",
+                    ),
                     _link("Administration", "admin:index"),
                     _link("API documentation", "api-docs"),
                 ),
@@ -99,3 +106,11 @@ def home_sections(user: User) -> list[Section]:
             )
         )
     return sections
+
+
+def people_with_two_factor(*, search: str = "") -> QuerySet[User]:
+    """Everyone with a confirmed authenticator or recovery codes, by e-mail address."""
+    people = User.objects.filter(two_factor.with_confirmed_device())
+    if search:
+        people = people.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
+    return people.order_by("email")

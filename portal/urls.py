@@ -27,6 +27,17 @@ urlpatterns = [
     ),
     path("accounts/two-factor/", views.two_factor_setup, name="two-factor-setup"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("accounts/two-factor/people/", views.two_factor_people, name="two-factor-people"),
+    path(
+        "accounts/two-factor/people/<int:pk>/reset/",
+        views.two_factor_reset,
+        name="two-factor-reset",
+    ),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/activate/<str:token>/", surveys_views.activate, name="activate"),

@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -26,7 +28,8 @@ from rest_framework.response import Response
 from surveys.services.errors import ServiceError
 
 from . import audit, selectors, two_factor
-from .forms import AuditFilterForm, TokenForm
+from .forms import AuditFilterForm, SecondFactorForm, TokenForm
+from .models import User
 from .permissions import secretariat_required
 
 
@@ -100,19 +103,39 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+def _to_verify(request: HttpRequest) -> HttpResponse:
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('two-factor-verify')}?{query}")
+
+
+def _recovery_codes_shown(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    """The codes are shown on this one answer and never again (no redirect that would have to
+    carry them)."""
+    return render(
+        request,
+        "registration/two_factor_recovery_codes.html",
+        {"codes": codes, "next": _next_url(request)},
+    )
+
+
 @never_cache
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Add an authenticator app: scan the code, then type the six digits it shows."""
+    """Add an authenticator app, or replace the one in use: scan the code, then type the six
+    digits it shows. Replacing needs a session that gave the current code or a recovery code."""
+    if not two_factor.may_set_up(request.user):
+        # The middleware already sends such a session to the code page; this keeps the rule
+        # in the view too, should the page ever be opened to more sessions.
+        return _to_verify(request)
     form = TokenForm(request.POST or None)
     device = two_factor.pending_device(request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            two_factor.confirm_device(request=request, token=form.cleaned_data["token"])
+            codes = two_factor.confirm_device(request=request, token=form.cleaned_data["token"])
         except ServiceError as error:
             form.add_error("token", error.message)
         else:
             messages.success(request, "Two-factor sign-in is on for your account.")
-            return redirect(_next_url(request))
+            return _recovery_codes_shown(request, codes)
     return render(
         request,
         "registration/two_factor_setup.html",
@@ -121,6 +144,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "qr": two_factor.qr_svg(device),
             "secret": b32encode(device.bin_key).decode(),
             "required": request.user.is_secretariat and settings.SECRETARIAT_TWO_FACTOR,
+            "replacing": two_factor.has_confirmed_device(request.user),
             "next": _next_url(request),
         },
     )
@@ -128,17 +152,76 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    """The code of the authenticator app, or one recovery code, after the password."""
+    if not two_factor.has_confirmed_device(request.user):
+        return redirect("two-factor-setup")
+    form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            two_factor.verify(request=request, token=form.cleaned_data["token"])
+            device = two_factor.verify(request=request, token=form.cleaned_data["token"])
         except ServiceError as error:
             form.add_error("token", error.message)
         else:
+            if isinstance(device, StaticDevice):
+                left = two_factor.recovery_codes_left(request.user)
+                messages.warning(
+                    request,
+                    f"You used a recovery code; {left} left. If your phone is lost, set up "
+                    "your authenticator again now: the old one then stops working.",
+                )
             return redirect(_next_url(request))
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)}
     )
+
+
+@never_cache
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Your two-factor sign-in: how many recovery codes are left, and a new set on request."""
+    user = request.user
+    if not two_factor.has_confirmed_device(user):
+        return redirect("two-factor-setup")
+    if not user.is_verified():  # type: ignore[union-attr]
+        return _to_verify(request)
+    if request.method == "POST":
+        try:
+            codes = two_factor.regenerate_recovery_codes(request=request)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "New recovery codes: the earlier ones no longer work.")
+            return _recovery_codes_shown(request, codes)
+    return render(
+        request,
+        "registration/two_factor_overview.html",
+        {"left": two_factor.recovery_codes_left(user)},
+    )
+
+
+@require_POST
+@secretariat_required
+def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat turns off someone's two-factor sign-in after they lost their phone and
+    their recovery codes; they set it up again at their next sign-in."""
+    person = get_object_or_404(User, pk=pk)
+    if two_factor.reset(user=person, by=request.user):
+        messages.success(
+            request,
+            f"Two-factor sign-in of {person.email} is reset: they set up a new authenticator "
+            "at their next sign-in.",
+        )
+    else:
+        messages.info(request, f"{person.email} had no two-factor sign-in to reset.")
+    return redirect(_next_url(request))
+
+
+@secretariat_required
+def two_factor_people(request: HttpRequest) -> HttpResponse:
+    """Everyone with two-factor sign-in on, for the secretariat to reset a lost authenticator."""
+    query = request.GET.get("q", "").strip()
+    people = selectors.people_with_two_factor(search=query)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/two_factor_people.html", {"page": page, "q": query})
 
 
 class ObtainToken(ObtainAuthToken):

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.permissions import secretariat_required
+from portal.selectors import people_with_two_factor
 
 from . import answers, selectors
 from .forms_secretariat import (
@@ -761,6 +762,7 @@ def nominations(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(
             activated=Count("activations", filter=Q(activations__used_at__isnull=False)),
             links_sent=Count("activations"),
+            two_factor=Exists(people_with_two_factor().filter(pk=OuterRef("user_id"))),
         )
         .order_by("-is_active", "role", "user__email")
     )
