@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from portal import printing
 from reports import services
 from tests import listener as http_listener
 from tests.listener import Listener
@@ -38,6 +39,14 @@ def local_secret(tmp_path: Path) -> str:
         f'<text x="0" y="30" font-size="20">{PLANTED}</text></svg>'
     )
     return svg.as_uri()
+
+
+@pytest.fixture
+def build_fetcher(monkeypatch: pytest.MonkeyPatch) -> printing.StaticOnlyFetcher:
+    """The fetcher the build gets, kept to read what it refused."""
+    fetcher = printing.fetcher()
+    monkeypatch.setattr(printing, "fetcher", lambda: fetcher)
+    return fetcher
 
 
 # Each payload gets the URL of the listener (its path names the field) and the file: URL of the
@@ -162,13 +171,17 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[\s-]+", "", text)
 
 
-def _assert_isolated_and_printed(data: dict, values: dict[str, str], listener: Listener) -> None:
+def _assert_isolated_and_printed(
+    data: dict, values: dict[str, str], listener: Listener, fetcher: printing.StaticOnlyFetcher
+) -> None:
     compiled = services.compile_snapshot(data)
 
     text = "".join(_pdf_pages(compiled.pdf))
     printed = _squeezed(text)
     outcome = {
         "requests to the network": listener.requests,
+        # Typed text never even becomes a URL, so the fetcher has nothing to refuse.
+        "URLs refused": fetcher.refused,
         "local file read": PLANTED in text or "root:x:0" in text,
         "fields not printed as typed": [
             name for name, value in values.items() if _squeezed(value) not in printed
@@ -176,6 +189,7 @@ def _assert_isolated_and_printed(data: dict, values: dict[str, str], listener: L
     }
     assert outcome == {
         "requests to the network": [],
+        "URLs refused": [],
         "local file read": False,
         "fields not printed as typed": [],
     }
@@ -183,18 +197,18 @@ def _assert_isolated_and_printed(data: dict, values: dict[str, str], listener: L
 
 @pytest.mark.parametrize("field_name", list(FIELDS))
 def test_a_string_closed_early_in_any_field_makes_the_build_fetch_nothing_and_prints_as_typed(
-    field_name, listener, local_secret
+    field_name, listener, local_secret, build_fetcher
 ):
     data, values = _hostile_snapshot(PAYLOADS["css-cr"], listener, local_secret, [field_name])
-    _assert_isolated_and_printed(data, values, listener)
+    _assert_isolated_and_printed(data, values, listener, build_fetcher)
 
 
 @pytest.mark.parametrize("payload_name", list(PAYLOADS))
 def test_every_payload_in_every_field_at_once_makes_the_build_fetch_nothing_and_prints_as_typed(
-    payload_name, listener, local_secret
+    payload_name, listener, local_secret, build_fetcher
 ):
     data, values = _hostile_snapshot(PAYLOADS[payload_name], listener, local_secret, list(FIELDS))
-    _assert_isolated_and_printed(data, values, listener)
+    _assert_isolated_and_printed(data, values, listener, build_fetcher)
 
 
 def test_the_job_number_and_running_symbol_are_printed_as_typed_on_their_pages(listener):
