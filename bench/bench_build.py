@@ -12,8 +12,8 @@ is taken and compiled, and nothing is saved.
 "End to end" is what a worker does for one build: freeze the snapshot from the database,
 compose and render the HTML, lay it out and write the PDF with WeasyPrint, check every footnote
 reached the page, count pages with pypdf, make the DOCX with pandoc, store both files.  "WeasyPrint
-alone" is ``HTML(string=…).write_pdf()`` on the very same final HTML.  The script prints
-figures, it does not pass or fail.
+alone" is ``printable(…).write_pdf()`` (``portal.printing``) on the very same final HTML.  The
+script prints figures, it does not pass or fail.
 """
 
 from __future__ import annotations
@@ -166,12 +166,11 @@ def _peak_rss_mib() -> float:
 
 
 def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-def]
-    from weasyprint import HTML
-
+    from portal.printing import printable
     from reports import rendering, selectors, services
     from reports.models import Build
 
-    HTML(string="<p>warm up fonts</p>").write_pdf()
+    printable("<p>warm up fonts</p>", base_url=str(ROOT)).write_pdf()
     stages: dict[str, list[float]] = {}
 
     def timed(name: str, start: float) -> float:
@@ -199,7 +198,7 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
         rendered = rendering.render_print_html(snapshot)
         html = rendered.html
         t = timed("compose + HTML", t)
-        document = HTML(string=html, base_url=str(ROOT)).render()
+        document = printable(html, base_url=str(ROOT)).render()
         t = timed("WeasyPrint layout", t)
         from reports import pdf as pdf_module
 
@@ -216,7 +215,7 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
         docx.render_docx(rendered.composition)
         timed("DOCX (pandoc)", t)
         start = time.perf_counter()
-        HTML(string=html, base_url=str(ROOT)).write_pdf()
+        printable(html, base_url=str(ROOT)).write_pdf()
         alone.append(time.perf_counter() - start)
     best, base = min(end_to_end), min(alone)
     composition = rendering.compose(selectors.report_snapshot(report))

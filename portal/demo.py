@@ -159,9 +159,10 @@ def _build_questionnaire(by: User) -> Questionnaire:
 
 
 def _demo_pdf(title: str) -> bytes:
-    from weasyprint import HTML
+    from portal import printing
 
-    return HTML(string=f"<h1>{title}</h1><p>Text provided with the reply.</p>").write_pdf()
+    html = f"<h1>{title}</h1><p>Text provided with the reply.</p>"
+    return printing.printable(html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def _file_reply(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PdfReader
-from weasyprint import HTML
+
+from portal import printing
 
 # A footnote may start this many CSS pixels above the page's content box before it counts as
 # cut off (rounding in the layout).
@@ -84,9 +85,15 @@ def html_to_pdf(
     base_url: str,
     footnote_ids: Sequence[str] = (),
     tagged: bool = False,
+    url_fetcher: printing.StaticOnlyFetcher | None = None,
 ) -> PdfResult:
-    """Lay out the HTML, check its footnotes, write the PDF and count its pages."""
-    document = HTML(string=html, base_url=base_url).render(pdf_tags=tagged)
+    """Lay out the HTML, check its footnotes, write the PDF and count its pages.
+
+    WeasyPrint may read only Verbale's static files meanwhile (``portal.printing``).
+    """
+    document = printing.printable(html, base_url=base_url, url_fetcher=url_fetcher).render(
+        pdf_tags=tagged
+    )
     check_footnotes(document, footnote_ids)
     pdf = document.write_pdf(pdf_tags=tagged)
     return PdfResult(pdf=pdf, page_count=page_count(pdf))

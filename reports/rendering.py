@@ -30,7 +30,7 @@ from . import formatting, markup
 
 # Bump when a change to this module changes the printed output, so that builds of an unchanged
 # report are not reused across the change (the print CSS is fingerprinted separately).
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2  # 2: symbol and job number set from the HTML, not written into CSS
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "report-print.css"
 
@@ -629,25 +629,11 @@ def _section_context(section: SectionOut, *, mode: str) -> dict[str, Any]:
     }
 
 
-def css_string(value: str) -> str:
-    """A CSS string literal that cannot end the string or the <style> element early."""
-    escaped = (
-        value.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", " ")
-        .replace("<", "\\3C ")
-        .replace(">", "\\3E ")
-    )
-    return f'"{escaped}"'
-
-
 def _context(composition: Composition, *, mode: str) -> dict[str, Any]:
     report = composition.report
     return {
         "report": report,
         "page_size": "letter" if report.get("page_size") == "Letter" else "A4",
-        "symbol_css": mark_safe(css_string(report.get("symbol", ""))),  # noqa: S308
-        "job_css": mark_safe(css_string(report.get("job_number", ""))),  # noqa: S308
         "summary": [_paragraph_context(p, mode=mode) for p in composition.summary],
         "sections": [_section_context(s, mode=mode) for s in composition.sections],
         "annexes": [_section_context(s, mode=mode) for s in composition.annexes],

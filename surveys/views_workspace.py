@@ -644,13 +644,13 @@ def revision_print(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @require_GET
 def revision_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    import weasyprint
+    from portal import printing  # loads WeasyPrint: only where a PDF is made
 
     reply = _reply_or_404(request, pk)
     revision = _revision_or_404(reply, number)
     context = {**_print_context(request, reply, revision), "for_pdf": True}
     html = render_to_string("surveys/workspace/print.html", context, request=request)
-    pdf = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    pdf = printing.printable(html, base_url=str(settings.BASE_DIR)).write_pdf()
     filename = f"reply-{reply.respondent.code}-{reply.questionnaire_id}-revision-{number}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

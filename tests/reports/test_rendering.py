@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reports import rendering
@@ -149,8 +151,19 @@ def test_print_html_carries_footnotes_at_their_call_and_the_agenda_note():
     assert "size: letter" in samples.rendered(page_size="Letter").html
 
 
-def test_css_strings_from_the_report_cannot_break_out_of_the_style_element():
-    assert rendering.css_string('E/"x"</style>') == '"E/\\"x\\"\\3C /style\\3E "'
+def test_nothing_typed_in_a_report_is_written_into_its_style_sheets():
+    """Typed text is HTML only: in CSS a string closed early would add rules and URLs."""
+    fields = ("symbol", "job_number", "title", "subtitle", "organ", "session", "agenda_item")
+    data = samples.snapshot(**{name: f'Typed-{name}"\r}} a{{' for name in fields})
+    printed = rendering.render_print_html(data).html
+
+    styles = re.findall(r"<style>(.*?)</style>", printed, flags=re.DOTALL)
+    assert styles == [rendering.PRINT_CSS.read_text(), "@page { size: A4; }"]
+    # The running header and the job number are set from the HTML, escaped like any text.
+    assert (
+        '<div class="running-strings" data-symbol="Typed-symbol&quot;\r} a{" '
+        'data-job-number="Typed-job_number&quot;\r} a{" aria-hidden="true"></div>'
+    ) in printed
 
 
 def test_preview_shows_numbers_footnotes_and_problems():
