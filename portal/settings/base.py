@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "portal.middleware.TwoFactorMiddleware",
     # axes must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Except for this one, which changes no response and must be innermost to see a view's
+    # error first: a view that loses the database answers 503 "Nothing was saved", as the API.
+    "portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
