@@ -26,6 +26,7 @@ import codecs
 import io
 import json
 import logging
+import os
 import re
 import signal
 import subprocess
@@ -235,17 +236,14 @@ def read_text(data: bytes, content_type: str, limits: Limits | None = None) -> E
         logger.warning("The text of a %s file is not read: %s", content_type, refusal)
         return Extraction("", FAILED, f"The text could not be extracted: {refusal}.")
     except MemoryError:
-        return Extraction(
-            "",
-            FAILED,
-            "The text could not be extracted: reading it needed more than "
-            f"{_size(limits.memory_bytes)} of memory.",
-        )
+        return _out_of_memory(limits)
     except (ValueError, KeyError, OSError, zipfile.BadZipFile, RuntimeError, AttributeError):
         # pypdf, python-docx and odfpy raise all of these on damaged files.
         logger.warning("Could not read the text of a %s file", content_type, exc_info=True)
         return Extraction("", FAILED, "The text could not be extracted: the file is damaged.")
-    except Exception:  # a parser bug must not stop indexing: log and index nothing
+    except Exception as error:  # a parser bug must not stop indexing: log and index nothing
+        if "memory" in str(error).lower():  # libxml2 says "Memory allocation failed"
+            return _out_of_memory(limits)
         logger.exception("Unexpected error reading the text of a %s file", content_type)
         return Extraction("", FAILED, "The text could not be extracted: the reader failed.")
     text = clean("\n".join(parts))[: min(budget, MAX_CHARS)]
@@ -254,6 +252,15 @@ def read_text(data: bytes, content_type: str, limits: Limits | None = None) -> E
             text, EXTRACTED, f"Only the first {budget:,} characters of its text are searchable."
         )
     return Extraction(text, EXTRACTED if text else NO_TEXT, "" if text else "No text was found.")
+
+
+def _out_of_memory(limits: Limits) -> Extraction:
+    return Extraction(
+        "",
+        FAILED,
+        "The text could not be extracted: reading it needed more than "
+        f"{_size(limits.memory_bytes)} of memory.",
+    )
 
 
 def extract_text(data: bytes, content_type: str) -> str:
@@ -284,6 +291,9 @@ def _child_main(argv: list[str]) -> int:
     return 0
 
 
+CHILD_ENVIRONMENT = {"PATH": os.defpath, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def _child_command(content_type: str, limits: Limits) -> list[str]:
     return [sys.executable, "-m", "surveys.extraction", content_type, json.dumps(asdict(limits))]
 
@@ -305,6 +315,9 @@ def read_in_child(data: bytes, content_type: str, limits: Limits) -> Extraction:
             capture_output=True,
             timeout=limits.seconds,
             cwd=Path(__file__).resolve().parent.parent,
+            # Nothing of the worker's environment (SECRET_KEY, DATABASE_URL): a parser that a
+            # hostile file takes over finds no credentials.
+            env=CHILD_ENVIRONMENT,
             check=False,
         )
     except subprocess.TimeoutExpired:  # run() has killed the child
@@ -348,6 +361,10 @@ def extract_attachment(*, attachment_id: int) -> Attachment | None:
     with attachment.file.open("rb") as handle:
         data = handle.read()
     result = read_in_child(data, attachment.content_type, Limits.from_settings())
+    if result.status == FAILED:
+        logger.warning(
+            "Attachment %s (%s): %s", attachment.pk, attachment.content_type, result.problem
+        )
     mark(attachment, result)
     search.index_attachment(attachment_id=attachment.pk)
     return attachment

@@ -6,6 +6,7 @@ only queueing the work."""
 from __future__ import annotations
 
 import io
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -136,6 +137,21 @@ def test_the_child_process_reads_a_document_and_returns_its_text():
     )
     assert result.status == extraction.EXTRACTED
     assert "Tribunal of first instance" in result.text
+
+
+def test_the_child_process_gets_none_of_the_workers_secrets(monkeypatch, settings):
+    monkeypatch.setenv("SECRET_KEY", "worker-secret-never-in-the-child")
+    monkeypatch.setenv("DATABASE_URL", "postgres://verbale:password@db/verbale")
+    report = (
+        "import json, os; print(json.dumps({'text': json.dumps(dict(os.environ)), "
+        "'status': 'extracted', 'problem': ''}))"
+    )
+    monkeypatch.setattr(
+        extraction, "_child_command", lambda content_type, limits: [sys.executable, "-c", report]
+    )
+    result = extraction.read_in_child(b"%PDF-1.4", extraction.PDF, extraction.Limits())
+    environment = json.loads(result.text)
+    assert "SECRET_KEY" not in environment and "DATABASE_URL" not in environment
 
 
 def test_a_parser_that_needs_more_memory_than_the_ceiling_is_stopped_in_its_own_process(tmp_path):
