@@ -25,7 +25,7 @@ def _select_one() -> None:
 
 
 def database_problem() -> str:
-    """ "" when the database answers a query, else what went wrong."""
+    """Empty when the database answers a query, else what went wrong."""
     try:
         _select_one()
         return ""
@@ -42,7 +42,7 @@ def database_problem() -> str:
 
 
 def broker_problem() -> str:
-    """ "" when no broker is configured (tasks run in-process) or it answers, else the error."""
+    """Empty when no broker is configured (tasks run in-process) or it answers, else the error."""
     url = settings.CELERY_BROKER_URL
     if not url:
         return ""
