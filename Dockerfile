@@ -20,7 +20,7 @@ RUN pip install --upgrade pip && pip install .
 COPY . .
 RUN DJANGO_ENV=development python manage.py collectstatic --noinput \
     && useradd --system --home /app verbale \
-    && mkdir -p /app/var/media && chown -R verbale /app/var
+    && mkdir -p /app/var/media /app/var/uploads && chown -R verbale /app/var
 USER verbale
 
 EXPOSE 8000

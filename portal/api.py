@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import InterfaceError, OperationalError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from surveys.services.errors import ServiceError, StaleAnswerError
+
+from . import outage
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -21,13 +22,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if isinstance(exc, StaleAnswerError):
             body["current"] = exc.current
         return Response(body, status=exc.status)
-    if isinstance(exc, OperationalError | InterfaceError):
+    if isinstance(exc, outage.OUTAGE_ERRORS):
         # The database went away mid-request (restart, fail-over, dropped connection): the
         # transaction was rolled back, so nothing was written and the same request can be sent
-        # again. Say so, rather than a bare 500.
+        # again. Say so, rather than a bare 500 (the pages say the same: portal.outage).
         return Response(
-            {"detail": "The database could not be reached. Nothing was saved: try again."},
+            {"detail": outage.DATABASE_UNAVAILABLE},
             status=503,
-            headers={"Retry-After": "5"},
+            headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)},
         )
     return drf_exception_handler(exc, context)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from rest_framework.views import APIView
 
-from . import two_factor
+from . import outage, two_factor
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -80,3 +80,26 @@ def resolve_or_none(path: str) -> ResolverMatch | None:
         return resolve(path)
     except Resolver404:
         return None
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses the database answers 503 with ``Retry-After`` and "Nothing was saved"
+    (JSON for scripts, a page otherwise), as the API does, instead of a 500 page that the reply
+    form's script could only call an error (see ``portal.outage``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, outage.OUTAGE_ERRORS):
+            return None
+        outage.logger.warning(
+            "The database went away during %s %s: answered 503",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        return outage.database_unavailable(request)

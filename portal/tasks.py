@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import connection
 
+from . import storage
 from .models import User
 
 
@@ -11,3 +12,15 @@ def ping() -> dict[str, object]:
     """Answer from a worker with what it sees of the database: proves broker, worker and
     database are wired together (used by the health check tests and operators)."""
     return {"database": connection.vendor, "users": User.objects.count()}
+
+
+@shared_task(
+    name="portal.sweep_orphan_files",
+    acks_late=True,
+    time_limit=15 * 60,
+    soft_time_limit=14 * 60,
+    ignore_result=True,
+)
+def sweep_orphan_files() -> dict[str, int]:
+    """Remove stored files no row points to and abandoned spooled uploads (from beat)."""
+    return storage.sweep_orphans()

@@ -9,6 +9,8 @@ from . import views
 
 handler403 = "portal.views.forbidden"
 handler404 = "portal.views.not_found"
+# A database outage raised before the view (loading the session) answers 503, not 500.
+handler500 = "portal.outage.server_error"
 
 api_v1 = [
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),

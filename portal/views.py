@@ -1,5 +1,6 @@
 """The page shell: home page per role, health check, error pages, signing out."""
 
+import logging
 from base64 import b32encode
 from typing import Any
 
@@ -9,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,9 +28,12 @@ from rest_framework.response import Response
 from surveys.services.errors import ServiceError
 
 from . import audit, selectors, two_factor
+from . import health as health_checks
 from .forms import AuditFilterForm, SecondFactorForm, TokenForm
 from .models import User
 from .permissions import secretariat_required
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,11 +43,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and the compose healthcheck: answers only whether the database does."""
-    try:
-        connection.ensure_connection()
-    except Exception:
-        return JsonResponse({"status": "database unavailable"}, status=503)
+    """For load balancers and the compose healthcheck: 200 when the database answers a query
+    and the broker (when tasks go to workers) answers; else 503 naming what is down."""
+    down = health_checks.problems()
+    if down:
+        for part, problem in down.items():
+            logger.error("Health check: the %s does not answer: %s", part, problem)
+        # Which part, not the error itself: this address answers anyone.
+        parts = {part: "unavailable" if part in down else "ok" for part in ("database", "broker")}
+        return JsonResponse({"status": "unavailable", **parts}, status=503)
     return JsonResponse({"status": "ok"})
 
 

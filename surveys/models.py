@@ -441,6 +441,12 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """A document attached to an answer; served only through a permission-checked view."""
 
+    class TextStatus(models.TextChoices):
+        PENDING = "pending", "text not extracted yet"
+        EXTRACTED = "extracted", "text extracted"
+        NONE = "none", "no text to extract"
+        FAILED = "failed", "text could not be extracted"
+
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attachments")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
@@ -449,6 +455,12 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     extracted_text = models.TextField(blank=True, default="")
+    # Extraction runs after the upload, in a worker (surveys.extraction): until then "pending";
+    # a file whose text could not be read keeps its reason here, for the secretariat.
+    text_status = models.CharField(
+        max_length=10, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    text_problem = models.CharField(max_length=300, blank=True, default="")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

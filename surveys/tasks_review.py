@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import exports, extraction, search
@@ -33,17 +35,32 @@ def index_reply(reply_id: int) -> int:
     return search.index_reply(reply_id=reply_id)
 
 
+# The document is read in a child process bounded by EXTRACTION_SECONDS and
+# EXTRACTION_MEMORY_MB (surveys.extraction.read_in_child); these limits are the backstop for
+# the rest (opening the file, the database): past the soft limit the attachment is marked.
+EXTRACTION_SOFT_TIME_LIMIT = settings.EXTRACTION_SECONDS + 60
+EXTRACTION_TIME_LIMIT = EXTRACTION_SOFT_TIME_LIMIT + 30
+
+
 @shared_task(
     name="surveys.extract_attachment_text",
     acks_late=True,
-    time_limit=300,
-    soft_time_limit=270,
+    time_limit=EXTRACTION_TIME_LIMIT,
+    soft_time_limit=EXTRACTION_SOFT_TIME_LIMIT,
     ignore_result=True,
     **RETRY,
 )
 def extract_attachment_text(attachment_id: int) -> int:
     """Read an attached document's text, store it and index it when it is published."""
-    attachment = extraction.extract_attachment(attachment_id=attachment_id)
+    try:
+        attachment = extraction.extract_attachment(attachment_id=attachment_id)
+    except SoftTimeLimitExceeded:
+        extraction.mark_failed(
+            attachment_id=attachment_id,
+            problem="The text could not be extracted: it took longer than "
+            f"{EXTRACTION_SOFT_TIME_LIMIT} s.",
+        )
+        return 0
     return len(attachment.extracted_text) if attachment else 0
 
 

@@ -5,6 +5,7 @@ in-process, files under ``var/media/``. ``DATABASE_URL`` and ``CELERY_BROKER_URL
 PostgreSQL and Redis with no code change.
 """
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,6 +65,9 @@ MIDDLEWARE = [
     "portal.middleware.TwoFactorMiddleware",
     # axes must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Except for this one, which changes no response and must be innermost to see a view's
+    # error first: a view that loses the database answers 503 "Nothing was saved", as the API.
+    "portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -132,6 +136,24 @@ ALLOWED_UPLOAD_TYPES = {
     "image/png",
     "image/jpeg",
 }
+# Text extraction of attachments (for reviewers' search) runs in a worker, in a child process
+# that gets at most EXTRACTION_MEMORY_MB of address space and EXTRACTION_SECONDS; before any
+# parser runs, DOCX/XLSX/ODT are refused beyond the unpacked size or compression ratio their ZIP
+# directory declares, PDFs beyond a page count. The file is kept, marked with the reason.
+EXTRACTION_MAX_UNPACKED_BYTES = env.int("EXTRACTION_MAX_UNPACKED_MB", default=50) * 1024 * 1024
+EXTRACTION_MAX_COMPRESSION_RATIO = env.int("EXTRACTION_MAX_COMPRESSION_RATIO", default=100)
+EXTRACTION_MAX_PDF_PAGES = env.int("EXTRACTION_MAX_PDF_PAGES", default=2000)
+EXTRACTION_MAX_TEXT_BYTES = env.int("EXTRACTION_MAX_TEXT_MB", default=5) * 1024 * 1024
+EXTRACTION_MEMORY_BYTES = env.int("EXTRACTION_MEMORY_MB", default=512) * 1024 * 1024
+EXTRACTION_SECONDS = env.int("EXTRACTION_SECONDS", default=120)
+# Uploads larger than 2.5 MB are spooled here while the request is read; a request cut off by a
+# restart leaves its file behind, which the files-sweep task removes after an hour.
+FILE_UPLOAD_TEMP_DIR = Path(env.str("FILE_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "uploads")))
+with contextlib.suppress(OSError):  # a read-only tree says so at the first large upload
+    FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+# Files in MEDIA_ROOT that no row points to (an upload cut off between the file and its row)
+# and spooled uploads are removed by the files-sweep task once older than this.
+ORPHAN_FILE_AGE = timedelta(minutes=env.int("ORPHAN_FILE_AGE_MINUTES", default=60))
 # Activation links sent to nominees expire after this many days (they can be sent again).
 ACTIVATION_DAYS = env.int("ACTIVATION_DAYS", default=10)
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 3)
@@ -232,6 +254,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "questionnaire-reminders": {"task": "surveys.send_due_reminders", "schedule": 60.0 * 60},
     # Marks export jobs stuck past their time limit as failed, with the reason.
     "export-watchdog": {"task": "surveys.export_watchdog", "schedule": 60.0},
+    # Removes stored files no row points to and spooled uploads left by cut-off requests.
+    "files-sweep": {"task": "portal.sweep_orphan_files", "schedule": 60.0 * 15},
 }
 
 REST_FRAMEWORK = {

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from portal.storage import deleted_unless_committed
 from reports.tasks import queue_coding_refresh
 
 from .. import answers, tasks_review
@@ -189,8 +190,18 @@ def sniff(head: bytes) -> str:
     return magic.from_buffer(head, mime=True)
 
 
-@transaction.atomic
 def attach_file(*, reply: Reply, question_id: int, user: Any, upload: UploadedFile) -> Attachment:
+    # The file is stored inside the transaction that creates its row: if that transaction
+    # does not commit (an error, a COMMIT the database refuses) the file is deleted again.
+    with deleted_unless_committed() as stored, transaction.atomic():
+        return _attach_file(
+            reply=reply, question_id=question_id, user=user, upload=upload, stored=stored
+        )
+
+
+def _attach_file(
+    *, reply: Reply, question_id: int, user: Any, upload: UploadedFile, stored: list[Any]
+) -> Attachment:
     reply = _locked(reply.pk)
     _check_editable(reply, user)
     question = _question_of(reply, question_id)
@@ -231,12 +242,9 @@ def attach_file(*, reply: Reply, question_id: int, user: Any, upload: UploadedFi
             f"The file could not be stored on the server ({error.strerror or error}). Nothing "
             "was attached: try again later, and tell the secretariat if it happens again."
         ) from error
-    try:
-        attachment.save()
-        _sync_file_answer(reply, question, user)
-    except Exception:
-        attachment.file.storage.delete(attachment.file.name)  # no file without its row
-        raise
+    stored.append(attachment.file)
+    attachment.save()
+    _sync_file_answer(reply, question, user)
     transaction.on_commit(lambda: tasks_review.queue_text_extraction(attachment.pk))
     return attachment
 
