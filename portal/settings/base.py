@@ -100,6 +100,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int(
     default=0 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 60,
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer at all (rather than refusing) would otherwise hold a
+    # request, and /health/, for as long as the operating system waits: give up after a while.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"

@@ -96,6 +96,23 @@ def test_database_and_broker_urls_switch_to_the_real_services():
     ]
 
 
+def test_a_database_host_that_does_not_answer_is_given_up_after_a_timeout():
+    """Without a connect timeout, a PostgreSQL host that drops packets holds every request and
+    /health/ for as long as the operating system waits."""
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default'].get('OPTIONS', {}).get('connect_timeout'))"
+    )
+    url = "postgres://verbale@db.example:5432/verbale"
+    default = _manage("shell", "--no-imports", "-c", show, DATABASE_URL=url)
+    chosen = _manage(
+        "shell", "--no-imports", "-c", show, DATABASE_URL=url, DATABASE_CONNECT_TIMEOUT="2"
+    )
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.split() == ["5"]
+    assert chosen.stdout.split() == ["2"]
+
+
 @pytest.mark.django_db
 def test_ping_task_reports_what_the_database_holds(django_user_model):
     django_user_model.objects.create_user("someone@verbale.test", "x" * 12)
