@@ -14,8 +14,26 @@ import re
 from django.http import Http404
 
 MAX_ID = 2**63 - 1
-# ASCII digits only (``\d`` would match any script's digits), at most as many as MAX_ID has.
-ID_PATTERN = "[0-9]{1,19}"
+
+
+def _up_to(limit: int) -> str:
+    """A regular expression for the numbers 1 to ``limit`` in ASCII digits, no leading zero:
+    every shorter number, then, digit by digit, those of the same length that stay below it
+    (for 2**63 - 1: [1-8] then 18 digits, 9[0-1] then 17, 92[0-1] then 16, …)."""
+    digits = str(limit)
+    options = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            rest = len(digits) - i - 1
+            options.append(f"{digits[:i]}[{low}-{int(digit) - 1}][0-9]{{{rest}}}")
+    options.append(digits)
+    return f"(?:{'|'.join(options)})"
+
+
+# An address whose id could name no row does not match the route at all: a 404 before any
+# view, body check or permission runs, on every page and API route alike.
+ID_PATTERN = _up_to(MAX_ID)
 _ID = re.compile(f"^{ID_PATTERN}$")
 
 

@@ -283,11 +283,12 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def save_answer(self, request: Request, pk: str, question_id: str) -> Response:
         """Save one answer. Send the version you loaded; 409 with what is stored if someone
         saved since."""
+        question = path_id(question_id)
         params = AnswerWriteSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         answer = replies.save_answer(
             reply=self.get_object(),
-            question_id=int(question_id),
+            question_id=question,
             user=request.user,
             state=params.validated_data["state"],
             value=params.validated_data["value"],
