@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from django_otp import user_has_device
@@ -92,7 +93,10 @@ class InvalidTextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         problem = text.strings_problem(request.GET.items())
         if problem is None and request.content_type in self.FORMS:
-            problem = text.strings_problem(request.POST.items())
+            try:
+                problem = text.strings_problem(request.POST.items())
+            except MultiPartParserError:  # no boundary, a truncated body…
+                problem = "The form could not be read: nothing was saved."
         if problem is None:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
