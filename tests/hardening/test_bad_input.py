@@ -409,3 +409,17 @@ def test_json_nested_too_deeply_is_refused(depth, world):
     )
     assert "nested" in message
     assert stored() == before
+
+
+def test_a_form_body_that_cannot_be_read_is_refused(world):
+    """The text check reads forms before any view: a multipart body without its boundary is
+    a 400 there too, not a 500."""
+    before = stored()
+    response = world["api"]["secretariat"].generic(
+        "POST",
+        f"/api/v1/replies/{world['reply'].pk}/review/",
+        b"review_state=received",
+        content_type="multipart/form-data",
+    )
+    assert_refused(response)
+    assert stored() == before
