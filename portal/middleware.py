@@ -1,16 +1,18 @@
-"""Every page needs a login unless its view says otherwise with ``@login_not_required``."""
+"""Every page needs a login unless its view says otherwise with ``@login_not_required``; no
+request carries text Verbale could not store."""
 
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from rest_framework.views import APIView
 
-from . import outage, two_factor
+from . import outage, text, two_factor
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -103,3 +105,30 @@ class DatabaseUnavailableMiddleware:
             exc_info=exception,
         )
         return outage.database_unavailable(request)
+
+
+class InvalidTextMiddleware:
+    """Refuses, with a 400 and before any view runs, a query string or form whose text holds
+    a NUL (which PostgreSQL cannot store) or a lone surrogate.
+
+    Django decodes forms with replacement characters, so surrogates rarely get this far; NUL
+    does, and would reach a search or an autosave. JSON bodies are checked by the API's parser
+    (``portal.parsers``)."""
+
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = text.strings_problem(request.GET.items())
+        if problem is None and request.content_type in self.FORMS:
+            try:
+                problem = text.strings_problem(request.POST.items())
+            except MultiPartParserError:  # no boundary, a truncated body…
+                problem = "The form could not be read: nothing was saved."
+        if problem is None:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": problem}, status=400)
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")

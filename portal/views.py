@@ -22,8 +22,9 @@ from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from surveys.services.errors import ServiceError
 
@@ -78,6 +79,19 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
+
+
+@extend_schema(exclude=True)
+class ApiNotFound(APIView):
+    """Every address under /api/ that no endpoint answers (an id that is not a number, a
+    misspelt path): a JSON 404 for a signed-in caller, 401/403 for anyone else. ``not_found``
+    alone is not enough: with DEBUG on, Django answers an unmatched address with its HTML
+    debug page before any handler runs."""
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        raise NotFound()
+
+    post = put = patch = delete = options = get
 
 
 @secretariat_required

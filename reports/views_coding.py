@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.ids import parse_id
 from portal.permissions import secretariat_required
 from surveys import search as survey_search
 from surveys.models import Respondent, SearchEntry
@@ -153,7 +154,7 @@ def coding_file(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             attribution_set = get_object_or_404(
-                AttributionSet, pk=int(data["set"]) if data["set"].isdigit() else 0, report=report
+                AttributionSet, pk=parse_id(data["set"]) or 0, report=report
             )
             evidence = coding.file_passage(
                 attribution_set=attribution_set, passage=passage, by=request.user

@@ -6,11 +6,14 @@ next to the field and saves nothing.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
+
+from portal.text import is_valid_text
 
 TEXT = "text"
 YES_NO = "yes_no"
@@ -28,6 +31,16 @@ STATES = (ANSWERED, NOT_KNOWN, NOT_APPLICABLE)
 
 MAX_TEXT = 50_000
 MAX_CELL = 10**12
+# A number answer (and a question's minimum and maximum) is below 10^15 in size, with at most
+# six decimal places: any statistic a State reports, and exact as a float.
+MAX_NUMBER = 10**15
+MAX_DECIMALS = 6
+# Numbers typed as text are read by this grammar before any conversion: ASCII digits, a sign,
+# a decimal point, an exponent of at most three digits, 40 characters in all. Decimal and int
+# would otherwise accept "1e500000" (13 characters that cost seconds to expand) or "²³".
+MAX_NUMBER_TEXT = 40
+NUMBER_TEXT = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$")
+NUMBER_SEPARATORS = str.maketrans("", "", ", \u00a0\u202f")  # thousands, as people type them
 KEY = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
@@ -78,6 +91,8 @@ def _keyed(items: Any, what: str) -> list[dict[str, Any]]:
 
 def clean_options(kind: str, options: Mapping[str, Any] | None) -> dict[str, Any]:
     """Check and normalise the options a question of ``kind`` needs."""
+    if options is not None and not isinstance(options, Mapping):
+        raise OptionsError('Send the options as an object, e.g. {"choices": […]}.')
     options = dict(options or {})
     if kind not in KINDS:
         raise OptionsError(f"Unknown question kind {kind!r}.")
@@ -97,6 +112,10 @@ def clean_options(kind: str, options: Mapping[str, Any] | None) -> dict[str, Any
             if value is not None:
                 if isinstance(value, bool) or not isinstance(value, int | float):
                     raise OptionsError(f"The {bound}imum must be a number.")
+                if not _in_range(value):
+                    raise OptionsError(
+                        f"The {bound}imum must be a number below {MAX_NUMBER:,} in size."
+                    )
                 cleaned[bound] = value
         if "min" in cleaned and "max" in cleaned and cleaned["min"] > cleaned["max"]:
             raise OptionsError("The minimum is larger than the maximum.")
@@ -108,20 +127,45 @@ def choice_values(options: Mapping[str, Any]) -> list[str]:
     return [c["value"] for c in options.get("choices", [])]
 
 
+def _in_range(value: int | float) -> bool:
+    return (not isinstance(value, float) or math.isfinite(value)) and abs(value) < MAX_NUMBER
+
+
+def _decimal_places(number: Decimal) -> int:
+    exponent = number.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def read_number(value: Any) -> int | float:
+    """A number answer as typed or sent, within MAX_NUMBER and MAX_DECIMALS; text is matched
+    against NUMBER_TEXT before it is converted, so no input costs more than a few steps."""
+    too_large = f"Enter a number below {MAX_NUMBER:,} in size."
+    too_precise = f"Enter a number with at most {MAX_DECIMALS} decimal places."
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise AnswerError("Enter a number.")
+    if isinstance(value, int):
+        if abs(value) >= MAX_NUMBER:
+            raise AnswerError(too_large)
+        return value
+    if isinstance(value, float):
+        if not _in_range(value):
+            raise AnswerError(too_large if math.isfinite(value) else "Enter a number.")
+        if _decimal_places(Decimal(repr(value))) > MAX_DECIMALS:
+            raise AnswerError(too_precise)
+        return value
+    text = value.strip().translate(NUMBER_SEPARATORS)
+    if len(text) > MAX_NUMBER_TEXT or not NUMBER_TEXT.match(text):
+        raise AnswerError("Enter a number, e.g. 1250 or 3.5.")
+    number = Decimal(text)  # exact, and cheap: the exponent has at most three digits
+    if abs(number) >= MAX_NUMBER:
+        raise AnswerError(too_large)
+    if _decimal_places(number) > MAX_DECIMALS:
+        raise AnswerError(too_precise)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
 def _number(value: Any, spec: QuestionSpec) -> int | float:
-    if isinstance(value, bool):
-        raise AnswerError("Enter a number.")
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise AnswerError("Enter a number, e.g. 1250 or 3.5.") from None
-        if not number.is_finite():
-            raise AnswerError("Enter a number, e.g. 1250 or 3.5.")
-        value = int(number) if number == number.to_integral_value() else float(number)
-    if not isinstance(value, int | float) or value != value:  # NaN is not equal to itself
-        raise AnswerError("Enter a number.")
+    value = read_number(value)
     if spec.options.get("integer") and value != int(value):
         raise AnswerError("Enter a whole number.")
     if "min" in spec.options and value < spec.options["min"]:
@@ -129,6 +173,31 @@ def _number(value: Any, spec: QuestionSpec) -> int | float:
     if "max" in spec.options and value > spec.options["max"]:
         raise AnswerError(f"Enter a number of at most {spec.options['max']}.")
     return int(value) if value == int(value) and spec.options.get("integer") else value
+
+
+def _cell(cell: Any, where: str) -> int | None:
+    """One table cell: blank, or a whole number from 0 to MAX_CELL in ASCII digits."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    refused = AnswerError(f"{where}: enter a whole number of 0 or more.")
+    if isinstance(cell, bool) or not isinstance(cell, int | str):
+        raise refused
+    if isinstance(cell, str):
+        text = cell.strip().translate(NUMBER_SEPARATORS)
+        if not (text.isascii() and text.isdigit()):  # "²³" and "٣" are digits to isdigit alone
+            raise refused
+        if len(text) > len(str(MAX_CELL)):  # before int(): its cost grows with the length
+            raise _too_large_cell(where)
+        cell = int(text)
+    if cell < 0:
+        raise refused
+    if cell > MAX_CELL:
+        raise _too_large_cell(where)
+    return cell
+
+
+def _too_large_cell(where: str) -> AnswerError:
+    return AnswerError(f"{where}: the number is too large.")
 
 
 def _table(value: Any, spec: QuestionSpec) -> dict[str, dict[str, int | None]]:
@@ -148,16 +217,7 @@ def _table(value: Any, spec: QuestionSpec) -> dict[str, dict[str, int | None]]:
             where = f"{rows[row_key]['label'].get('en', row_key)}, " + columns[column_key][
                 "label"
             ].get("en", column_key)
-            if cell is None or (isinstance(cell, str) and not cell.strip()):
-                number = None
-            else:
-                text = str(cell).strip().replace(",", "") if not isinstance(cell, bool) else "x"
-                if not text.isdigit():
-                    raise AnswerError(f"{where}: enter a whole number of 0 or more.")
-                number = int(text)
-                if number > MAX_CELL:
-                    raise AnswerError(f"{where}: the number is too large.")
-            cleaned.setdefault(row_key, {})[column_key] = number
+            cleaned.setdefault(row_key, {})[column_key] = _cell(cell, where)
     return cleaned
 
 
@@ -177,6 +237,10 @@ def clean_answer(spec: QuestionSpec, state: str, value: Any) -> Any:
     if kind == TEXT:
         if not isinstance(value, str):
             raise AnswerError("Enter text.")
+        if not is_valid_text(value):
+            raise AnswerError(
+                "The text holds a character that cannot be stored (a NUL or a lone surrogate)."
+            )
         if len(value) > MAX_TEXT:
             raise AnswerError(f"Keep the answer under {MAX_TEXT:,} characters.")
         return value.strip() or None

@@ -45,6 +45,8 @@ from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.ids import parse_id
+
 from . import answers as answer_rules
 from .extraction import clean
 from .models import (
@@ -524,6 +526,7 @@ START, STOP = "\x02", "\x03"
 MAX_TERMS = 12
 SNIPPET_CHARS = 220
 PAGE_SIZE = 20
+MAX_PAGE = 100_000  # two million results: more than Verbale will ever hold
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -642,10 +645,10 @@ def _ranked_page(entries: QuerySet[SearchEntry], page_number: Any) -> Page:
 
     Ranking needs every match anyway, so the total comes with it (a window count) instead of
     a second scan for the paginator's count."""
-    try:
-        number = max(1, int(page_number or 1))
-    except (TypeError, ValueError):
-        number = 1
+    # A page number past any real result (e.g. 10**20, whose offset overflows the database)
+    # is read as the last page, like any page past the end; one that is not a number as the
+    # first.
+    number = min(parse_id(page_number) or 1, MAX_PAGE)
     counted = entries.annotate(total=Window(Count("pk"))).values_list("pk", "total")
     offset = (number - 1) * PAGE_SIZE
     rows = list(counted[offset : offset + PAGE_SIZE])

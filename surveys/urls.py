@@ -6,7 +6,7 @@ app_name = "surveys"
 
 urlpatterns = [
     path("respondents/", views.respondent_list, name="respondent-list"),
-    path("respondents/<int:pk>/", views.respondent_detail, name="respondent-detail"),
+    path("respondents/<id:pk>/", views.respondent_detail, name="respondent-detail"),
     *urls_secretariat.urlpatterns,
     *urls_workspace.urlpatterns,
     *urls_review.urlpatterns,

@@ -6,9 +6,9 @@ from . import views_review as views
 
 urlpatterns: list[URLPattern] = [
     path("review/replies/", views.reply_browse, name="reply-browse"),
-    path("review/replies/<int:pk>/", views.reply_detail, name="review-reply"),
+    path("review/replies/<id:pk>/", views.reply_detail, name="review-reply"),
     path(
-        "review/replies/<int:pk>/attachments/<int:attachment>/",
+        "review/replies/<id:pk>/attachments/<id:attachment>/",
         views.attachment_download,
         name="review-attachment",
     ),
@@ -18,12 +18,12 @@ urlpatterns: list[URLPattern] = [
     path("review/tables/", views.table_aggregate, name="review-tables"),
     path("review/questionnaires/", views.questionnaire_index, name="review-questionnaires"),
     path(
-        "review/questionnaires/<int:pk>/dashboard/",
+        "review/questionnaires/<id:pk>/dashboard/",
         views.dashboard,
         name="review-dashboard",
     ),
     path("review/exports/", views.export_list, name="review-exports"),
     path("review/exports/new/", views.export_start, name="review-export-start"),
-    path("review/exports/<int:pk>/", views.export_status, name="review-export"),
-    path("review/exports/<int:pk>/download/", views.export_download, name="review-export-download"),
+    path("review/exports/<id:pk>/", views.export_status, name="review-export"),
+    path("review/exports/<id:pk>/download/", views.export_download, name="review-export-download"),
 ]

@@ -4,8 +4,8 @@ from django.urls import URLPattern, path
 
 from . import views_secretariat as views
 
-Q = "questionnaires/<int:pk>/"
-REPLY = "questionnaires/<int:q>/replies/<int:reply>/"
+Q = "questionnaires/<id:pk>/"
+REPLY = "questionnaires/<id:q>/replies/<id:reply>/"
 
 urlpatterns: list[URLPattern] = [
     path("questionnaires/", views.questionnaire_list, name="questionnaire-list"),
@@ -16,37 +16,37 @@ urlpatterns: list[URLPattern] = [
     path(Q + "questions/", views.questionnaire_questions, name="questionnaire-questions"),
     path(Q + "sections/new/", views.section_form, name="questionnaire-section-add"),
     path(
-        Q + "sections/<int:section>/edit/",
+        Q + "sections/<id:section>/edit/",
         views.section_form,
         name="questionnaire-section-edit",
     ),
     path(
-        Q + "sections/<int:section>/move/",
+        Q + "sections/<id:section>/move/",
         views.section_move,
         name="questionnaire-section-move",
     ),
     path(
-        Q + "sections/<int:section>/delete/",
+        Q + "sections/<id:section>/delete/",
         views.section_delete,
         name="questionnaire-section-delete",
     ),
     path(
-        Q + "sections/<int:section>/questions/new/",
+        Q + "sections/<id:section>/questions/new/",
         views.question_form,
         name="questionnaire-question-add",
     ),
     path(
-        Q + "questions/<int:question>/edit/",
+        Q + "questions/<id:question>/edit/",
         views.question_form,
         name="questionnaire-question-edit",
     ),
     path(
-        Q + "questions/<int:question>/move/",
+        Q + "questions/<id:question>/move/",
         views.question_move,
         name="questionnaire-question-move",
     ),
     path(
-        Q + "questions/<int:question>/delete/",
+        Q + "questions/<id:question>/delete/",
         views.question_delete,
         name="questionnaire-question-delete",
     ),
@@ -60,28 +60,28 @@ urlpatterns: list[URLPattern] = [
     path(REPLY + "include/", views.reply_include, name="secretariat-reply-include"),
     path(REPLY + "clarifications/", views.reply_clarify, name="secretariat-reply-clarify"),
     path(
-        REPLY + "answers/<int:answer>/restricted/",
+        REPLY + "answers/<id:answer>/restricted/",
         views.answer_restricted,
         name="secretariat-answer-restricted",
     ),
     path(
-        REPLY + "revisions/<int:number>/",
+        REPLY + "revisions/<id:number>/",
         views.reply_revision,
         name="secretariat-reply-revision",
     ),
     path("nominations/", views.nominations_index, name="secretariat-nominations-index"),
     path(
-        "respondents/<int:pk>/nominations/",
+        "respondents/<id:pk>/nominations/",
         views.nominations,
         name="secretariat-nominations",
     ),
     path(
-        "memberships/<int:pk>/activation/",
+        "memberships/<id:pk>/activation/",
         views.membership_activation,
         name="secretariat-membership-activation",
     ),
     path(
-        "memberships/<int:pk>/deactivate/",
+        "memberships/<id:pk>/deactivate/",
         views.membership_deactivate,
         name="secretariat-membership-deactivate",
     ),

@@ -31,6 +31,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.ids import parse_id
+
 from . import answers as answer_rules
 from . import exports, search, selectors
 from .models import (
@@ -209,8 +211,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment: int) -> FileR
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     questionnaires = selectors.questionnaires_visible_to(request.user)
-    questionnaire_id = request.GET.get("questionnaire", "")
-    questionnaire_id = int(questionnaire_id) if questionnaire_id.isdigit() else None
+    questionnaire_id = parse_id(request.GET.get("questionnaire", ""))
     kind = request.GET.get("kind", "")
     group = request.GET.get("regional_group", "")
     page, hits = None, []
@@ -246,9 +247,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def _questionnaire_or_latest(request: HttpRequest) -> Questionnaire | None:
     visible = selectors.questionnaires_visible_to(request.user)
-    chosen = request.GET.get("questionnaire", "")
-    if chosen.isdigit():
-        return get_object_or_404(visible, pk=int(chosen))
+    chosen = parse_id(request.GET.get("questionnaire", ""))
+    if chosen is not None:
+        return get_object_or_404(visible, pk=chosen)
     with_replies = visible.filter(
         Exists(Revision.objects.filter(reply__questionnaire=OuterRef("pk")))
     )
@@ -256,7 +257,7 @@ def _questionnaire_or_latest(request: HttpRequest) -> Questionnaire | None:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)
 
 
 @require_GET

@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.ids import parse_id
 from portal.permissions import secretariat_required
 from portal.selectors import people_with_two_factor
 
@@ -721,9 +722,9 @@ def questionnaire_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @secretariat_required
 def nominations_index(request: HttpRequest) -> HttpResponse:
-    chosen = request.GET.get("respondent", "")
-    if chosen.isdigit():
-        return redirect("surveys:secretariat-nominations", pk=int(chosen))
+    chosen = parse_id(request.GET.get("respondent", ""))
+    if chosen is not None:
+        return redirect("surveys:secretariat-nominations", pk=chosen)
     respondents = [
         (r.pk, f"{r} ({r.code})") for r in selectors.respondents_in_un_order() if r.current_name()
     ]
@@ -1039,15 +1040,15 @@ def answer_restricted(request: HttpRequest, q: int, reply: int, answer: int) -> 
 def reply_clarify(request: HttpRequest, q: int, reply: int) -> HttpResponse:
     current = _reply(q, reply)
     form = ClarificationForm(request.POST)
-    question_id = request.POST.get("question", "")
-    anchor = f"question-{question_id}" if question_id.isdigit() else ""
-    if not form.is_valid() or not question_id.isdigit():
+    question_id = parse_id(request.POST.get("question", ""))
+    anchor = f"question-{question_id}" if question_id is not None else ""
+    if not form.is_valid() or question_id is None:
         messages.error(request, "Write a message about one question.")
         return _to_reply(current, anchor)
     try:
         replies.post_clarification(
             reply=current,
-            question_id=int(question_id),
+            question_id=question_id,
             user=request.user,
             text=form.cleaned_data["text"],
         )

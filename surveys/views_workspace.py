@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.ids import parse_id
+
 from . import answers, selectors
 from .forms_workspace import (
     AnswerPostForm,
@@ -368,15 +370,14 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     reply = _reply_or_404(request, pk)
     form = UploadForm(request.POST, request.FILES)
     partial = request.headers.get("X-Verbale-Partial") == "1"
-    question_id = form.data.get("question", "")
+    question_id = parse_id(form.data.get("question", ""))
     if (
-        not str(question_id).isdigit()
+        question_id is None
         or not Question.objects.filter(
             pk=question_id, section__questionnaire_id=reply.questionnaire_id
         ).exists()
     ):
         return HttpResponse("No such question.", status=400)
-    question_id = int(question_id)
     if not form.is_valid():
         error, status = "Choose a file to upload.", 400
     else:

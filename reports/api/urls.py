@@ -1,8 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from portal.routers import Router
 
 from . import views
 
-router = DefaultRouter()
+router = Router()
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("report-sections", views.ReportSectionViewSet, basename="report-section")
 router.register("report-paragraphs", views.ReportParagraphViewSet, basename="report-paragraph")

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from portal.ids import MAX_ID
 from reports.formatting import Style
 
 from .. import selectors, services
@@ -20,9 +21,8 @@ from ..models import (
     Section,
 )
 
-# The largest id a database row can have (a 64-bit integer on PostgreSQL and SQLite): a larger
-# number sent as an id is refused as invalid instead of overflowing the database driver.
-MAX_ID = 2**63 - 1
+# A larger number sent as an id is refused as invalid instead of overflowing the database
+# driver (portal.ids reads ids in addresses the same way).
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+
+from portal.routers import Router
 
 from . import views
 
-router = DefaultRouter()
+router = Router()
 router.register("respondents", views.RespondentViewSet, basename="respondent")
 router.register("questionnaires", views.QuestionnaireViewSet, basename="questionnaire")
 router.register("sections", views.SectionViewSet, basename="section")

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -7,13 +9,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.ids import ID_PATTERN, path_id
+from portal.parsers import JSONParser
 from portal.permissions import IsSecretariat, ReadAnyWriteSecretariat
 from reports import formatting
 
@@ -175,9 +179,14 @@ class _StructureViewSet(
     permission_classes = [IsSecretariat]
 
     def _reason(self) -> str:
-        return str(
-            self.request.data.get("reason", "") or self.request.query_params.get("reason", "")
-        )
+        """The reason for a change to a dispatched questionnaire, from the body or the query."""
+        body = self.request.data
+        if not isinstance(body, Mapping):
+            raise ValidationError({"detail": 'Send an object, e.g. {"reason": "…"}, or nothing.'})
+        reason = body.get("reason") or self.request.query_params.get("reason", "")
+        if not isinstance(reason, str):
+            raise ValidationError({"reason": "Give the reason as text."})
+        return reason
 
 
 class SectionViewSet(_StructureViewSet):
@@ -234,6 +243,9 @@ class QuestionViewSet(_StructureViewSet):
 
 # --- replies ------------------------------------------------------------------------------
 
+ANSWER = f"answers/(?P<question_id>{ID_PATTERN})"
+ATTACHMENT = f"attachments/(?P<attachment_id>{ID_PATTERN})"
+
 
 class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Replies, as each person may see them: the secretariat all; a delegation its own (drafts
@@ -241,7 +253,6 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     serializer_class = ReplySerializer
     filterset_fields = ["questionnaire", "respondent", "status"]
-    lookup_value_regex = r"\d+"
 
     # Actions that only need to know the reply is theirs to open: their service reloads and
     # locks it. An autosave is the commonest request of all.
@@ -268,15 +279,16 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(AnswerSerializer(reply.answers.all(), many=True).data)
 
     @extend_schema(request=AnswerWriteSerializer, responses={200: AnswerSerializer})
-    @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>\d+)")
+    @action(detail=True, methods=["put"], url_path=ANSWER)
     def save_answer(self, request: Request, pk: str, question_id: str) -> Response:
         """Save one answer. Send the version you loaded; 409 with what is stored if someone
         saved since."""
+        question = path_id(question_id)
         params = AnswerWriteSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         answer = replies.save_answer(
             reply=self.get_object(),
-            question_id=int(question_id),
+            question_id=question,
             user=request.user,
             state=params.validated_data["state"],
             value=params.validated_data["value"],
@@ -285,12 +297,12 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(AnswerSerializer(answer).data)
 
     @extend_schema(request=RestrictSerializer, responses={200: AnswerSerializer})
-    @action(detail=True, methods=["post"], url_path=r"answers/(?P<question_id>\d+)/restrict")
+    @action(detail=True, methods=["post"], url_path=rf"{ANSWER}/restrict")
     def restrict(self, request: Request, pk: str, question_id: str) -> Response:
         """Mark an answer not for publication (secretariat)."""
         params = RestrictSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        answer = get_object_or_404(self.get_object().answers, question_id=int(question_id))
+        answer = get_object_or_404(self.get_object().answers, question_id=path_id(question_id))
         answer = replies.set_restricted(
             answer=answer, user=request.user, restricted=params.validated_data["restricted"]
         )
@@ -382,22 +394,22 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(AttachmentSerializer(visible, many=True).data)
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    @action(detail=True, methods=["delete"], url_path=ATTACHMENT)
     def remove_attachment(self, request: Request, pk: str, attachment_id: str) -> Response:
         reply = self.get_object()
         attachment = get_object_or_404(
-            reply.attachments, pk=int(attachment_id), deleted_at__isnull=True
+            reply.attachments, pk=path_id(attachment_id), deleted_at__isnull=True
         )
         replies.remove_attachment(attachment=attachment, user=request.user)
         return Response(status=204)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)/download")
+    @action(detail=True, methods=["get"], url_path=rf"{ATTACHMENT}/download")
     def download(self, request: Request, pk: str, attachment_id: str) -> FileResponse:
         """The file itself, as a download, to those who may see it."""
         reply = self.get_object()
         attachment = selectors.downloadable_attachment(
-            user=request.user, pk=int(attachment_id), reply_id=reply.pk
+            user=request.user, pk=path_id(attachment_id), reply_id=reply.pk
         )
         if attachment is None:
             raise Http404

@@ -54,19 +54,30 @@ def _check_dates(
         )
 
 
-def _texts(texts: Any, languages: list[str], what: str, *, required: bool = True) -> dict[str, str]:
+def _texts(
+    texts: Any, languages: list[str], what: str, *, field: str, required: bool = True
+) -> dict[str, str]:
+    """Text per language, as {"en": "…"}; a bare string is in the first language. Anything
+    else (a list, a number, a language whose text is not a string) is refused, not coerced:
+    ``str([])`` would have been saved as the question's text."""
     if texts in (None, ""):
         texts = {}
     if isinstance(texts, str):
         texts = {languages[0]: texts}
-    if not isinstance(texts, Mapping):
-        raise ServiceError(f"The {what} could not be read.")
-    cleaned = {k: str(v).strip() for k, v in texts.items() if str(v).strip()}
+    if not isinstance(texts, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in texts.items()
+    ):
+        message = f'Give the {what} as text per language, e.g. {{"en": "…"}}.'
+        raise ServiceError(message, field_errors={field: message})
+    cleaned = {k: v.strip() for k, v in texts.items() if v.strip()}
     unknown = [k for k in cleaned if k not in LANGUAGE_CODES]
     if unknown:
-        raise ServiceError(f"The {what} is in an unknown language: {', '.join(unknown)}.")
+        raise ServiceError(
+            f"The {what} is in an unknown language: {', '.join(unknown)}.",
+            field_errors={field: "Unknown language."},
+        )
     if required and not cleaned:
-        raise ServiceError(f"Give the {what}.", field_errors={what: "Required."})
+        raise ServiceError(f"Give the {what}.", field_errors={field: "Required."})
     return cleaned
 
 
@@ -152,7 +163,7 @@ def add_section(
         questionnaire=questionnaire,
         number=number.strip(),
         order=order,
-        title=_texts(title, questionnaire.languages, "section title"),
+        title=_texts(title, questionnaire.languages, "section title", field="title"),
     )
 
 
@@ -164,7 +175,9 @@ def update_section(
     if "number" in fields:
         section.number = str(fields["number"]).strip()
     if "title" in fields:
-        section.title = _texts(fields["title"], section.questionnaire.languages, "section title")
+        section.title = _texts(
+            fields["title"], section.questionnaire.languages, "section title", field="title"
+        )
     if "order" in fields:
         section.order = int(fields["order"])
     section.save()
@@ -197,12 +210,16 @@ def _question_values(
         "options": options,
         "number": str(fields.get("number", current.number if current else "")).strip(),
         "text": _texts(
-            fields.get("text", current.text if current else None), languages, "question text"
+            fields.get("text", current.text if current else None),
+            languages,
+            "question text",
+            field="text",
         ),
         "help_text": _texts(
             fields.get("help_text", current.help_text if current else None),
             languages,
             "help text",
+            field="help_text",
             required=False,
         ),
         "required": bool(fields.get("required", current.required if current else False)),
@@ -211,6 +228,13 @@ def _question_values(
         raise ServiceError("Give the question a number.", field_errors={"number": "Required."})
     condition = fields.get("condition_question", current.condition_question if current else None)
     condition_values = fields.get("condition_values", current.condition_values if current else [])
+    if condition_values is None:
+        condition_values = []
+    if not isinstance(condition_values, list) or not all(
+        isinstance(v, str) for v in condition_values
+    ):
+        message = 'Give the answers that make the question appear as a list, e.g. ["yes"].'
+        raise ServiceError(message, field_errors={"condition_values": message})
     if isinstance(condition, int):
         condition = Question.objects.filter(pk=condition).first()
     if condition is not None:

@@ -38,7 +38,7 @@ def _concrete(route: str) -> str:
     route = re.sub(r"\\\.\(\?P<format>[^)]*\)", ".json", route)  # DRF format suffixes
     route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)  # regex routes (admin, DRF)
     route = re.sub(r"<drf_format_suffix:\w+>", ".json", route)
-    route = re.sub(r"<int:\w+>", "1", route)
+    route = re.sub(r"<(int|id):\w+>", "1", route)
     route = re.sub(r"<(str|slug|path):\w+>", "x", route)
     route = re.sub(r"<\w+>", "x", route)
     route = route.replace("\\", "").replace("^", "").replace("$", "").replace("?", "")
