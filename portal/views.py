@@ -26,10 +26,9 @@ from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from surveys.services.errors import ServiceError
-
 from . import audit, selectors, two_factor
 from . import health as health_checks
+from .errors import ServiceError
 from .forms import AuditFilterForm, SecondFactorForm, TokenForm
 from .models import User
 from .permissions import secretariat_required

@@ -39,8 +39,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from surveys import search as survey_search
 from surveys.models import Question, Reply, Revision
+from surveys.review import search as survey_search
 from surveys.selectors import replies_in_report
 
 from . import consistency, services

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.ids import parse_id
 from portal.permissions import secretariat_required
-from surveys import search as survey_search
 from surveys.models import Respondent, SearchEntry
+from surveys.review import search as survey_search
 
 from . import coding, selectors, services
 from .forms import (

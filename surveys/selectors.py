@@ -21,8 +21,6 @@ from django.db.models import (
 from django.http import FileResponse
 from django.utils import timezone
 
-from reports import formatting
-
 from .models import (
     Attachment,
     Questionnaire,
@@ -31,9 +29,10 @@ from .models import (
     RespondentName,
     Revision,
 )
+from .respondents import formatting
 
 if TYPE_CHECKING:
-    from .search import Published
+    from .review.search import Published
 
 
 def names_oldest_first() -> QuerySet[RespondentName]:
@@ -190,7 +189,7 @@ def published_answers(reply: Reply) -> list[dict[str, Any]]:
     """What a reviewer may read of a reply: the last submitted revision, restricted answers
     (marked at submission or since) left out. The rule itself lives in ``search`` (which
     applies it to many replies at once for search and exports)."""
-    from .search import published_of  # search builds on this module: import when called
+    from .review.search import published_of  # search builds on this module: import when called
 
     return [
         {
@@ -261,7 +260,7 @@ def attachments_downloadable(reply: Reply, user: Any) -> QuerySet[Attachment]:
     if reads_drafts(reply, user):
         return files
     if getattr(user, "is_reviewer", False):
-        from .search import published_of  # search builds on this module: import when called
+        from .review.search import published_of  # search builds on this module: import when called
 
         return files.filter(
             pk__in=[attachment.pk for _, _, attachment in published_files(published_of([reply]))]

@@ -102,7 +102,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def build_questionnaire(*, by: User | None = None, dispatch_to=(), **fields):  # type: ignore[no-untyped-def]
     """A questionnaire with one question of every kind (and a conditional one), built through
     the services as the secretariat would; dispatched to ``dispatch_to`` when given."""
-    from surveys.services import authoring, dispatch
+    from surveys.questionnaires import authoring, dispatch
 
     by = by or SecretariatFactory()
     values = {

@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from portal.ids import MAX_ID
-from reports.formatting import Style
 
-from .. import selectors, services
+from .. import selectors
 from ..models import (
     Answer,
     Attachment,
@@ -20,6 +19,8 @@ from ..models import (
     Revision,
     Section,
 )
+from ..respondents import services
+from ..respondents.formatting import Style
 
 # A larger number sent as an id is refused as invalid instead of overflowing the database
 # driver (portal.ids reads ids in addresses the same way).

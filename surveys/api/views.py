@@ -19,12 +19,13 @@ from rest_framework.views import APIView
 from portal.ids import ID_PATTERN, path_id
 from portal.parsers import JSONParser
 from portal.permissions import IsSecretariat, ReadAnyWriteSecretariat
-from reports import formatting
 
 from .. import selectors
-from ..filters import RespondentFilter
 from ..models import Question, Reply, Section
-from ..services import authoring, dispatch, replies
+from ..questionnaires import authoring, dispatch
+from ..replies import services as replies
+from ..respondents import formatting
+from ..respondents.filters import RespondentFilter
 from .serializers import (
     AnswerReadSerializer,
     AnswerSerializer,

@@ -27,9 +27,9 @@ from rest_framework.test import APIClient
 from reports import rendering, services
 from reports.models import AttributionSet, Build
 from reports.selectors import report_snapshot
-from surveys import extraction
 from surveys.models import Answer, Attachment, Reply, Respondent, RespondentName, Revision
-from surveys.services import replies
+from surveys.replies import extraction
+from surveys.replies import services as replies
 from tests.factories import (
     MembershipFactory,
     ReviewerFactory,

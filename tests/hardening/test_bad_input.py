@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from portal.renderers import JSONRenderer
 from surveys.models import Answer, Question, Reply, Respondent, Section
-from surveys.services import authoring, dispatch
+from surveys.questionnaires import authoring, dispatch
 from tests.factories import MembershipFactory, SecretariatFactory, build_questionnaire, question
 from tests.portal.test_access import _routes
 

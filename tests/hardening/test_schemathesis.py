@@ -36,7 +36,7 @@ from schemathesis.config import SchemathesisConfig
 from portal.wsgi import application
 from reports.models import Build
 from surveys.models import Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import (
     MembershipFactory,
     ReviewerFactory,

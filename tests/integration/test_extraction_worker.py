@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from portal.celery import app
 from surveys.models import Attachment, Reply, Respondent, SearchEntry
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, ReviewerFactory, build_questionnaire, question
 from tests.integration.test_faults import (
     _forget_connections,

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from portal import demo
-from reports import formatting
+from portal.demo import cycle as demo
 from surveys import selectors
 from surveys.models import Questionnaire, Reply, Revision
+from surveys.respondents import formatting
 
 pytestmark = pytest.mark.django_db
 

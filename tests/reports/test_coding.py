@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from reports import coding, consistency, rendering, selectors, services
 from reports.models import AttributionMember, Evidence, Theme
-from surveys.services import replies as reply_services
+from surveys.replies import services as reply_services
 from tests.factories import question
 from tests.reports.factories import coded_report, file_reply
 

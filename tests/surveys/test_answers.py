@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from surveys import answers
-from surveys.answers import AnswerError, OptionsError, QuestionSpec
+from surveys.questionnaires import answers
+from surveys.questionnaires.answers import AnswerError, OptionsError, QuestionSpec
 
 CHOICES = answers.clean_options(
     "single_choice",

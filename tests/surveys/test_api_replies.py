@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from surveys.models import Answer, Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import (
     MembershipFactory,
     ReviewerFactory,

@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from portal.errors import FrozenError, ServiceError
 from surveys.models import Activation, EmailLog, Question, QuestionnaireRevision, Respondent
-from surveys.services import authoring, dispatch, replies
-from surveys.services.errors import FrozenError, ServiceError
+from surveys.questionnaires import authoring, dispatch
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, SecretariatFactory, build_questionnaire, question
 
 pytestmark = pytest.mark.django_db

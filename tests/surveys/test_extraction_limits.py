@@ -16,8 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.celery import app as celery_app
-from surveys import extraction, tasks_review
 from surveys.models import Attachment, Reply, Respondent
+from surveys.replies import extraction
+from surveys.review import tasks as tasks_review
 from tests.factories import MembershipFactory, build_questionnaire, question
 from tests.surveys.test_review_support import docx_with_text, pdf_with_text
 

@@ -11,9 +11,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from portal.errors import NotAllowedError, ServiceError, StaleAnswerError
 from surveys.models import Answer, EmailLog, Reply, Respondent, Revision
-from surveys.services import dispatch, replies
-from surveys.services.errors import NotAllowedError, ServiceError, StaleAnswerError
+from surveys.questionnaires import dispatch
+from surveys.replies import services as replies
 from tests.factories import (
     MembershipFactory,
     ReviewerFactory,

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from surveys.models import Respondent
-from surveys.reference_data import read_reference_rows
+from surveys.respondents.reference_data import read_reference_rows
 from tests.factories import MembershipFactory, ReviewerFactory, SecretariatFactory, UserFactory
 
 REPORT_DATE = "2008-01-29"

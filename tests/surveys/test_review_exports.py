@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys import exports
 from surveys.models import ExportJob, Reply, Respondent
+from surveys.review import exports
 from tests.factories import (
     ReviewerFactory,
     SecretariatFactory,
@@ -190,7 +190,7 @@ def test_a_restriction_change_makes_a_new_file(
 def test_a_new_submission_makes_a_new_file(
     reviewer_client, filed, django_capture_on_commit_callbacks
 ):
-    from surveys.services import replies
+    from surveys.replies import services as replies
 
     first = export(reviewer_client, "csv", django_capture_on_commit_callbacks)
     focal = SecretariatFactory()
@@ -277,7 +277,7 @@ def test_the_watchdog_fails_stuck_jobs_with_the_reason(reviewer):
     healthy = ExportJob.objects.create(
         format="csv", requested_by=reviewer, status="running", started_at=now, heartbeat_at=now
     )
-    from surveys.tasks_review import export_watchdog
+    from surveys.review.tasks import export_watchdog
 
     result = export_watchdog.delay().get()
     assert sorted(result["failed"]) == sorted([too_long.pk, silent.pk, never.pk])

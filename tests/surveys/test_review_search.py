@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from surveys import extraction, search
 from surveys.models import Attachment, Reply, Respondent, SearchEntry
+from surveys.replies import extraction
+from surveys.review import search
 from tests.factories import ReviewerFactory, build_questionnaire, question
 from tests.surveys.test_review_support import (
     docx_with_text,
@@ -228,7 +229,7 @@ def test_an_attachment_of_a_draft_is_not_searchable(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from surveys.services import replies
+    from surveys.replies import services as replies
 
     reply = reply_of(questionnaire, "EST")
     focal = file_reply(reply, text="x", capture=django_capture_on_commit_callbacks)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from surveys import search
 from surveys.models import Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
+from surveys.review import search
 from tests.factories import MembershipFactory, ReviewerFactory, build_questionnaire, question
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from surveys.models import Answer, Reply
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, SecretariatFactory, question
 
 PUBLISHED_WORD = "Peregrination"

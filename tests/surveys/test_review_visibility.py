@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from surveys.models import ExportJob, Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import ReviewerFactory, SecretariatFactory, build_questionnaire, question
 from tests.surveys.test_review_support import (
     DRAFT_WORD,

@@ -23,7 +23,8 @@ from surveys.models import (
     Respondent,
     Section,
 )
-from surveys.services import dispatch, replies
+from surveys.questionnaires import dispatch
+from surveys.replies import services as replies
 from tests.factories import (
     MembershipFactory,
     ReviewerFactory,
@@ -862,7 +863,7 @@ def test_reply_page_shows_answers_revisions_and_controls(sec_client, questionnai
 def test_reply_page_links_the_reply_form_only_when_it_exists(
     sec_client, questionnaire, reply, monkeypatch
 ):
-    from surveys import views_secretariat
+    from surveys.questionnaires import views as views_secretariat
 
     monkeypatch.setattr(views_secretariat, "reply_form_url", lambda reply: None)
     url = reverse("surveys:secretariat-reply", args=[questionnaire.pk, reply.pk])

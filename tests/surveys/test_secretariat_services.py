@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from portal.errors import FrozenError, ServiceError
 from surveys.models import Question, QuestionnaireRevision, Respondent
-from surveys.services import dispatch, secretariat
-from surveys.services.errors import FrozenError, ServiceError
+from surveys.questionnaires import dispatch
+from surveys.questionnaires import services as secretariat
 from tests.factories import SecretariatFactory, build_questionnaire, question
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from surveys.models import Answer, Attachment, ClarificationMessage, Reply, Respondent
-from surveys.services import replies, workspace
+from surveys.replies import services as replies
+from surveys.replies import workspace
 from tests.factories import (
     MembershipFactory,
     ReviewerFactory,

@@ -5,11 +5,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import selectors
+from portal.errors import ServiceError
+
+from .. import selectors
+from ..forms import ActivationForm
+from ..questionnaires import dispatch
 from .filters import RespondentFilter
-from .forms import ActivationForm
-from .services import dispatch
-from .services.errors import ServiceError
 
 
 def respondent_list(request: HttpRequest) -> HttpResponse:

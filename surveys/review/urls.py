@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import views_review as views
+from . import views
 
 urlpatterns: list[URLPattern] = [
     path("review/replies/", views.reply_browse, name="reply-browse"),

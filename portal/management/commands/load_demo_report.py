@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.demo import DEMO_SYMBOL, load_demo_report
+from portal.demo.report import DEMO_SYMBOL, load_demo_report
 
 
 class Command(BaseCommand):

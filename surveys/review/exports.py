@@ -42,9 +42,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from . import answers as answer_rules
-from . import selectors
-from .models import (
+from .. import selectors
+from ..models import (
     Answer,
     Attachment,
     ExportJob,
@@ -57,6 +56,7 @@ from .models import (
     Revision,
     text_in,
 )
+from ..questionnaires import answers as answer_rules
 from .search import (
     Published,
     answer_formatter,
@@ -747,7 +747,7 @@ def request_export(*, user: Any, options: dict[str, Any], export_format: str) ->
 
 
 def _enqueue(job_id: int) -> None:
-    from .tasks_review import run_export as task
+    from .tasks import run_export as task
 
     result = task.delay(job_id)
     ExportJob.objects.filter(pk=job_id, celery_task_id="").update(celery_task_id=result.id or "")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import views_workspace as views
+from . import views
 
 urlpatterns: list[URLPattern] = [
     path("workspace/", views.workspace_page, name="workspace"),

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import views_secretariat as views
+from . import views
 
 Q = "questionnaires/<id:pk>/"
 REPLY = "questionnaires/<id:q>/replies/<id:reply>/"

@@ -22,12 +22,30 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.errors import FrozenError, ServiceError
 from portal.ids import parse_id
 from portal.permissions import secretariat_required
 from portal.selectors import people_with_two_factor
 
-from . import answers, selectors
-from .forms_secretariat import (
+from .. import selectors
+from ..models import (
+    RTL_LANGUAGES,
+    Answer,
+    Attachment,
+    ClarificationMessage,
+    EmailLog,
+    Membership,
+    Question,
+    Questionnaire,
+    Reply,
+    Respondent,
+    Section,
+    text_in,
+)
+from ..replies import services as replies
+from . import answers, authoring, dispatch
+from . import services as secretariat
+from .forms import (
     LANGUAGE_NAMES,
     ClarificationForm,
     CopyForm,
@@ -42,22 +60,6 @@ from .forms_secretariat import (
     StatusFilterForm,
     apply_service_error,
 )
-from .models import (
-    RTL_LANGUAGES,
-    Answer,
-    Attachment,
-    ClarificationMessage,
-    EmailLog,
-    Membership,
-    Question,
-    Questionnaire,
-    Reply,
-    Respondent,
-    Section,
-    text_in,
-)
-from .services import authoring, dispatch, replies, secretariat
-from .services.errors import FrozenError, ServiceError
 
 FIRST_NAMES_SHOWN = 12
 NO_ANSWER: dict[str, Any] = {"state": answers.ANSWERED, "value": None}

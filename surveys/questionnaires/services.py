@@ -11,9 +11,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from portal.errors import ServiceError
+
 from ..models import Membership, Question, Section
 from . import authoring
-from .errors import ServiceError
 
 UP = "up"
 DOWN = "down"

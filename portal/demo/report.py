@@ -17,10 +17,9 @@ import datetime
 
 from django.db import transaction
 
+from reports import coding, services
+from reports.models import AttributionSet, Paragraph, Report, Section, Theme
 from surveys.models import Question, Questionnaire, Reply, Respondent
-
-from . import coding, services
-from .models import AttributionSet, Paragraph, Report, Section, Theme
 
 DEMO_SYMBOL = "E/CN.15/2008/9"
 DEMO_QUESTIONNAIRE_REFERENCE = "CU 2007/212"

@@ -10,7 +10,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import exports, extraction, search
+from ..replies import extraction
+from . import exports, search
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def index_reply(reply_id: int) -> int:
 
 
 # The document is read in a child process bounded by EXTRACTION_SECONDS and
-# EXTRACTION_MEMORY_MB (surveys.extraction.read_in_child); these limits are the backstop for
+# EXTRACTION_MEMORY_MB (surveys.replies.extraction.read_in_child); these limits are the backstop for
 # the rest (opening the file, the database): past the soft limit the attachment is marked.
 EXTRACTION_SOFT_TIME_LIMIT = settings.EXTRACTION_SECONDS + 60
 EXTRACTION_TIME_LIMIT = EXTRACTION_SOFT_TIME_LIMIT + 30

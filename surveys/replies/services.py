@@ -16,10 +16,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from portal.errors import NotAllowedError, ServiceError, StaleAnswerError, StorageError
 from portal.storage import deleted_unless_committed
 from reports.tasks import queue_coding_refresh
 
-from .. import answers, tasks_review
 from ..models import (
     Answer,
     Attachment,
@@ -30,8 +30,8 @@ from ..models import (
     Reply,
     Revision,
 )
-from . import dispatch
-from .errors import NotAllowedError, ServiceError, StaleAnswerError, StorageError
+from ..questionnaires import answers, dispatch
+from ..review import tasks as tasks_review
 
 EDITABLE = (Reply.Status.NOT_STARTED, Reply.Status.DRAFT, Reply.Status.REOPENED)
 

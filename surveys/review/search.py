@@ -47,9 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal.ids import parse_id
 
-from . import answers as answer_rules
-from .extraction import clean
-from .models import (
+from ..models import (
     LANGUAGES,
     Answer,
     Attachment,
@@ -62,7 +60,9 @@ from .models import (
     SearchEntry,
     text_in,
 )
-from .selectors import questionnaires_visible_to, replies_visible_to
+from ..questionnaires import answers as answer_rules
+from ..replies.extraction import clean
+from ..selectors import questionnaires_visible_to, replies_visible_to
 
 # --- names as printed at the questionnaire's date ----------------------------------------------
 

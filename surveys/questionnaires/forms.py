@@ -7,7 +7,9 @@ from typing import Any
 
 from django import forms
 
-from .models import (
+from portal.errors import FrozenError, ServiceError
+
+from ..models import (
     LANGUAGES,
     RTL_LANGUAGES,
     EmailLog,
@@ -17,8 +19,7 @@ from .models import (
     Reply,
     text_in,
 )
-from .models import Respondent as RespondentModel
-from .services.errors import FrozenError, ServiceError
+from ..models import Respondent as RespondentModel
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

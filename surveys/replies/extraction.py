@@ -17,7 +17,7 @@ could not be extracted. A damaged or hostile file is kept (it is what the State 
 stops a submission or a search.
 
 This module imports nothing of Django at load time: the child runs it as
-``python -m surveys.extraction``.
+``python -m surveys.replies.extraction``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Attachment
+    from ..models import Attachment
 
 logger = logging.getLogger(__name__)
 
@@ -295,7 +295,13 @@ CHILD_ENVIRONMENT = {"PATH": os.defpath, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTE
 
 
 def _child_command(content_type: str, limits: Limits) -> list[str]:
-    return [sys.executable, "-m", "surveys.extraction", content_type, json.dumps(asdict(limits))]
+    return [
+        sys.executable,
+        "-m",
+        "surveys.replies.extraction",
+        content_type,
+        json.dumps(asdict(limits)),
+    ]
 
 
 def read_in_child(data: bytes, content_type: str, limits: Limits) -> Extraction:
@@ -314,7 +320,7 @@ def read_in_child(data: bytes, content_type: str, limits: Limits) -> Extraction:
             input=data,
             capture_output=True,
             timeout=limits.seconds,
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=Path(__file__).resolve().parent.parent.parent,
             # Nothing of the worker's environment (SECRET_KEY, DATABASE_URL): a parser that a
             # hostile file takes over finds no credentials.
             env=CHILD_ENVIRONMENT,
@@ -352,8 +358,8 @@ def read_in_child(data: bytes, content_type: str, limits: Limits) -> Extraction:
 
 def extract_attachment(*, attachment_id: int) -> Attachment | None:
     """Extract, store and index one attachment's text; safe to run twice (same result)."""
-    from . import search
-    from .models import Attachment
+    from ..models import Attachment
+    from ..review import search
 
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
@@ -372,7 +378,7 @@ def extract_attachment(*, attachment_id: int) -> Attachment | None:
 
 def mark(attachment: Attachment, result: Extraction) -> None:
     """Store what the extraction gave on the attachment (its text, status and reason)."""
-    from .models import Attachment
+    from ..models import Attachment
 
     attachment.extracted_text = result.text
     attachment.text_status = result.status
@@ -386,7 +392,7 @@ def mark(attachment: Attachment, result: Extraction) -> None:
 
 def mark_failed(*, attachment_id: int, problem: str) -> None:
     """Mark an attachment whose extraction was stopped from outside (the task's time limit)."""
-    from .models import Attachment
+    from ..models import Attachment
 
     Attachment.objects.filter(pk=attachment_id).update(
         extracted_text="", text_status=FAILED, text_problem=problem[:300]

@@ -9,9 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from .. import answers
+from portal.errors import FrozenError, ServiceError
+
 from ..models import LANGUAGES, Question, Questionnaire, QuestionnaireRevision, Section
-from .errors import FrozenError, ServiceError
+from . import answers
 
 LANGUAGE_CODES = [code for code, _ in LANGUAGES]
 QUESTIONNAIRE_FIELDS = (

@@ -18,10 +18,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .. import answers, selectors
+from portal.errors import ServiceError, StaleAnswerError
+
+from .. import selectors
 from ..models import Answer, Attachment, Membership, Question, Reply, Revision, text_in
-from . import replies
-from .errors import ServiceError, StaleAnswerError
+from ..questionnaires import answers
+from . import services as replies
 
 STATE_LABELS = {
     answers.ANSWERED: "Answered",

@@ -13,8 +13,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from . import answers
-from .models import Question, Reply
+from ..models import Question, Reply
+from ..questionnaires import answers
 
 CELL_PREFIX = "cell:"  # cell:<row key>:<column key>; keys never contain ":"
 

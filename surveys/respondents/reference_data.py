@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "respondents.csv"
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "respondents.csv"
 
 RESPONDENT_COLUMNS = (
     "kind",

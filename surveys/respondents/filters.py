@@ -5,7 +5,7 @@ import datetime
 import django_filters
 from django.db.models import Q, QuerySet
 
-from .models import Respondent
+from ..models import Respondent
 
 
 class RespondentFilter(django_filters.FilterSet):

@@ -20,15 +20,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import (
-    Activation,
-    EmailLog,
-    Membership,
-    Questionnaire,
-    Reply,
-    Respondent,
-)
-from .errors import ServiceError
+from portal.errors import ServiceError
+
+from ..models import Activation, EmailLog, Membership, Questionnaire, Reply, Respondent
 
 User = get_user_model()
 

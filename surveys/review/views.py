@@ -2,7 +2,7 @@
 
 Reviewers and the secretariat may open every page here; anyone else gets 403. Pages read only
 what is published (the last submitted revision of a reply, restricted answers left out), through
-``surveys.search`` and ``surveys.exports``; the charts are SVG drawn by the templates from the
+``surveys.review.search`` and ``surveys.review.exports``; the charts are SVG drawn by the templates from the
 geometry computed below.
 """
 
@@ -33,9 +33,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.ids import parse_id
 
-from . import answers as answer_rules
-from . import exports, search, selectors
-from .models import (
+from .. import selectors
+from ..models import (
     ExportJob,
     Question,
     Questionnaire,
@@ -45,6 +44,8 @@ from .models import (
     Section,
     text_in,
 )
+from ..questionnaires import answers as answer_rules
+from . import exports, search
 
 BROWSE_PAGE_SIZE = 50
 

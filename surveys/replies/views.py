@@ -29,10 +29,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.errors import ServiceError, StaleAnswerError
 from portal.ids import parse_id
 
-from . import answers, selectors
-from .forms_workspace import (
+from .. import selectors
+from ..models import Answer, Membership, Question, Reply, Revision
+from ..questionnaires import answers
+from . import services as replies
+from . import workspace
+from .forms import (
     AnswerPostForm,
     ClarificationForm,
     CompareForm,
@@ -41,9 +46,6 @@ from .forms_workspace import (
     answer_from_post,
     cell_name,
 )
-from .models import Answer, Membership, Question, Reply, Revision
-from .services import replies, workspace
-from .services.errors import ServiceError, StaleAnswerError
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES) | {"zh": "中文"}
 RTL = {"ar"}

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Respondent, RespondentName
-from ..reference_data import NameRow, ReferenceDataError, RespondentRow, check_periods
+from .reference_data import NameRow, ReferenceDataError, RespondentRow, check_periods
 
 NAME_FIELDS = (
     "list_name",

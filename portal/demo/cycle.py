@@ -16,12 +16,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from reports import demo as reports_demo
 from surveys.models import Membership, Question, Questionnaire, Reply, Respondent, Revision
-from surveys.services import authoring, dispatch, replies
+from surveys.questionnaires import authoring, dispatch
+from surveys.replies import services as replies
 
-from . import demo_data
-from .models import User
+from ..models import User
+from . import data as demo_data
+from . import report as reports_demo
 
 DEMO_PASSWORD = "demo-verbale-2008"  # noqa: S105 - printed on purpose: demo accounts only
 
