@@ -26,6 +26,8 @@ from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from surveys.respondents.selectors import audit_subject
+
 from . import audit, selectors, two_factor
 from . import health as health_checks
 from .errors import ServiceError
@@ -102,7 +104,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         results = audit.entries(
             actor_id=data["person"].pk if data["person"] else None,
-            respondent=data["respondent"],
+            about=audit_subject(data["respondent"]) if data["respondent"] else None,
             since=data["since"],
             until=data["until"],
         )

@@ -40,8 +40,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from surveys.models import Question, Reply, Revision
+from surveys.replies.selectors import published_replies, replies_in_report
 from surveys.review import search as survey_search
-from surveys.selectors import replies_in_report
 
 from . import consistency, services
 from .models import AttributionMember, AttributionSet, Evidence, Report, Section, Theme
@@ -485,7 +485,7 @@ def sync_rule_set(*, attribution_set: AttributionSet) -> SyncResult:
         replies = report_replies(attribution_set.report).filter(
             questionnaire_id=question.section.questionnaire_id
         )
-        for published in survey_search.published_replies(replies):
+        for published in published_replies(replies):
             entry = published.answers.get(question.pk)
             if rule_matches(rule, entry):
                 matches[published.reply.respondent_id] = (

@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from surveys.models import Answer, Question, Reply, Respondent, Revision, text_in
+from surveys.replies.selectors import replies_in_report
 from surveys.respondents import formatting
-from surveys.selectors import replies_in_report, to_formatting
+from surveys.respondents.selectors import to_formatting
 
 from . import coding, consistency, markup, rendering
 from .models import (

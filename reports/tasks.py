@@ -58,8 +58,8 @@ def refresh_coding(reply_id: int) -> int:
 
 
 def queue_coding_refresh(reply_id: int) -> None:
-    """Called on commit by ``surveys.services.replies.submit_reply``: a failure to queue must
-    not undo the submission (the coding page can sync on demand)."""
+    """Called when a reply is submitted (``surveys.events.reply_submitted``): a failure to
+    queue must not undo the submission (the coding page can sync on demand)."""
     try:
         refresh_coding.delay(reply_id)
     except Exception:

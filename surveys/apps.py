@@ -25,3 +25,10 @@ class SurveysConfig(AppConfig):
             auditlog.register(model)
         # The time of a delegation's last keystroke is not an audit event.
         auditlog.register(models.Reply, exclude_fields=["last_activity_at"])
+
+        from . import events
+        from .review import receivers
+
+        events.reply_submitted.connect(receivers.index_reply, dispatch_uid="review.index")
+        events.reply_published_changed.connect(receivers.index_reply, dispatch_uid="review.index")
+        events.attachment_added.connect(receivers.extract_text, dispatch_uid="review.extract")

@@ -455,8 +455,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     extracted_text = models.TextField(blank=True, default="")
-    # Extraction runs after the upload, in a worker (surveys.replies.extraction): until then "pending";
-    # a file whose text could not be read keeps its reason here, for the secretariat.
+    # Extraction runs after the upload, in a worker (surveys.replies.extraction): until then
+    # "pending"; a file whose text could not be read keeps its reason here, for the secretariat.
     text_status = models.CharField(
         max_length=10, choices=TextStatus.choices, default=TextStatus.PENDING
     )

@@ -7,7 +7,6 @@ from rest_framework import serializers
 
 from portal.ids import MAX_ID
 
-from .. import selectors
 from ..models import (
     Answer,
     Attachment,
@@ -19,7 +18,7 @@ from ..models import (
     Revision,
     Section,
 )
-from ..respondents import services
+from ..respondents import selectors, services
 from ..respondents.formatting import Style
 
 # A larger number sent as an id is refused as invalid instead of overflowing the database

@@ -27,7 +27,6 @@ from portal.ids import parse_id
 from portal.permissions import secretariat_required
 from portal.selectors import people_with_two_factor
 
-from .. import selectors
 from ..models import (
     RTL_LANGUAGES,
     Answer,
@@ -43,6 +42,7 @@ from ..models import (
     text_in,
 )
 from ..replies import services as replies
+from ..respondents import selectors
 from . import answers, authoring, dispatch
 from . import services as secretariat
 from .forms import (

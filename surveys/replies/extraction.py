@@ -1,9 +1,10 @@
 """Text of attached documents, for the full-text search of reviewers.
 
-An upload never waits for this: the reply services queue the ``surveys.extract_attachment_text``
-task on commit, and a worker calls :func:`extract_attachment`. The document is read in a child
-process (:func:`read_in_child`) that has a ceiling on its memory (``RLIMIT_AS``) and on its CPU
-time, and is killed after ``EXTRACTION_SECONDS``: a parser that runs away on a hostile file (a
+An upload never waits for this: on commit the reviewer area queues the
+``surveys.extract_attachment_text`` task (``surveys.events``), and a worker calls
+:func:`extract_attachment`, then indexes the text. The document is read in a child process
+(:func:`read_in_child`) that has a ceiling on its memory (``RLIMIT_AS``) and on its CPU time,
+and is killed after ``EXTRACTION_SECONDS``: a parser that runs away on a hostile file (a
 "zip bomb" of 62 kB that unpacks to 20 MB of XML took 600 MB and 14 s in python-docx) hits the
 ceiling in its own process, not in the worker's, which goes on with the next task.
 
@@ -357,9 +358,9 @@ def read_in_child(data: bytes, content_type: str, limits: Limits) -> Extraction:
 
 
 def extract_attachment(*, attachment_id: int) -> Attachment | None:
-    """Extract, store and index one attachment's text; safe to run twice (same result)."""
+    """Extract and store one attachment's text; safe to run twice (same result). The task
+    that calls it then indexes the text (``surveys.review.tasks``)."""
     from ..models import Attachment
-    from ..review import search
 
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
@@ -372,7 +373,6 @@ def extract_attachment(*, attachment_id: int) -> Attachment | None:
             "Attachment %s (%s): %s", attachment.pk, attachment.content_type, result.problem
         )
     mark(attachment, result)
-    search.index_attachment(attachment_id=attachment.pk)
     return attachment
 
 

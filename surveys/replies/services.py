@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from portal.errors import NotAllowedError, ServiceError, StaleAnswerError, StorageError
 from portal.storage import deleted_unless_committed
-from reports.tasks import queue_coding_refresh
 
+from .. import events
 from ..models import (
     Answer,
     Attachment,
@@ -31,7 +31,6 @@ from ..models import (
     Revision,
 )
 from ..questionnaires import answers, dispatch
-from ..review import tasks as tasks_review
 
 EDITABLE = (Reply.Status.NOT_STARTED, Reply.Status.DRAFT, Reply.Status.REOPENED)
 
@@ -245,7 +244,7 @@ def _attach_file(
     stored.append(attachment.file)
     attachment.save()
     _sync_file_answer(reply, question, user)
-    transaction.on_commit(lambda: tasks_review.queue_text_extraction(attachment.pk))
+    events.send_on_commit(events.attachment_added, attachment_id=attachment.pk)
     return attachment
 
 
@@ -408,8 +407,7 @@ def submit_reply(
             respondent=reply.respondent,
             by=user,
         )
-    transaction.on_commit(lambda: tasks_review.queue_reply_index(reply.pk))
-    transaction.on_commit(lambda: queue_coding_refresh(reply.pk))
+    events.send_on_commit(events.reply_submitted, reply_id=reply.pk)
     return revision
 
 
@@ -444,7 +442,7 @@ def set_restricted(*, answer: Answer, user: Any, restricted: bool) -> Answer:
     _secretariat(user)
     answer.restricted = restricted
     answer.save(update_fields=["restricted", "updated_at"])
-    transaction.on_commit(lambda: tasks_review.queue_reply_index(answer.reply_id))
+    events.send_on_commit(events.reply_published_changed, reply_id=answer.reply_id)
     return answer
 
 

@@ -32,11 +32,10 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.errors import ServiceError, StaleAnswerError
 from portal.ids import parse_id
 
-from .. import selectors
 from ..models import Answer, Membership, Question, Reply, Revision
 from ..questionnaires import answers
+from . import selectors, workspace
 from . import services as replies
-from . import workspace
 from .forms import (
     AnswerPostForm,
     ClarificationForm,

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from portal.errors import ServiceError, StaleAnswerError
 
-from .. import selectors
 from ..models import Answer, Attachment, Membership, Question, Reply, Revision, text_in
 from ..questionnaires import answers
+from . import selectors
 from . import services as replies
 
 STATE_LABELS = {

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from portal.errors import ServiceError
 
-from .. import selectors
 from ..forms import ActivationForm
 from ..questionnaires import dispatch
+from . import selectors
 from .filters import RespondentFilter
 
 

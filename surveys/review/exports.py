@@ -1,15 +1,17 @@
 """Published replies as tables: side-by-side comparisons, aggregated statistical tables, the
 response dashboard, and exports to CSV, XLSX, JSON and a ZIP of attachments.
 
-Everything here starts from ``search.published_replies`` (the last submitted revision, restricted
-answers left out), so no page and no file ever shows a draft or a restricted answer. Respondent
-names are those in force on the questionnaire's date (when it was sent, else its deadline).
+Everything here starts from ``replies.selectors.published_replies`` (the last submitted
+revision, restricted answers left out), so no page and no file ever shows a draft or a
+restricted answer. Respondent names are those in force on the questionnaire's date (when it
+was sent, else its deadline).
 
 An export's life
 ================
 
-:func:`request_export` fingerprints the data the browse filter selects (which replies, their last
-revision, restrictions, names, questionnaire revisions) together with the format and the filter.
+``services.request_export`` fingerprints the data the browse filter selects (which replies, their
+last revision, restrictions, names, questionnaire revisions) together with the format and the
+filter.
 If a finished export has the same fingerprint, its file is reused at once; otherwise an
 ``ExportJob`` is queued and the ``surveys.run_export`` task calls :func:`run_export`, which claims
 the job, writes the file while recording its progress, and stores it. :func:`reap_stalled_exports`
@@ -42,7 +44,6 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from .. import selectors
 from ..models import (
     Answer,
     Attachment,
@@ -57,14 +58,12 @@ from ..models import (
     text_in,
 )
 from ..questionnaires import answers as answer_rules
+from ..replies.selectors import Published, published_files, published_of, published_replies
 from .search import (
-    Published,
     answer_formatter,
     answer_text,
     browse,
     names_date,
-    published_of,
-    published_replies,
     respondent_name,
     un_order_key,
 )
@@ -589,12 +588,12 @@ def _safe_name(text: str, limit: int = 80) -> str:
 def published_attachments(
     published: Iterable[Published],
 ) -> Iterator[tuple[Published, str, Attachment]]:
-    """The published files (``selectors.published_files``, the rule reviewers download by) with
+    """The published files (``published_files``, the rule reviewers download by) with
     their question's number, in the order of ``published``, a batch of replies at a time."""
     numbers: dict[int, str] = {}
     numbered: set[int] = set()  # questionnaires whose question numbers are loaded
     for batch in batches(published, EXPORT_BATCH):
-        for item, question_id, attachment in selectors.published_files(batch):
+        for item, question_id, attachment in published_files(batch):
             questionnaire_id = item.reply.questionnaire_id
             if questionnaire_id not in numbered:
                 numbered.add(questionnaire_id)
@@ -706,51 +705,6 @@ def file_name(job: ExportJob) -> str:
     today = timezone.localdate().isoformat()
     stem = "verbale-attachments" if job.format == ExportJob.Format.ZIP else "verbale-replies"
     return f"{stem}-{today}-{job.pk}.{job.format}"
-
-
-def request_export(*, user: Any, options: dict[str, Any], export_format: str) -> ExportJob:
-    """Queue an export of the browse filter, or reuse the last file of unchanged data."""
-    if export_format not in ExportJob.Format.values:
-        raise ValueError(f"Unknown export format {export_format!r}.")
-    replies = export_replies(user, options)
-    stamp = fingerprint(replies, export_format=export_format, options=options)
-    previous = (
-        ExportJob.objects.filter(
-            format=export_format, fingerprint=stamp, status=ExportJob.Status.SUCCEEDED
-        )
-        .exclude(file="")
-        .order_by("-finished_at")
-        .first()
-    )
-    if previous is not None and default_storage.exists(previous.file.name):
-        now = timezone.now()
-        return ExportJob.objects.create(
-            format=export_format,
-            options=options,
-            requested_by=user,
-            status=ExportJob.Status.SUCCEEDED,
-            progress=100,
-            row_count=previous.row_count,
-            fingerprint=stamp,
-            file=previous.file.name,
-            file_name=previous.file_name,
-            reused_from=previous.reused_from or previous,
-            started_at=now,
-            finished_at=now,
-        )
-    with transaction.atomic():
-        job = ExportJob.objects.create(
-            format=export_format, options=options, requested_by=user, fingerprint=stamp
-        )
-        transaction.on_commit(lambda: _enqueue(job.pk))
-    return job
-
-
-def _enqueue(job_id: int) -> None:
-    from .tasks import run_export as task
-
-    result = task.delay(job_id)
-    ExportJob.objects.filter(pk=job_id, celery_task_id="").update(celery_task_id=result.id or "")
 
 
 def _claim(job_id: int) -> ExportJob | None:

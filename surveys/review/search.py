@@ -1,9 +1,9 @@
-"""Finding what States said: the reviewers' browse filter, what is published of many replies at
-once, and the full-text search over published answers and the text of attached files.
+"""Finding what States said: the reviewers' browse filter and the full-text search over
+published answers and the text of attached files.
 
-What reviewers read is the last submitted revision of a reply with restricted answers left out
-(the rule of ``selectors.published_answers``). :func:`published_replies` applies that rule to
-many replies in a fixed number of queries, for the comparison pages and the exports.
+What reviewers read is the last submitted revision of a reply with restricted answers left out:
+``replies.selectors.published_replies`` applies that rule to many replies in a fixed number of
+queries, for the comparison pages, the search and the exports.
 
 Search works on ``SearchEntry`` rows, rebuilt from the published text whenever it changes:
 :func:`index_reply` after a submission or a change of restriction, :func:`index_attachment` when
@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -49,7 +48,6 @@ from portal.ids import parse_id
 
 from ..models import (
     LANGUAGES,
-    Answer,
     Attachment,
     Question,
     Questionnaire,
@@ -61,8 +59,9 @@ from ..models import (
     text_in,
 )
 from ..questionnaires import answers as answer_rules
+from ..questionnaires.selectors import questionnaires_visible_to
 from ..replies.extraction import clean
-from ..selectors import questionnaires_visible_to, replies_visible_to
+from ..replies.selectors import Published, published_replies, replies_visible_to
 
 # --- names as printed at the questionnaire's date ----------------------------------------------
 
@@ -249,72 +248,6 @@ def browse(user: Any, params: Any, request: Any = None) -> ReplyBrowseFilter:
 def filter_options(params: Any) -> dict[str, str]:
     """The filter's parameters as a plain dict (for exports and links), empty ones left out."""
     return {key: str(params.get(key)) for key in FILTER_FIELDS if params.get(key)}
-
-
-# --- what is published of many replies --------------------------------------------------------
-
-
-@dataclass
-class Published:
-    """A reply as reviewers read it: its last submitted revision minus restricted answers."""
-
-    reply: Reply
-    revision_number: int
-    submitted_at: datetime.datetime
-    received_on: datetime.date
-    answers: dict[int, dict[str, Any]] = field(default_factory=dict)
-
-
-def published_replies(replies: QuerySet[Reply]) -> list[Published]:
-    """What reviewers may read of each reply, in three queries whatever the number of replies.
-
-    Same rule as ``selectors.published_answers``: the last submitted revision, without answers
-    restricted at submission or since. Replies never submitted are left out. Keeps the order of
-    ``replies``.
-    """
-    return _published(list(replies), replies.values("pk"))
-
-
-def published_of(replies: Sequence[Reply]) -> list[Published]:
-    """The same for replies already loaded (a batch of a long export)."""
-    return _published(list(replies), [reply.pk for reply in replies])
-
-
-def _published(reply_list: list[Reply], ids: Any) -> list[Published]:
-    latest_number = (
-        Revision.objects.filter(reply=OuterRef("reply")).order_by("-number").values("number")[:1]
-    )
-    revisions = {
-        revision.reply_id: revision
-        for revision in Revision.objects.filter(reply__in=ids)
-        .filter(number=Subquery(latest_number))
-        .only("reply_id", "number", "answers", "submitted_at", "received_on")
-    }
-    hidden: dict[int, set[str]] = defaultdict(set)
-    for reply_id, question_id in Answer.objects.filter(reply__in=ids, restricted=True).values_list(
-        "reply_id", "question_id"
-    ):
-        hidden[reply_id].add(str(question_id))
-    result = []
-    for reply in reply_list:
-        revision = revisions.get(reply.pk)
-        if revision is None:
-            continue
-        hidden_here = hidden.get(reply.pk, ())
-        result.append(
-            Published(
-                reply=reply,
-                revision_number=revision.number,
-                submitted_at=revision.submitted_at,
-                received_on=revision.received_on,
-                answers={
-                    int(question_id): entry
-                    for question_id, entry in revision.answers.items()
-                    if question_id not in hidden_here and not entry.get("restricted")
-                },
-            )
-        )
-    return result
 
 
 # --- answers as plain text ---------------------------------------------------------------------

@@ -62,7 +62,10 @@ def extract_attachment_text(attachment_id: int) -> int:
             f"{EXTRACTION_SOFT_TIME_LIMIT} s.",
         )
         return 0
-    return len(attachment.extracted_text) if attachment else 0
+    if attachment is None:
+        return 0  # removed since: nothing to do
+    search.index_attachment(attachment_id=attachment.pk)
+    return len(attachment.extracted_text)
 
 
 @shared_task(
@@ -99,7 +102,7 @@ def export_watchdog() -> dict[str, list[int]]:
 
 
 def queue_reply_index(reply_id: int) -> None:
-    """Called on commit by the reply services after a submission or a change of restriction."""
+    """Called on commit after a submission or a change of restriction (``surveys.events``)."""
     try:
         index_reply.delay(reply_id)
     except Exception:
@@ -107,7 +110,7 @@ def queue_reply_index(reply_id: int) -> None:
 
 
 def queue_text_extraction(attachment_id: int) -> None:
-    """Called on commit by the reply services after a file is attached."""
+    """Called on commit after a file is attached (``surveys.events``)."""
     try:
         extract_attachment_text.delay(attachment_id)
     except Exception:

@@ -2,7 +2,7 @@
 
 Reviewers and the secretariat may open every page here; anyone else gets 403. Pages read only
 what is published (the last submitted revision of a reply, restricted answers left out), through
-``surveys.review.search`` and ``surveys.review.exports``; the charts are SVG drawn by the templates from the
+``search`` and ``exports`` of this package; the charts are SVG drawn by the templates from the
 geometry computed below.
 """
 
@@ -33,7 +33,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.ids import parse_id
 
-from .. import selectors
 from ..models import (
     ExportJob,
     Question,
@@ -45,7 +44,10 @@ from ..models import (
     text_in,
 )
 from ..questionnaires import answers as answer_rules
-from . import exports, search
+from ..questionnaires.selectors import questionnaires_visible_to
+from ..replies import selectors
+from ..respondents.selectors import respondents_in_un_order
+from . import exports, search, services
 
 BROWSE_PAGE_SIZE = 50
 
@@ -211,7 +213,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment: int) -> FileR
 @review_access
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    questionnaires = selectors.questionnaires_visible_to(request.user)
+    questionnaires = questionnaires_visible_to(request.user)
     questionnaire_id = parse_id(request.GET.get("questionnaire", ""))
     kind = request.GET.get("kind", "")
     group = request.GET.get("regional_group", "")
@@ -247,7 +249,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def _questionnaire_or_latest(request: HttpRequest) -> Questionnaire | None:
-    visible = selectors.questionnaires_visible_to(request.user)
+    visible = questionnaires_visible_to(request.user)
     chosen = parse_id(request.GET.get("questionnaire", ""))
     if chosen is not None:
         return get_object_or_404(visible, pk=chosen)
@@ -329,9 +331,7 @@ def _row_html(row: exports.ComparisonRow) -> SafeString:
 def compare_respondent(request: HttpRequest) -> HttpResponse:
     """One respondent across questionnaires over the years, questions matched by number."""
     replies = search.submitted_replies(request.user)
-    with_replies = selectors.respondents_in_un_order().filter(
-        pk__in=replies.values("respondent_id")
-    )
+    with_replies = respondents_in_un_order().filter(pk__in=replies.values("respondent_id"))
     respondent_id = _int_or_none(request.GET.get("respondent"))
     respondent = get_object_or_404(with_replies, pk=respondent_id) if respondent_id else None
     history = exports.respondent_history(replies, respondent) if respondent else None
@@ -554,7 +554,7 @@ def timeline_chart(
 @review_access
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Replies received over time against the deadline and the cut-off; who has not replied."""
-    questionnaire = get_object_or_404(selectors.questionnaires_visible_to(request.user), pk=pk)
+    questionnaire = get_object_or_404(questionnaires_visible_to(request.user), pk=pk)
     data = exports.response_dashboard(questionnaire)
     chart = (
         timeline_chart(
@@ -577,7 +577,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def questionnaire_index(request: HttpRequest) -> HttpResponse:
     """Questionnaires with published replies: the way into dashboards and comparisons."""
     questionnaires = (
-        selectors.questionnaires_visible_to(request.user)
+        questionnaires_visible_to(request.user)
         .exclude(status=Questionnaire.Status.DRAFT)
         .order_by("-deadline", "title")
     )
@@ -610,7 +610,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
     export_format = request.POST.get("format", "")
     if export_format not in ExportJob.Format.values:
         return HttpResponseBadRequest("Choose CSV, XLSX, JSON or ZIP.")
-    job = exports.request_export(
+    job = services.request_export(
         user=request.user,
         options=search.filter_options(request.POST),
         export_format=export_format,

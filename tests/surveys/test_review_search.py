@@ -13,6 +13,7 @@ from django.urls import reverse
 from surveys.models import Attachment, Reply, Respondent, SearchEntry
 from surveys.replies import extraction
 from surveys.review import search
+from surveys.review import tasks as review_tasks
 from tests.factories import ReviewerFactory, build_questionnaire, question
 from tests.surveys.test_review_support import (
     docx_with_text,
@@ -197,12 +198,13 @@ def test_extraction_is_safe_to_run_twice_and_survives_a_damaged_file(
         attachment=("law.pdf", pdf_with_text("Tribunal")),
     )
     attachment = Attachment.objects.get(reply=reply)
-    extraction.extract_attachment(attachment_id=attachment.pk)
-    extraction.extract_attachment(attachment_id=attachment.pk)
+    review_tasks.extract_attachment_text(attachment.pk)
+    review_tasks.extract_attachment_text(attachment.pk)
     assert SearchEntry.objects.filter(attachment=attachment).count() == 1
     assert extraction.extract_text(b"%PDF-1.4 broken", "application/pdf") == ""
     assert extraction.extract_text(b"\x89PNG", "image/png") == ""
     assert extraction.extract_attachment(attachment_id=10**9) is None
+    assert review_tasks.extract_attachment_text(10**9) == 0
 
 
 def test_a_file_extracted_after_submission_is_indexed_then(
@@ -220,7 +222,7 @@ def test_a_file_extracted_after_submission_is_indexed_then(
     Attachment.objects.filter(pk=attachment.pk).update(extracted_text="")
     search.index_reply(reply_id=reply.pk)
     assert results(reviewer_client, "magistrature").context["hits"] == []
-    extraction.extract_attachment(attachment_id=attachment.pk)
+    review_tasks.extract_attachment_text(attachment.pk)
     assert results(reviewer_client, "magistrature").context["hits"]
 
 
