@@ -77,6 +77,18 @@ def test_files_of_a_build_whose_recording_failed_are_deleted_and_the_retry_store
 
 
 @pytest.mark.django_db
+def test_files_are_deleted_when_recording_the_build_fails(settings):
+    """Even with no retry to come (retries used up, or a worker stopping): no file without a row."""
+    build = services.start_build(report=report_with_replies(), enqueue=False)
+    claimed = services._claim(build.pk, build.celery_task_id)
+    with _first_statement_fails(_recording), pytest.raises(OperationalError):
+        services._store(claimed, _compiled("first"), seconds=1)
+    assert _files(settings.MEDIA_ROOT) == []
+    build.refresh_from_db()
+    assert (build.status, build.pdf.name) == (Build.Status.RUNNING, "")
+
+
+@pytest.mark.django_db
 def test_a_database_error_while_recording_is_retried_without_using_up_an_attempt(
     django_capture_on_commit_callbacks,
 ):
@@ -107,8 +119,8 @@ def test_a_message_delivered_again_after_its_worker_died_is_a_new_attempt():
     """acks_late + reject_on_worker_lost: the broker hands the same message (same retries) to
     another worker; that counts, so a build that kills its worker cannot loop for ever."""
     build = services.start_build(report=report_with_replies(), enqueue=False)
-    services._claim(build.pk, build.celery_task_id, 0)
-    again = services._claim(build.pk, build.celery_task_id, 0)
+    services._claim(build.pk, build.celery_task_id)
+    again = services._claim(build.pk, build.celery_task_id)
     assert again is not None and again.attempts == 2
     assert [note["text"] for note in again.notes] == [
         "Attempt 1 stopped: its worker was lost before finishing."
@@ -119,8 +131,8 @@ def test_a_message_delivered_again_after_its_worker_died_is_a_new_attempt():
 def test_a_build_whose_worker_dies_every_time_fails_after_the_last_attempt():
     build = services.start_build(report=report_with_replies(), enqueue=False)
     for _ in range(services.MAX_ATTEMPTS):
-        assert services._claim(build.pk, build.celery_task_id, 0) is not None
-    assert services._claim(build.pk, build.celery_task_id, 0) is None
+        assert services._claim(build.pk, build.celery_task_id) is not None
+    assert services._claim(build.pk, build.celery_task_id) is None
     build.refresh_from_db()
     assert build.status == Build.Status.FAILED and "Gave up after 3 attempts" in build.error
 
@@ -137,13 +149,13 @@ def test_an_attempt_the_watchdog_replaced_records_nothing_and_keeps_nothing(sett
     attempt that replaced it is still rendering. Only the new attempt's result is recorded."""
     settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 10
     build = services.start_build(report=report_with_replies(), enqueue=False)
-    old = services._claim(build.pk, build.celery_task_id, 0)
+    old = services._claim(build.pk, build.celery_task_id)
     assert old is not None
     past = timezone.now() - timedelta(minutes=5)
     Build.objects.filter(pk=build.pk).update(heartbeat_at=past)
     assert services.reap_stalled_builds()["requeued"] == [build.pk]
     build.refresh_from_db()
-    new = services._claim(build.pk, build.celery_task_id, 0)
+    new = services._claim(build.pk, build.celery_task_id)
     assert new is not None and new.attempts == 2
 
     assert services._beat(old) == 0  # the old attempt cannot keep the build alive either
@@ -160,17 +172,36 @@ def test_an_attempt_the_watchdog_replaced_records_nothing_and_keeps_nothing(sett
 
 
 @pytest.mark.django_db
+def test_an_attempt_the_watchdog_replaced_finishing_last_leaves_the_recorded_files_alone(settings):
+    settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 10
+    build = services.start_build(report=report_with_replies(), enqueue=False)
+    old = services._claim(build.pk, build.celery_task_id)
+    past = timezone.now() - timedelta(minutes=5)
+    Build.objects.filter(pk=build.pk).update(heartbeat_at=past)
+    assert services.reap_stalled_builds()["requeued"] == [build.pk]
+    build.refresh_from_db()
+    new = services._claim(build.pk, build.celery_task_id)
+
+    services._store(new, _compiled("new"), seconds=1)
+    services._store(old, _compiled("old"), seconds=1)
+    build.refresh_from_db()
+    assert (build.status, build.attempts) == (Build.Status.SUCCEEDED, 2)
+    assert build.pdf.read() == b"%PDF new" and build.docx.read() == b"DOCX new"
+    assert _files(settings.MEDIA_ROOT) == sorted([build.pdf.name, build.docx.name])
+
+
+@pytest.mark.django_db
 def test_files_an_earlier_attempt_wrote_without_recording_are_deleted_when_one_succeeds(
     settings, django_capture_on_commit_callbacks
 ):
     """Attempt 1's worker died between writing its files and recording them."""
     build = services.start_build(report=report_with_replies(), enqueue=False)
-    services._claim(build.pk, build.celery_task_id, 0)
+    services._claim(build.pk, build.celery_task_id)
     build.refresh_from_db()
     for name in services._file_names(build, 1):
         services.default_storage.save(name, services.ContentFile(b"written, never recorded"))
     assert len(_files(settings.MEDIA_ROOT)) == 2
-    second = services._claim(build.pk, build.celery_task_id, 0)  # delivered again
+    second = services._claim(build.pk, build.celery_task_id)  # delivered again
     with django_capture_on_commit_callbacks(execute=True):
         services._store(second, _compiled("second"), seconds=1)
     build.refresh_from_db()
@@ -185,7 +216,7 @@ def test_the_note_of_an_earlier_attempt_stays_on_the_build_page_after_the_next_o
     settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 10
     report = report_with_replies()
     build = services.start_build(report=report, enqueue=False)
-    services._claim(build.pk, build.celery_task_id, 0)
+    services._claim(build.pk, build.celery_task_id)
     past = timezone.now() - timedelta(seconds=300)
     Build.objects.filter(pk=build.pk).update(heartbeat_at=past)
     assert services.reap_stalled_builds()["requeued"] == [build.pk]
@@ -194,13 +225,12 @@ def test_the_note_of_an_earlier_attempt_stays_on_the_build_page_after_the_next_o
     build = services.run_build(build_id=build.pk, task_id=build.celery_task_id)
     assert (build.status, build.attempts) == (Build.Status.SUCCEEDED, 2)
     note = "Attempt 1 stopped: its worker was silent for 300 s. Queued again."
-    assert [n["text"] for n in build.notes] == [note]
-
     client.force_login(SecretariatFactory())
     page = client.get(reverse("reports:build-list", args=[report.pk])).content.decode()
     assert note in page
     row = client.get(reverse("reports:build-status", args=[build.pk])).content.decode()
     assert note in row
+    assert [n["text"] for n in build.notes] == [note]
 
 
 @pytest.mark.django_db
