@@ -685,12 +685,17 @@ def _fail(build: Build, message: str) -> None:
 def _finish_failed(build: Build, message: str) -> None:
     """Record a failure unless the watchdog already moved the build on."""
     now = timezone.now()
-    Build.objects.filter(pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts).update(
-        status=Build.Status.FAILED,
-        error=message,
-        finished_at=now,
-        duration=now - build.started_at if build.started_at else None,
-    )
+    with transaction.atomic():
+        failed = Build.objects.filter(
+            pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
+        ).update(
+            status=Build.Status.FAILED,
+            error=message,
+            finished_at=now,
+            duration=now - build.started_at if build.started_at else None,
+        )
+        if failed:
+            _delete_attempt_files(build, range(1, build.attempts + 1))
 
 
 def _beat(build: Build) -> int:
@@ -758,13 +763,21 @@ def run_build(*, build_id: int, task_id: str | None = None, retries: int = 0) ->
     try:
         with _heartbeat(build):
             compiled = compile_snapshot(build.snapshot)
-        _store(build, compiled, seconds=time.monotonic() - started)
     except BuildError as error:
         _finish_failed(build, str(error))
+        return Build.objects.get(pk=build_id)
     except SoftTimeLimitExceeded:
         _finish_failed(
             build, f"The build took longer than {BUILD_SOFT_TIME_LIMIT // 60} minutes and stopped."
         )
+        return Build.objects.get(pk=build_id)
+    except TRANSIENT_DATABASE_ERRORS:
+        raise  # see below
+    except Exception as error:  # anything else is a bug: record it rather than hang
+        _finish_unexpected(build, error)
+        return Build.objects.get(pk=build_id)
+    try:
+        _store(build, compiled, seconds=time.monotonic() - started)
     except TRANSIENT_DATABASE_ERRORS:
         # The row is left running, untouched (the database may well be unreachable): the
         # retried message carries on with this attempt, or the watchdog notices the silence.
@@ -778,10 +791,14 @@ def run_build(*, build_id: int, task_id: str | None = None, retries: int = 0) ->
             f"The PDF could not be stored on the server ({error.strerror or error}). "
             "The last good PDF is still available.",
         )
-    except Exception as error:  # anything else is a bug: record it rather than hang
-        logger.exception("Build %s failed", build_id)
-        _finish_failed(build, f"Unexpected error while building: {type(error).__name__}: {error}")
+    except Exception as error:
+        _finish_unexpected(build, error)
     return Build.objects.get(pk=build_id)
+
+
+def _finish_unexpected(build: Build, error: Exception) -> None:
+    logger.exception("Build %s failed", build.pk)
+    _finish_failed(build, f"Unexpected error while building: {type(error).__name__}: {error}")
 
 
 def _store(build: Build, compiled: Compiled, *, seconds: float) -> None:

@@ -243,7 +243,8 @@ def test_the_silence_threshold_is_never_less_than_three_heartbeats(settings):
 
 
 # The heartbeat runs in a thread with its own connection: the build row must be committed.
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback, like every test that commits (see tests/reports/test_worker.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_heartbeat_goes_on_after_a_failed_beat_until_the_build_ends(settings, monkeypatch):
     settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 0.05
     build = services.start_build(report=report_with_replies(), enqueue=False)
@@ -272,3 +273,20 @@ def test_the_heartbeat_goes_on_after_a_failed_beat_until_the_build_ends(settings
     assert alive_again.is_set(), "the heartbeat stopped at its first failure"
     assert build.status == Build.Status.SUCCEEDED, build.error
     assert build.heartbeat_at > build.started_at
+
+
+@pytest.mark.django_db
+def test_files_an_earlier_attempt_left_are_deleted_when_the_build_fails(
+    settings, django_capture_on_commit_callbacks
+):
+    build = services.start_build(report=report_with_replies(), enqueue=False)
+    services._claim(build.pk, build.celery_task_id)
+    build.refresh_from_db()
+    for name in services._file_names(build, 1):
+        services.default_storage.save(name, services.ContentFile(b"written, never recorded"))
+    second = services._claim(build.pk, build.celery_task_id)  # delivered again
+    with django_capture_on_commit_callbacks(execute=True):
+        services._finish_failed(second, "The report has 1 problem(s) to fix.")
+    build.refresh_from_db()
+    assert build.status == Build.Status.FAILED
+    assert _files(settings.MEDIA_ROOT) == []
