@@ -11,7 +11,10 @@ same snapshot, the new build reuses its files at once; otherwise it is queued an
 calls :func:`run_build`, which claims the build, renders it while a heartbeat thread keeps
 ``heartbeat_at`` fresh, and records the result.  :func:`reap_stalled_builds` (the
 ``reports.watchdog`` task, every minute) fails or re-queues a build whose worker went silent or
-ran past the time limit, so no build stays "running" once nobody is building it.
+ran past the time limit, so no build stays "running" once nobody is building it.  A database
+error (PostgreSQL restarting) is retried by the task as the same attempt; only one attempt ever
+records a result, and no file is left that no row names.  What happened on the way (attempts
+stopped, messages sent again) is kept in the build's notes and shown on the build page.
 """
 
 from __future__ import annotations
