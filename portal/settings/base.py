@@ -265,6 +265,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "files-sweep": {"task": "portal.sweep_orphan_files", "schedule": 60.0 * 15},
 }
 
+# Report builds (reports/services.py). A running build's worker writes a heartbeat every
+# REPORTS_BUILD_HEARTBEAT_SECONDS (unset: 10, or none at all when tasks run in-process); the
+# watchdog above takes a build whose heartbeat is silent for REPORTS_BUILD_STALE_SECONDS (never
+# less than three beats) for dead and queues it again. A dead worker is noticed within the
+# silence plus the watchdog's period: 60 s + 60 s = 120 s by default.
+REPORTS_BUILD_HEARTBEAT_SECONDS = env.float("REPORTS_BUILD_HEARTBEAT_SECONDS", default=None)
+REPORTS_BUILD_STALE_SECONDS = env.float("REPORTS_BUILD_STALE_SECONDS", default=60)
+# A build nobody started within this time fails ("is a Celery worker running?").
+REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS = env.float("REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS", default=1800)
+# A build still queued after this time has its message sent again (the broker may have lost it).
+REPORTS_BUILD_RESEND_SECONDS = env.float("REPORTS_BUILD_RESEND_SECONDS", default=300)
+# Celery queue for build tasks ("": the default queue), e.g. for workers sized for WeasyPrint.
+REPORTS_BUILD_QUEUE = env.str("REPORTS_BUILD_QUEUE", default="")
+# Tests only: rendering waits this long, or until REPORTS_TEST_RENDER_GATE (a file) exists, so a
+# test can kill a worker or drop its database connections in the middle of a build.
+REPORTS_TEST_RENDER_DELAY_SECONDS = 0.0
+REPORTS_TEST_RENDER_GATE = ""
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
