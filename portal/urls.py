@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from surveys.respondents import views as surveys_views
+from surveys.questionnaires.views import people
 
 from . import views
 
@@ -42,7 +42,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("accounts/activate/<str:token>/", surveys_views.activate, name="activate"),
+    path("accounts/activate/<str:token>/", people.activate, name="activate"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -65,6 +65,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 # Policy of the build task, also used by the watchdog to tell "slow" from "gone".
+BUILD_TASK = "reports.build"  # reports.tasks.build_report
 BUILD_SOFT_TIME_LIMIT = 8 * 60
 BUILD_TIME_LIMIT = 9 * 60
 MAX_ATTEMPTS = 3
@@ -436,9 +437,10 @@ def remove_member(*, member: AttributionMember) -> None:
 
 
 def _enqueue(build: Build) -> None:
-    """Queue the task once the build row is committed, so the worker can read it."""
-    from .tasks import build_report  # the tasks module imports this one
+    """Queue the task once the build row is committed, so the worker can read it.
 
+    Sent by name: the tasks module is an interface on top of this one (as views are), so this
+    module never imports it."""
     build_id, task_id = build.pk, build.celery_task_id
     queue = settings.REPORTS_BUILD_QUEUE
 
@@ -447,7 +449,7 @@ def _enqueue(build: Build) -> None:
         if queue:
             options["queue"] = queue
         try:
-            build_report.apply_async(args=[build_id], **options)
+            current_app.signature(BUILD_TASK).apply_async(args=[build_id], **options)
         except Exception:
             # The build is committed as queued: the watchdog sends it again (see
             # resend_after), so a broker that is down delays the build instead of losing it.

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 # as no worker death). The pause stays under the watchdog's 60 s threshold of silence, so the
 # watchdog does not queue the build a second time meanwhile.
 @shared_task(
-    name="reports.build",
+    name=services.BUILD_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

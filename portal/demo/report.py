@@ -17,7 +17,7 @@ import datetime
 
 from django.db import transaction
 
-from reports import coding, services
+from reports import coding, selectors, services
 from reports.models import AttributionSet, Paragraph, Report, Section, Theme
 from surveys.models import Question, Questionnaire, Reply, Respondent
 
@@ -571,7 +571,7 @@ def load_demo_coding(report: Report) -> None:
     }
     replies = {
         r.respondent.code: r
-        for r in coding.report_replies(report).filter(questionnaire_id__in=questionnaire_ids)
+        for r in selectors.report_replies(report).filter(questionnaire_id__in=questionnaire_ids)
     }
     codes = {code for spec in SETS.values() for code, _ in spec[4]}
     respondents = dict(Respondent.objects.filter(code__in=codes).values_list("code", "pk"))
@@ -605,8 +605,8 @@ def load_demo_coding(report: Report) -> None:
 def _file(
     report: Report, attribution_set: AttributionSet, reply: Reply, question: Question, words: str
 ) -> None:
-    revision = coding.latest_revisions([reply.pk])[reply.pk]
-    text = coding.answer_text(question, revision.answers[str(question.pk)])
+    revision = selectors.latest_revisions([reply.pk])[reply.pk]
+    text = selectors.answer_text(question, revision.answers[str(question.pk)])
     start, end = find_passage(text, words)
     coding.file_passage(
         attribution_set=attribution_set,

@@ -1,89 +1,73 @@
-"""The secretariat's pages, spliced into the ``surveys`` namespace by surveys/urls.py."""
+"""The secretariat's pages for questionnaires (authoring, dispatch, people), spliced into the
+``surveys`` namespace by surveys/urls.py."""
 
 from django.urls import URLPattern, path
 
-from . import views
+from .views import authoring, dispatch, people
 
 Q = "questionnaires/<id:pk>/"
-REPLY = "questionnaires/<id:q>/replies/<id:reply>/"
 
 urlpatterns: list[URLPattern] = [
-    path("questionnaires/", views.questionnaire_list, name="questionnaire-list"),
-    path("questionnaires/new/", views.questionnaire_create, name="questionnaire-create"),
-    path(Q, views.questionnaire_detail, name="questionnaire-detail"),
-    path(Q + "edit/", views.questionnaire_edit, name="questionnaire-edit"),
-    path(Q + "copy/", views.questionnaire_copy, name="questionnaire-copy"),
-    path(Q + "questions/", views.questionnaire_questions, name="questionnaire-questions"),
-    path(Q + "sections/new/", views.section_form, name="questionnaire-section-add"),
+    path("questionnaires/", authoring.questionnaire_list, name="questionnaire-list"),
+    path("questionnaires/new/", authoring.questionnaire_create, name="questionnaire-create"),
+    path(Q, authoring.questionnaire_detail, name="questionnaire-detail"),
+    path(Q + "edit/", authoring.questionnaire_edit, name="questionnaire-edit"),
+    path(Q + "copy/", authoring.questionnaire_copy, name="questionnaire-copy"),
+    path(Q + "questions/", authoring.questionnaire_questions, name="questionnaire-questions"),
+    path(Q + "sections/new/", authoring.section_form, name="questionnaire-section-add"),
     path(
         Q + "sections/<id:section>/edit/",
-        views.section_form,
+        authoring.section_form,
         name="questionnaire-section-edit",
     ),
     path(
         Q + "sections/<id:section>/move/",
-        views.section_move,
+        authoring.section_move,
         name="questionnaire-section-move",
     ),
     path(
         Q + "sections/<id:section>/delete/",
-        views.section_delete,
+        authoring.section_delete,
         name="questionnaire-section-delete",
     ),
     path(
         Q + "sections/<id:section>/questions/new/",
-        views.question_form,
+        authoring.question_form,
         name="questionnaire-question-add",
     ),
     path(
         Q + "questions/<id:question>/edit/",
-        views.question_form,
+        authoring.question_form,
         name="questionnaire-question-edit",
     ),
     path(
         Q + "questions/<id:question>/move/",
-        views.question_move,
+        authoring.question_move,
         name="questionnaire-question-move",
     ),
     path(
         Q + "questions/<id:question>/delete/",
-        views.question_delete,
+        authoring.question_delete,
         name="questionnaire-question-delete",
     ),
-    path(Q + "preview/", views.questionnaire_preview, name="questionnaire-preview"),
-    path(Q + "dispatch/", views.questionnaire_dispatch, name="questionnaire-dispatch"),
-    path(Q + "status/", views.questionnaire_status, name="questionnaire-status"),
-    path(Q + "reminders/", views.questionnaire_reminders, name="questionnaire-reminders"),
-    path(REPLY, views.reply_detail, name="secretariat-reply"),
-    path(REPLY + "review/", views.reply_review, name="secretariat-reply-review"),
-    path(REPLY + "reopen/", views.reply_reopen, name="secretariat-reply-reopen"),
-    path(REPLY + "include/", views.reply_include, name="secretariat-reply-include"),
-    path(REPLY + "clarifications/", views.reply_clarify, name="secretariat-reply-clarify"),
-    path(
-        REPLY + "answers/<id:answer>/restricted/",
-        views.answer_restricted,
-        name="secretariat-answer-restricted",
-    ),
-    path(
-        REPLY + "revisions/<id:number>/",
-        views.reply_revision,
-        name="secretariat-reply-revision",
-    ),
-    path("nominations/", views.nominations_index, name="secretariat-nominations-index"),
+    path(Q + "preview/", authoring.questionnaire_preview, name="questionnaire-preview"),
+    path(Q + "dispatch/", dispatch.questionnaire_dispatch, name="questionnaire-dispatch"),
+    path(Q + "reminders/", dispatch.questionnaire_reminders, name="questionnaire-reminders"),
+    path("nominations/", people.nominations_index, name="secretariat-nominations-index"),
     path(
         "respondents/<id:pk>/nominations/",
-        views.nominations,
+        people.nominations,
         name="secretariat-nominations",
     ),
     path(
         "memberships/<id:pk>/activation/",
-        views.membership_activation,
+        people.membership_activation,
         name="secretariat-membership-activation",
     ),
     path(
         "memberships/<id:pk>/deactivate/",
-        views.membership_deactivate,
+        people.membership_deactivate,
         name="secretariat-membership-deactivate",
     ),
-    path("emails/", views.email_log, name="email-log"),
+    path("emails/", dispatch.email_log, name="email-log"),
 ]

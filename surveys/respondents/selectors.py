@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
@@ -98,10 +98,6 @@ def formatting_respondents(ids: Sequence[int]) -> list[formatting.Respondent]:
             + "."
         )
     return [to_formatting(found[i]) for i in ids]
-
-
-def respondents_by_code(codes: Iterable[str]) -> dict[str, Respondent]:
-    return {r.code: r for r in respondents().filter(code__in=list(codes))}
 
 
 def _ids(queryset: QuerySet) -> list[str]:

@@ -40,7 +40,7 @@ from tests.factories import (
 )
 from tests.portal.test_access import ALL_ROUTES
 from tests.reports.factories import ReportFactory, file_reply
-from tests.surveys.test_review_support import docx_with_text, pdf_with_text
+from tests.surveys.review.support import docx_with_text, pdf_with_text
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from portal.settings import base
 from surveys.models import Attachment, ExportJob, Reply, Respondent, SearchEntry
 from tests.factories import ReviewerFactory, build_questionnaire
-from tests.surveys.test_review_support import file_reply, pdf_with_text
+from tests.surveys.review.support import file_reply, pdf_with_text
 
 # serialized_rollback: the flush after each transactional test would wipe the registry
 # loaded by migrations; this restores it.

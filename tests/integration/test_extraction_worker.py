@@ -25,7 +25,7 @@ from tests.integration.test_faults import (
     _private_redis,
     _private_worker,
 )
-from tests.surveys.test_review_support import docx_with_text, save
+from tests.surveys.review.support import docx_with_text, save
 
 pytestmark = [
     pytest.mark.integration,

@@ -128,7 +128,7 @@ def test_the_api_and_the_pages_say_the_same_words(client, draft):
 
 
 def test_other_errors_still_get_the_500_page(draft, monkeypatch):
-    from surveys.replies import views as views_workspace
+    from surveys.replies.views import workspace as views_workspace
 
     reply, focal, offences = draft
 

@@ -19,7 +19,7 @@ from tests.factories import (
     question,
     renamed_respondent,
 )
-from tests.surveys.test_review_support import file_reply, restrict
+from tests.surveys.review.support import file_reply, restrict
 
 pytestmark = pytest.mark.django_db
 

@@ -863,12 +863,12 @@ def test_reply_page_shows_answers_revisions_and_controls(sec_client, questionnai
 def test_reply_page_links_the_reply_form_only_when_it_exists(
     sec_client, questionnaire, reply, monkeypatch
 ):
-    from surveys.questionnaires import views as views_secretariat
+    from surveys.replies.views import board
 
-    monkeypatch.setattr(views_secretariat, "reply_form_url", lambda reply: None)
+    monkeypatch.setattr(board, "reply_form_url", lambda reply: None)
     url = reverse("surveys:secretariat-reply", args=[questionnaire.pk, reply.pk])
     assert "on the respondent's behalf</a>" not in sec_client.get(url).content.decode()
-    monkeypatch.setattr(views_secretariat, "reply_form_url", lambda reply: "/form/here/")
+    monkeypatch.setattr(board, "reply_form_url", lambda reply: "/form/here/")
     page = sec_client.get(url).content.decode()
     assert '<a class="button button--secondary" href="/form/here/">' in page
 

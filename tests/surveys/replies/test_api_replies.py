@@ -17,7 +17,7 @@ from tests.factories import (
     build_questionnaire,
     question,
 )
-from tests.surveys.test_replies import PDF, fill_required
+from tests.surveys.replies.test_replies import PDF, fill_required
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

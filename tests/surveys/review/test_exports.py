@@ -22,7 +22,7 @@ from tests.factories import (
     build_questionnaire,
     renamed_respondent,
 )
-from tests.surveys.test_review_support import file_reply, pdf_with_text, restrict
+from tests.surveys.review.support import file_reply, pdf_with_text, restrict
 
 pytestmark = pytest.mark.django_db
 

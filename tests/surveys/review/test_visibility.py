@@ -14,7 +14,7 @@ from django.urls import reverse
 from surveys.models import ExportJob, Reply, Respondent
 from surveys.replies import services as replies
 from tests.factories import ReviewerFactory, SecretariatFactory, build_questionnaire, question
-from tests.surveys.test_review_support import (
+from tests.surveys.review.support import (
     DRAFT_WORD,
     PUBLISHED_WORD,
     RESTRICTED_WORD,

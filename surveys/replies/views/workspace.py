@@ -31,12 +31,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.errors import ServiceError, StaleAnswerError
 from portal.ids import parse_id
-
-from ..models import Answer, Membership, Question, Reply, Revision
-from ..questionnaires import answers
-from . import selectors, workspace
-from . import services as replies
-from .forms import (
+from surveys.models import Answer, Membership, Question, Reply, Revision
+from surveys.questionnaires import answers
+from surveys.replies import selectors, workspace
+from surveys.replies import services as replies
+from surveys.replies.forms import (
     AnswerPostForm,
     ClarificationForm,
     CompareForm,

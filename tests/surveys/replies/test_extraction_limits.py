@@ -20,7 +20,7 @@ from surveys.models import Attachment, Reply, Respondent
 from surveys.replies import extraction
 from surveys.review import tasks as tasks_review
 from tests.factories import MembershipFactory, build_questionnaire, question
-from tests.surveys.test_review_support import docx_with_text, pdf_with_text
+from tests.surveys.review.support import docx_with_text, pdf_with_text
 
 MB = 1024 * 1024
 

@@ -15,7 +15,7 @@ from surveys.replies import extraction
 from surveys.review import search
 from surveys.review import tasks as review_tasks
 from tests.factories import ReviewerFactory, build_questionnaire, question
-from tests.surveys.test_review_support import (
+from tests.surveys.review.support import (
     docx_with_text,
     file_reply,
     odt_with_text,

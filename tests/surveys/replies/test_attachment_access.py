@@ -31,7 +31,7 @@ from tests.factories import (
     build_questionnaire,
     question,
 )
-from tests.surveys.test_review_support import pdf_with_text, save
+from tests.surveys.review.support import pdf_with_text, save
 
 pytestmark = pytest.mark.django_db
 
