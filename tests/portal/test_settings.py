@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from portal.tasks import ping
 
@@ -40,6 +42,36 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="verbale.example.org")
     assert result.returncode != 0
     assert "DJANGO_ENV=production needs SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        # The key docker-compose.yml used to fall back on: 64 characters, public.
+        "change-me-to-64-random-characters-before-any-real-use-0123456789",
+        "placeholder-" + "x" * 60,
+        "django-insecure-" + "y" * 50,
+        "Change-Me-" + "z" * 60,
+    ],
+)
+def test_production_refuses_to_start_with_a_placeholder_secret_key(placeholder):
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=placeholder,
+        ALLOWED_HOSTS="verbale.example.org",
+    )
+    assert result.returncode != 0
+    assert "refuses this SECRET_KEY: it is a placeholder" in result.stderr
+
+
+def test_compose_file_has_no_secret_key_of_its_own():
+    """docker compose must stop when SECRET_KEY is not set in .env, not fall back on a key."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    key = compose["x-verbale"]["environment"]["SECRET_KEY"]
+    assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]+\}", key), key
+    example = (ROOT / ".env.example").read_text()
+    assert re.search(r"^SECRET_KEY=$", example, re.MULTILINE)
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
