@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "portal.network.AuditedAddressMiddleware",  # django-auditlog's, with the trusted address
     "portal.middleware.LoginRequiredMiddleware",
     "portal.middleware.TwoFactorMiddleware",
     # axes must be last: it turns a locked-out login into the lockout page.
@@ -181,6 +181,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# Reverse proxies of the installation in front of Verbale, each appending to X-Forwarded-For:
+# lock-outs, rate limits and the audit trail take the client's address from what they added
+# (portal/network.py). 0: no proxy, the header is ignored (anyone can send it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portal.network.client_address"
 
 # Content Security Policy: scripts only from Verbale itself (no inline script, no eval);
 # inline styles allowed for the Django admin's widgets.
@@ -304,6 +309,8 @@ REST_FRAMEWORK = {
         "portal.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Anonymous rate limits count by address: the same trusted proxies as portal/network.py.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Verbale API",
