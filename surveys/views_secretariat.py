@@ -784,8 +784,12 @@ def membership_activation(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(pk)
     if not membership.is_active:
         messages.error(request, "This membership is inactive: nominate the person again first.")
-    else:
+        return redirect("surveys:secretariat-nominations", pk=membership.respondent_id)
+    try:
         dispatch.send_activation(membership=membership, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
         messages.success(request, f"A new activation link was sent to {membership.user.email}.")
     return redirect("surveys:secretariat-nominations", pk=membership.respondent_id)
 

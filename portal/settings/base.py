@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed, expiring, several per person, revocable
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -165,6 +165,14 @@ ORPHAN_FILE_AGE = timedelta(minutes=env.int("ORPHAN_FILE_AGE_MINUTES", default=6
 ACTIVATION_DAYS = env.int("ACTIVATION_DAYS", default=10)
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 3)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# API tokens (django-rest-knox) stop working this many days after they were issued, and at
+# once when their owner's password changes (portal/accounts/services.py).
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_LIFETIME_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # clients keep sending "Authorization: Token <token>"
+    "AUTO_REFRESH": False,  # a token in use still ends on its date
+}
 
 # Two-factor authentication (TOTP): required for the secretariat when on; on by default
 # outside development. Everyone may set it up, and then always needs it.

@@ -30,7 +30,7 @@ import schemathesis
 from django.core.files.base import ContentFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.config import SchemathesisConfig
 
 from portal.wsgi import application
@@ -151,7 +151,7 @@ def world(_wsgi_in_the_test_transaction, django_capture_on_commit_callbacks):  #
         "question_id": [question(q, n).pk for n in ("1", "2", "6")],
         "attachment_id": [],
     }
-    tokens = {role: Token.objects.create(user=person).key for role, person in people.items()}
+    tokens = {role: AuthToken.objects.create(user=person)[1] for role, person in people.items()}
     return {"ids": ids, "tokens": tokens, "people": people}
 
 
