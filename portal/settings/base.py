@@ -243,6 +243,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# The cache holds API rate-limit counts. The default is per process: with several gunicorn
+# workers set CACHE_URL=redis://host:6379/2 so that they share one count.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -319,6 +323,19 @@ REST_FRAMEWORK = {
     ],
     # Anonymous rate limits count by address: the same trusted proxies as portal/network.py.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Rate limits (portal/throttling.py), answered with 429 and Retry-After. Per person, far
+    # above what autosave needs (one save a second per question being typed); the exchange of
+    # a password for a token, per address, well below what guessing would need.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.throttling.AnonymousRate",
+        "portal.throttling.PersonRate",
+        "portal.throttling.ScopedRate",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_PERSON", default="600/minute"),
+        "anon": env.str("API_RATE_ANONYMOUS", default="60/minute"),
+        "sign-in": env.str("API_RATE_SIGN_IN", default="10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Verbale API",

@@ -93,6 +93,11 @@ def _wsgi_in_the_test_transaction(settings):  # type: ignore[no-untyped-def]
     """Requests go through the real WSGI handler, inside the test's transaction: Django's own
     test client does the same by not closing the connection at the end of each request."""
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    # Hundreds of requests a minute per role: rate limits are tested in tests/portal, not here.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(("user", "anon", "sign-in"), "100000/minute"),
+    }
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
