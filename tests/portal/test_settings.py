@@ -25,6 +25,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         "DATABASE_URL",
         "CELERY_BROKER_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CACHE_URL",
+        "TRUSTED_PROXY_COUNT",
     )
     clean = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
@@ -143,6 +145,32 @@ def test_a_database_host_that_does_not_answer_is_given_up_after_a_timeout():
     assert default.returncode == 0, default.stderr
     assert default.stdout.split() == ["5"]
     assert chosen.stdout.split() == ["2"]
+
+
+def test_token_lifetime_rates_proxies_and_cache_come_from_the_environment():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; r = s.REST_FRAMEWORK; print("
+        "s.REST_KNOX['TOKEN_TTL'].days, r['DEFAULT_THROTTLE_RATES']['user'], "
+        "r['DEFAULT_THROTTLE_RATES']['sign-in'], s.TRUSTED_PROXY_COUNT, r['NUM_PROXIES'], "
+        "s.CACHES['default']['BACKEND'])",
+        API_TOKEN_LIFETIME_DAYS="7",
+        API_RATE_PERSON="100/minute",
+        API_RATE_SIGN_IN="3/minute",
+        TRUSTED_PROXY_COUNT="1",
+        CACHE_URL="redis://cache.example:6379/2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "7",
+        "100/minute",
+        "3/minute",
+        "1",
+        "1",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
 
 
 @pytest.mark.django_db
