@@ -76,6 +76,14 @@ def test_compose_file_has_no_secret_key_of_its_own():
     assert re.search(r"^SECRET_KEY=$", example, re.MULTILINE)
 
 
+def test_compose_web_service_names_its_proxies_and_shares_rate_counts_in_redis():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web = compose["services"]["web"]["environment"]
+    assert web["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-0}"
+    assert web["DJANGO_ENV"] == "production"  # the shared settings are kept
+    assert web["CACHE_URL"].startswith("redis://")
+
+
 def test_production_refuses_to_start_without_allowed_hosts():
     result = _manage("check", DJANGO_ENV="production", SECRET_KEY=GOOD_KEY)
     assert result.returncode != 0
