@@ -266,8 +266,8 @@ class ObtainToken(APIView):
         },
     )
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        # The shape first: a body that is not an object, or text that is not text, is a 400
-        # before anything is looked up.
+        # The shape first: a body that is not an object of strings ([], null, a number) is a
+        # 400 before anything is looked up (text that is not text never gets past the parser).
         params = TokenRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         email, password = params.validated_data["username"], params.validated_data["password"]

@@ -96,7 +96,7 @@ def test_a_lone_surrogate_in_the_credentials_is_a_400_not_a_server_error(fields)
     # json.dumps writes the surrogate as the escape \ud800, as a client would send it.
     response = Client().post("/api/v1/auth/token/", body, content_type="application/json")
     assert response.status_code == 400
-    assert "not text" in str(response.json())
+    assert "not valid text" in response.json()["detail"]
     assert not AuthToken.objects.exists()
 
 
@@ -202,6 +202,14 @@ def test_the_secretariat_lists_everyones_tokens_and_one_persons(people):
     focal, focal_token = people["focal"]
     one = call(token, f"/api/v1/auth/tokens/?user={focal.pk}").json()["results"]
     assert [t["id"] for t in one] == [_key(focal_token)]
+
+
+@pytest.mark.parametrize("query", ["user=null", "user=-1", "user=1&user=2", "user="])
+def test_a_bad_person_filter_is_a_400(people, query):
+    _, token = people["secretariat"]
+    answer = call(token, f"/api/v1/auth/tokens/?{query}")
+    assert answer.status_code == 400
+    assert "user" in answer.json()
 
 
 def test_a_person_revokes_their_own_token_through_the_api(people):

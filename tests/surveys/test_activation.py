@@ -141,7 +141,7 @@ def test_activation_links_logged_before_are_removed_from_the_log():
         subject="Verbale: your access as focal point",
         body="Open this link:\nhttps://verbale.example.org/accounts/activate/AbC-123_x/\nThanks",
     )
-    migration = importlib.import_module("surveys.migrations.0005_redact_activation_links")
+    migration = importlib.import_module("surveys.migrations.0006_redact_activation_links")
     migration.redact(apps, None)
     log.refresh_from_db()
     assert log.body == "Open this link:\n[activation link removed]\nThanks"

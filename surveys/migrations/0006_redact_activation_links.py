@@ -18,6 +18,6 @@ def redact(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("surveys", "0004_reviewer_workspace")]
+    dependencies = [("surveys", "0005_attachment_text_status")]
 
     operations = [migrations.RunPython(redact, migrations.RunPython.noop)]
