@@ -752,10 +752,15 @@ def nominations(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as error:
             apply_service_error(form, error)
         else:
+            sent = (
+                "they already have access, and were told by e-mail"
+                if dispatch.is_activated(membership.user)
+                else f"an activation link was sent to {membership.user.email}"
+            )
             messages.success(
                 request,
                 f"{membership.user} is registered as {membership.get_role_display().lower()}; "
-                f"an activation link was sent to {membership.user.email}.",
+                f"{sent}.",
             )
             return redirect("surveys:secretariat-nominations", pk=respondent.pk)
     memberships = (

@@ -97,11 +97,18 @@ def test_send_again_works_before_activation_and_is_refused_after_in_the_page(
 
 
 def test_nominating_someone_who_already_has_access_sends_no_link(
-    niger, secretariat, django_capture_on_commit_callbacks
+    client, niger, secretariat, django_capture_on_commit_callbacks
 ):
     person = MembershipFactory(respondent=Respondent.objects.get(code="QAT")).user
-    membership = nominate(niger, secretariat, django_capture_on_commit_callbacks, person.email)
-    assert membership.respondent == niger
+    client.force_login(secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("surveys:secretariat-nominations", args=[niger.pk]),
+            {"email": person.email, "full_name": "A. Person", "role": "expert"},
+            follow=True,
+        )
+    assert "they already have access, and were told by e-mail" in page.content.decode()
+    membership = person.memberships.get(respondent=niger)
     assert not Activation.objects.filter(membership=membership).exists()
     assert "/accounts/activate/" not in mail.outbox[0].body
     assert "You already have access" in mail.outbox[0].body
