@@ -23,6 +23,8 @@ class SurveysConfig(AppConfig):
             models.Revision,
         ):
             auditlog.register(model)
+        # Activation links sent and used (by whom, when); the link itself is never recorded.
+        auditlog.register(models.Activation, exclude_fields=["token_hash"])
         # The time of a delegation's last keystroke is not an audit event.
         auditlog.register(models.Reply, exclude_fields=["last_activity_at"])
 

@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed, expiring, several per person, revocable
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "portal.network.AuditedAddressMiddleware",  # django-auditlog's, with the trusted address
     "portal.middleware.LoginRequiredMiddleware",
     "portal.middleware.TwoFactorMiddleware",
     # axes must be last: it turns a locked-out login into the lockout page.
@@ -165,6 +165,14 @@ ORPHAN_FILE_AGE = timedelta(minutes=env.int("ORPHAN_FILE_AGE_MINUTES", default=6
 ACTIVATION_DAYS = env.int("ACTIVATION_DAYS", default=10)
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 3)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# API tokens (django-rest-knox) stop working this many days after they were issued, and at
+# once when their owner's password changes (portal/accounts/services.py).
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_LIFETIME_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # clients keep sending "Authorization: Token <token>"
+    "AUTO_REFRESH": False,  # a token in use still ends on its date
+}
 
 # Two-factor authentication (TOTP): required for the secretariat when on; on by default
 # outside development. Everyone may set it up, and then always needs it.
@@ -181,6 +189,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# Reverse proxies of the installation in front of Verbale, each appending to X-Forwarded-For:
+# lock-outs, rate limits and the audit trail take the client's address from what they added
+# (portal/network.py). 0: no proxy, the header is ignored (anyone can send it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portal.network.client_address"
 
 # Content Security Policy: scripts only from Verbale itself (no inline script, no eval);
 # inline styles allowed for the Django admin's widgets.
@@ -229,6 +242,10 @@ STORAGES = {
     "default": {"BACKEND": "portal.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The cache holds API rate-limit counts. The default is per process: with several gunicorn
+# workers set CACHE_URL=redis://host:6379/2 so that they share one count.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -304,6 +321,21 @@ REST_FRAMEWORK = {
         "portal.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Anonymous rate limits count by address: the same trusted proxies as portal/network.py.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Rate limits (portal/throttling.py), answered with 429 and Retry-After. Per person, far
+    # above what autosave needs (one save a second per question being typed); the exchange of
+    # a password for a token, per address, well below what guessing would need.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.throttling.AnonymousRate",
+        "portal.throttling.PersonRate",
+        "portal.throttling.ScopedRate",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_PERSON", default="600/minute"),
+        "anon": env.str("API_RATE_ANONYMOUS", default="60/minute"),
+        "sign-in": env.str("API_RATE_SIGN_IN", default="10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Verbale API",

@@ -113,18 +113,28 @@ def send_email(
     subject: str,
     template: str,
     context: dict[str, Any],
+    private_context: dict[str, tuple[str, str]] | None = None,
     questionnaire: Questionnaire | None = None,
     respondent: Respondent | None = None,
     by: Any = None,
 ) -> EmailLog:
     """Log the message, then send it once the transaction commits (never for a rolled-back
-    change). A sending failure is recorded on the log row for the secretariat to see."""
-    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    change). A sending failure is recorded on the log row for the secretariat to see.
+
+    ``private_context`` maps a template variable to (what the person receives, what the log
+    keeps): a one-time link is a key to the account, and whoever reads the log (any member of
+    the secretariat, a database dump) must not be able to use it."""
+    private_context = private_context or {}
+    sent = {name: value for name, (value, _logged) in private_context.items()}
+    logged = {name: text for name, (_value, text) in private_context.items()}
+    body = render_to_string(template, {**context, **sent, "site_url": settings.SITE_URL})
     log = EmailLog.objects.create(
         kind=kind,
         to=to,
         subject=subject,
-        body=body,
+        body=render_to_string(template, {**context, **logged, "site_url": settings.SITE_URL})
+        if private_context
+        else body,
         questionnaire=questionnaire,
         respondent=respondent,
         sent_by=by if getattr(by, "pk", None) else None,
@@ -192,13 +202,44 @@ def nominate(
             "is_active": True,
         },
     )
-    send_activation(membership=membership, by=by)
+    if is_activated(user):
+        # They already chose a password: a new one-time link would only be a second way into
+        # the account. Tell them what changed; a forgotten password is reset by its owner.
+        send_email(
+            kind=EmailLog.Kind.OTHER,
+            to=user.email,
+            subject="Verbale: your access as " + membership.get_role_display().lower(),
+            template="surveys/email/nomination.txt",
+            context={"membership": membership},
+            respondent=respondent,
+            by=by,
+        )
+    else:
+        send_activation(membership=membership, by=by)
     return membership
+
+
+ACTIVATION_LINK_REMOVED = "[activation link removed]"
+ALREADY_ACTIVATED = (
+    "{email} has already activated their access and signs in with their own password. "
+    "If they have forgotten it, they choose a new one with “Forgotten your password?” on the "
+    "sign-in page: Verbale sends no new activation link for an active account."
+)
+
+
+def is_activated(user: Any) -> bool:
+    """Whether the person has chosen a password (through their activation link or otherwise)."""
+    return user.has_usable_password()
 
 
 @transaction.atomic
 def send_activation(*, membership: Membership, by: Any) -> Activation:
-    """A new one-time link (earlier unused links stop working)."""
+    """A new one-time link (earlier unused links stop working), only while the person has not
+    activated their access: afterwards the link would let whoever holds it set the password
+    of an account in use. The link goes to the person only; the e-mail log keeps the message
+    without it."""
+    if is_activated(membership.user):
+        raise ServiceError(ALREADY_ACTIVATED.format(email=membership.user.email))
     membership.activations.filter(used_at__isnull=True).update(expires_at=timezone.now())
     token = secrets.token_urlsafe(32)
     activation = Activation.objects.create(
@@ -211,10 +252,12 @@ def send_activation(*, membership: Membership, by: Any) -> Activation:
         to=membership.user.email,
         subject="Verbale: your access as " + membership.get_role_display().lower(),
         template="surveys/email/activation.txt",
-        context={
-            "membership": membership,
-            "days": settings.ACTIVATION_DAYS,
-            "link": settings.SITE_URL + reverse("activate", args=[token]),
+        context={"membership": membership, "days": settings.ACTIVATION_DAYS},
+        private_context={
+            "link": (
+                settings.SITE_URL + reverse("activate", args=[token]),
+                ACTIVATION_LINK_REMOVED,
+            )
         },
         respondent=membership.respondent,
         by=by,

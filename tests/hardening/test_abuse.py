@@ -21,7 +21,7 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from reports import rendering, services
@@ -98,7 +98,7 @@ def state_of_the_database() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("surveys", "reports", "portal", "authtoken")
+        if model._meta.app_label in ("surveys", "reports", "portal", "knox")
     }
 
 
@@ -473,7 +473,7 @@ def test_guessing_a_password_at_the_api_token_endpoint_locks_the_account_and_is_
     )
     assert right.status_code == 429, right.content
     assert "Too many failed sign-in attempts" in right.json()["detail"]
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
     assert AccessAttempt.objects.filter(username="fp@verbale.test").exists()
 
 

@@ -132,7 +132,7 @@ def test_api_token_needs_the_code_once_two_factor_is_on(client):
         "/api/v1/auth/token/",
         {"username": user.email, "password": PASSWORD, "otp_token": code(device)},
     )
-    assert granted.status_code == 200 and re.fullmatch(r"[0-9a-f]{40}", granted.json()["token"])
+    assert granted.status_code == 200 and re.fullmatch(r"[0-9a-f]{64}", granted.json()["token"])
 
 
 def test_reviewer_without_two_factor_gets_a_token_with_a_password(client):

@@ -63,10 +63,15 @@ def nominations(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as error:
             apply_service_error(form, error)
         else:
+            sent = (
+                "they already have access, and were told by e-mail"
+                if dispatch.is_activated(membership.user)
+                else f"an activation link was sent to {membership.user.email}"
+            )
             messages.success(
                 request,
                 f"{membership.user} is registered as {membership.get_role_display().lower()}; "
-                f"an activation link was sent to {membership.user.email}.",
+                f"{sent}.",
             )
             return redirect("surveys:secretariat-nominations", pk=respondent.pk)
     memberships = (
@@ -95,8 +100,12 @@ def membership_activation(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(pk)
     if not membership.is_active:
         messages.error(request, "This membership is inactive: nominate the person again first.")
-    else:
+        return redirect("surveys:secretariat-nominations", pk=membership.respondent_id)
+    try:
         dispatch.send_activation(membership=membership, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
         messages.success(request, f"A new activation link was sent to {membership.user.email}.")
     return redirect("surveys:secretariat-nominations", pk=membership.respondent_id)
 

@@ -140,7 +140,11 @@ def test_nomination_sends_an_activation_link_that_expires(
 
 
 def test_an_expired_activation_link_is_refused_and_can_be_resent(client):
-    membership = MembershipFactory(respondent=Respondent.objects.get(code="NER"))
+    # A nominee who has not activated their access yet (no password of their own).
+    membership = MembershipFactory(
+        respondent=Respondent.objects.get(code="NER"), user__password=None
+    )
+    assert not membership.user.has_usable_password()
     dispatch.send_activation(membership=membership, by=SecretariatFactory())
     Activation.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     token = "x"
