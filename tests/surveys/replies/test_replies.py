@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import logging
 import threading
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from portal.errors import NotAllowedError, ServiceError, StaleAnswerError
+from surveys import events
 from surveys.models import Answer, EmailLog, Reply, Respondent, Revision
 from surveys.questionnaires import dispatch
 from surveys.replies import services as replies
@@ -450,3 +452,52 @@ def test_two_people_saving_at_the_same_moment_are_both_saved(reply, focal, exper
     assert errors == []
     stored = dict(Answer.objects.filter(reply=reply).values_list("question_id", "value"))
     assert stored == {ids[n]: value for n, (_, value) in numbers.items()}
+
+
+# --- what the services announce (surveys.events) -------------------------------------------
+
+
+@pytest.fixture
+def heard():
+    """Every reply_submitted announcement, as the kwargs it carried."""
+    received: list[dict] = []
+
+    def listener(sender, **kwargs):  # type: ignore[no-untyped-def]
+        received.append(kwargs)
+
+    events.reply_submitted.connect(listener)
+    yield received
+    events.reply_submitted.disconnect(listener)
+
+
+def test_a_submission_is_announced_once_and_only_after_commit(
+    reply, focal, heard, django_capture_on_commit_callbacks
+):
+    fill_required(reply, focal)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        replies.submit_reply(reply=reply, user=focal)
+    assert heard == []  # nothing is announced inside the transaction
+    for callback in callbacks:
+        callback()
+    assert heard == [{"signal": events.reply_submitted, "reply_id": reply.pk}]
+
+
+def test_a_listener_that_fails_does_not_undo_or_fail_the_submission(
+    reply, focal, django_capture_on_commit_callbacks, caplog
+):
+    def broken(sender, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("broker down")
+
+    events.reply_submitted.connect(broken)
+    try:
+        fill_required(reply, focal)
+        with (
+            caplog.at_level(logging.ERROR, logger="surveys.events"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            revision = replies.submit_reply(reply=reply, user=focal)
+    finally:
+        events.reply_submitted.disconnect(broken)
+    reply.refresh_from_db()
+    assert reply.status == "submitted" and revision.number == 1
+    assert "broken failed" in caplog.text and "broker down" in caplog.text
