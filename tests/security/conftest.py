@@ -184,8 +184,18 @@ def route_values(live: Live, visitors: dict[str, Visitor]) -> dict[str, Any]:
 
 # Rows that change when someone merely signs in or reads: sessions, sign-in logs, the audit
 # trail of sign-ins, last sign-in times, and authenticator throttling.
-IGNORED_MODELS = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
-IGNORED_FIELDS = {"last_login", "last_t", "throttling_failure_timestamp", "throttling_failure_count"}
+IGNORED_MODELS = {
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
+IGNORED_FIELDS = {
+    "last_login",
+    "last_t",
+    "throttling_failure_timestamp",
+    "throttling_failure_count",
+}
 
 
 def database_state() -> dict[str, str]:
@@ -195,9 +205,7 @@ def database_state() -> dict[str, str]:
         label = model._meta.label_lower
         if label in IGNORED_MODELS or model._meta.proxy:
             continue
-        names = [
-            f.attname for f in model._meta.concrete_fields if f.attname not in IGNORED_FIELDS
-        ]
+        names = [f.attname for f in model._meta.concrete_fields if f.attname not in IGNORED_FIELDS]
         rows = model.objects.order_by("pk").values_list(*names)
         digest = hashlib.sha256()
         for row in rows:
@@ -221,7 +229,7 @@ class Canary:
         canary = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            def do_GET(self) -> None:
                 canary.hits.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "text/css")
@@ -248,4 +256,3 @@ def canary() -> Iterator[Canary]:
     server = Canary()
     yield server
     server.stop()
-
