@@ -54,7 +54,13 @@ OWN_ACCOUNT = frozenset(
         "password_change_done",
         "two-factor-setup",
         "two-factor-verify",
+        "two-factor-recovery-codes",
         "admin:logout",
+        # One's own API tokens (from the sec-accounts work: tokens that expire and are revoked).
+        "api-tokens",
+        "api-token-list",
+        "api-token-detail",
+        "api-token-revoke",
     }
 )
 
@@ -98,6 +104,9 @@ API_SECRETARIAT = (
 READERS_BY_NAME: dict[str, frozenset[str]] = {
     "home": SIGNED_IN,
     "audit-trail": SECRETARIAT,
+    "two-factor-people": SECRETARIAT,
+    "two-factor-reset": SECRETARIAT,
+    "api-tokens-everyone": SECRETARIAT,
     "api-root": SIGNED_IN,
     "api-schema": SIGNED_IN,
     "api-docs": SIGNED_IN,
@@ -185,6 +194,7 @@ def writers(name: str) -> frozenset[str]:
 
 # ``pk`` means a different object on each route: by route name (longest prefix wins).
 PK_BY_NAME: dict[str, str] = {
+    "two-factor-reset": "a_focal_user",  # whose lost authenticator the secretariat resets
     "respondent-": "respondent",
     "questionnaire-": "questionnaire",
     "section-": "questionnaire_section",
@@ -225,7 +235,6 @@ PK_BY_NAME: dict[str, str] = {
     "surveys:review-attachment": "reply",
     "surveys:review-dashboard": "questionnaire",
     "surveys:review-export": "export",
-    "admin:otp_totp_totpdevice_": "secretariat_device",
 }
 
 # Other parameters mean the same object wherever they appear.
@@ -243,18 +252,20 @@ PARAMETERS: dict[str, str] = {
     "token": "activation_token",
     "uidb64": "reset_uidb64",
     "content_type_id": "reply_content_type",
-    "id": "a_focal_user",
+    "id": "a_focal_token_id",  # an API token of A's focal point (the admin's <id>: below)
+    "token_key": "a_focal_token_id",
     "app_label": "app_label",
     "url": "admin_catch_all",
 }
+# The admin's password page of a person takes their id.
+ID_BY_NAME = {"admin:auth_user_password_change": "a_focal_user"}
 # The footnote page takes the report's pk and a footnote number.
 NUMBER_BY_NAME = {"reports:footnote-evidence": "footnote_number"}
 TOKEN_BY_NAME = {"password_reset_confirm": "reset_token"}
 
-# The admin's object pages: an object of the model the page edits.
+# The admin's object pages: an object of the model the page edits, State A's where there is
+# one; for other models (logs, tokens, groups…) the model's first row, which must exist.
 ADMIN_MODEL_OBJECTS: dict[str, str] = {
-    "auth_group": "group",
-    "authtoken_tokenproxy": "token_key",
     "portal_user": "a_focal_user",
     "surveys_respondent": "respondent",
     "surveys_membership": "membership",
@@ -262,14 +273,10 @@ ADMIN_MODEL_OBJECTS: dict[str, str] = {
     "surveys_reply": "reply",
     "surveys_attachment": "attachment",
     "reports_report": "report",
-    "reports_attributionset": "attribution_set",
     "reports_section": "report_section",
+    "reports_attributionset": "attribution_set",
     "reports_build": "build",
-    "otp_totp_totpdevice": "secretariat_device",
 }
-# Admin pages of logs that the world fills on its own (sign-in attempts, the audit trail):
-# the first row, whichever it is.
-ADMIN_FIRST_ROW = ("axes_", "auditlog_")
 
 # What a page needs in its query string to show anything at all.
 QUERY_BY_NAME = {
@@ -338,23 +345,22 @@ def object_key(route: Route, parameter: str) -> str | None:
         return "format"
     if route.name.startswith("admin:"):
         if parameter == "object_id":
-            model = re.match(r"admin/(\w+)/(\w+)/", route.pattern)
-            label = f"{model.group(1)}_{model.group(2)}" if model else ""
-            if label.startswith(ADMIN_FIRST_ROW):
-                return f"first_row:{model.group(1)}.{model.group(2)}" if model else None
             if route.name == "admin:view_on_site":
                 return "reply"
-            return ADMIN_MODEL_OBJECTS.get(label)
-        if parameter == "pk":
-            return next(
-                (v for k, v in PK_BY_NAME.items() if route.name.startswith(k)),
-                None,
-            )
+            model = re.match(r"admin/(\w+)/(\w+)/", route.pattern)
+            if model is None:
+                return None
+            label = f"{model.group(1)}_{model.group(2)}"
+            return ADMIN_MODEL_OBJECTS.get(label, f"first_row:{model.group(1)}.{model.group(2)}")
+        if parameter == "pk" and route.name.startswith("admin:otp_totp_totpdevice_"):
+            return "first_row:otp_totp.totpdevice"
     if parameter == "pk":
         matches = [k for k in PK_BY_NAME if route.name.startswith(k)]
         return PK_BY_NAME[max(matches, key=len)] if matches else None
     if parameter == "number" and route.name in NUMBER_BY_NAME:
         return NUMBER_BY_NAME[route.name]
+    if parameter == "id" and route.name in ID_BY_NAME:
+        return ID_BY_NAME[route.name]
     if parameter == "token" and route.name in TOKEN_BY_NAME:
         return TOKEN_BY_NAME[route.name]
     return PARAMETERS.get(parameter)

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from portal.celery import app as celery_app
 from reports import coding
@@ -250,9 +249,8 @@ def _build() -> World:
         token_hash=hashlib.sha256(activation_token.encode()).hexdigest(),
         expires_at=timezone.now() + datetime.timedelta(days=10),
     )
-    # Rows for the admin's pages of models nothing above fills.
+    # A row for the admin's pages of groups (nothing above makes one).
     group = Group.objects.create(name="Editors")
-    token = Token.objects.create(user=users["reviewer"])
 
     objects: dict[str, Any] = {
         "respondent": state_a,
@@ -278,7 +276,6 @@ def _build() -> World:
         "footnote_number": 1,
         "export": export,
         "group": group,
-        "token": token,
         "reset_uidb64": urlsafe_base64_encode(force_bytes(users["a_observer"].pk)),
         "reset_token": default_token_generator.make_token(users["a_observer"]),
         "reply_content_type": ContentType.objects.get_for_model(Reply),
