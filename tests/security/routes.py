@@ -43,6 +43,7 @@ PUBLIC = frozenset(
         "activate",
         "api-token",
         "admin:login",  # the admin's own sign-in form, for staff
+        "api-not-found",  # any other address under /api/: a JSON 404 for everyone
     }
 )
 # One's own account: every signed-in person uses these, whatever their role; they name no
@@ -296,8 +297,7 @@ class Route:
 
     @property
     def parameters(self) -> list[str]:
-        found = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", self.pattern)
-        return [a or b for a, b in found]
+        return [name for name, _, _ in _parameters(self.pattern)]
 
     @property
     def is_api(self) -> bool:
@@ -366,19 +366,35 @@ def object_key(route: Route, parameter: str) -> str | None:
     return PARAMETERS.get(parameter)
 
 
+def _parameters(pattern: str) -> list[tuple[str, int, int]]:
+    """Each parameter of a route (``<int:pk>`` or a regex group ``(?P<pk>…)``, whose body may
+    hold groups of its own) with where it starts and ends in the pattern."""
+    converters = re.finditer(r"(?<!\?P)<(?:\w+:)?(\w+)>", pattern)  # not a group's name
+    found = [(m.group(1), m.start(), m.end()) for m in converters]
+    for match in re.finditer(r"\(\?P<(\w+)>", pattern):
+        depth, end = 1, match.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(pattern[end], 0) if pattern[end - 1] != "\\" else 0
+            end += 1
+        found.append((match.group(1), match.start(), end))
+    return sorted(found, key=lambda p: p[1])
+
+
 def url_for(route: Route, values: dict[str, Any]) -> str:
     """The route's address with every parameter filled from ``values`` (by object_key)."""
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(2)
+    url, last = "", 0
+    for name, start, end in _parameters(route.pattern):
+        url += route.pattern[last:start]
+        last = end
+        if name == "format":  # a DRF format suffix: ".json"
+            url = url.removesuffix("\\.") + "."
+            url += "json"
+            continue
         key = object_key(route, name)
         if key is None:
             raise LookupError(f"{route.name or route.pattern}: nothing fills <{name}>")
         value = values[key]
-        return str(getattr(value, "pk", value))
-
-    url = re.sub(r"\\\.\(\?P<format>[^)]*\)", ".json", route.pattern)  # DRF format suffixes
-    url = re.sub(r"<drf_format_suffix:format>", ".json", url)
-    url = re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", fill, url)
+        url += str(getattr(value, "pk", value))
+    url += route.pattern[last:]
     url = url.replace("/?", "/").replace("\\", "")
     return "/" + url

@@ -161,7 +161,7 @@ def test_a_number_no_statistic_can_be_is_refused_in_a_table_cell(
 
 
 @pytest.mark.parametrize("route", ID_ROUTES, ids=[str(r) for r in ID_ROUTES])
-@pytest.mark.parametrize("bad_id", ["x1", "1.5", "%00", HUGE])
+@pytest.mark.parametrize("bad_id", ["x1", "%00", HUGE])
 def test_an_id_that_names_nothing_answers_json_404(
     route: routes.Route,
     bad_id: str,

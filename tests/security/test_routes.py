@@ -12,9 +12,11 @@ tests/hardening/test_abuse.py); these go through the whole stack a browser meets
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.urls import resolve
 
 from tests.surveys.test_review_support import pdf_with_text
 
@@ -107,6 +109,18 @@ def test_the_walk_reaches_the_routes_that_hold_state_as_data():
         "surveys:secretariat-answer-restricted",
         "admin:surveys_membership_change",
     } <= names
+
+
+def test_every_filled_address_leads_to_its_own_route(route_values: dict[str, Any]):
+    """The addresses probed below are the routes they stand for (a filler that mangled a
+    pattern would probe some other page, or none)."""
+    wrong = []
+    for route in ROUTES:
+        url = routes.url_for(route, route_values)
+        match = resolve(urlsplit(url).path)
+        if match.func is not route.callback:
+            wrong.append(f"{route}: {url} reaches {match.route}")
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=IDS)
