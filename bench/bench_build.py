@@ -69,7 +69,7 @@ def _sentence(rng: random.Random, words: int) -> str:
 
 def make_synthetic_report(respondents: int, paragraphs: int, footnotes: int, seed: int = 7):  # type: ignore[no-untyped-def]
     """A report shaped like the series: sections, subsections, many footnotes citing sets."""
-    from reports import services
+    from reports.builds import services
     from reports.models import Paragraph, Section
     from surveys.models import Questionnaire, Reply, Respondent
 
@@ -167,7 +167,8 @@ def _peak_rss_mib() -> float:
 
 def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-def]
     from portal.printing import printable
-    from reports import rendering, selectors, services
+    from reports import rendering, selectors
+    from reports.builds import services
     from reports.models import Build
 
     printable("<p>warm up fonts</p>", base_url=str(ROOT)).write_pdf()
@@ -200,7 +201,7 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
         t = timed("compose + HTML", t)
         document = printable(html, base_url=str(ROOT)).render()
         t = timed("WeasyPrint layout", t)
-        from reports import pdf as pdf_module
+        from reports.builds import pdf as pdf_module
 
         pdf_module.check_footnotes(
             document, rendering.footnote_ids(rendered.composition, with_agenda=True)
@@ -210,7 +211,7 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
         t = timed("WeasyPrint PDF", t)
         pdf_module.page_count(data)
         t = timed("pypdf page count", t)
-        from reports import docx
+        from reports.builds import docx
 
         docx.render_docx(rendered.composition)
         timed("DOCX (pandoc)", t)

@@ -18,7 +18,8 @@ from surveys.respondents import formatting
 from surveys.respondents.selectors import to_formatting
 from surveys.review import search as survey_search
 
-from . import consistency, markup, rendering, rules
+from . import markup, rendering
+from .coding import consistency, rules
 from .models import (
     AttributionMember,
     AttributionSet,

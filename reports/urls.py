@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_coding
+from .coding import views as views_coding
+from .editor import views
 
 app_name = "reports"
 

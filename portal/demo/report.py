@@ -17,7 +17,9 @@ import datetime
 
 from django.db import transaction
 
-from reports import coding, selectors, services
+from reports import selectors
+from reports.builds import services
+from reports.coding import services as coding
 from reports.models import AttributionSet, Paragraph, Report, Section, Theme
 from surveys.models import Question, Questionnaire, Reply, Respondent
 

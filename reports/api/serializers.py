@@ -11,7 +11,8 @@ from rest_framework import serializers
 from surveys.api.serializers import id_field
 from surveys.models import Question, Questionnaire, Reply
 
-from .. import coding, services
+from ..builds import services
+from ..coding import services as coding
 from ..models import (
     AttributionMember,
     AttributionSet,

@@ -16,7 +16,10 @@ from rest_framework.response import Response
 
 from portal.permissions import IsSecretariat
 
-from .. import coding, selectors, services
+from .. import selectors
+from ..builds import services
+from ..coding import services as coding
+from ..editor.views import build_file_response
 from ..models import (
     AttributionMember,
     AttributionSet,
@@ -27,7 +30,6 @@ from ..models import (
     Section,
     Theme,
 )
-from ..views import build_file_response
 from .serializers import (
     AttributionMemberSerializer,
     AttributionSetSerializer,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from reports import coding
+from reports.coding import services as coding
 from tests.factories import SecretariatFactory, question
 from tests.reports.factories import coded_report
 

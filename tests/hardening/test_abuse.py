@@ -24,7 +24,8 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from reports import rendering, services
+from reports import rendering
+from reports.builds import services
 from reports.models import AttributionSet, Build
 from reports.selectors import report_snapshot
 from surveys.models import Answer, Attachment, Reply, Respondent, RespondentName, Revision

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection
 
 from portal.celery import app as celery_app
-from reports import services
+from reports.builds import services
 from reports.models import Build
 from tests.reports.factories import report_with_replies
 from tests.workers import database_url, start_worker, stop_process, wait_for_build

@@ -25,7 +25,7 @@ from django.db import connection
 
 from portal.storage import PARTIAL_PREFIX, MediaStorage
 from reports import selectors as report_selectors
-from reports import services
+from reports.builds import services
 from reports.models import Build, Report
 from surveys.models import Answer, Attachment, Reply, Respondent
 from surveys.replies import services as replies

@@ -7,7 +7,7 @@ from typing import Any
 
 import factory
 
-from reports import services
+from reports.builds import services
 from reports.models import AttributionSet, Paragraph, Report, Section
 from surveys.models import Questionnaire, Reply
 from tests.factories import RespondentFactory, RespondentNameFactory

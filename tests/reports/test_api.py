@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from reports import services
+from reports.builds import services
 from reports.models import AttributionSet, Build, Paragraph, Report, Section
 from tests.factories import MembershipFactory, ReviewerFactory, SecretariatFactory
 from tests.reports.factories import QuestionnaireFactory, first_paragraph, report_with_replies

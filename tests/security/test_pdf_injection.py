@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 from django.db import models
 
-from reports import coding, rendering
-from reports import services as report_services
+from reports import rendering
+from reports.builds import services as report_services
+from reports.coding import services as coding
 from reports.models import Build, Report
 from reports.selectors import report_snapshot
 from tests.factories import RespondentFactory

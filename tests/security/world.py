@@ -27,8 +27,8 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.celery import app as celery_app
-from reports import coding
-from reports import services as report_services
+from reports.builds import services as report_services
+from reports.coding import services as coding
 from surveys.models import (
     Activation,
     Answer,

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from portal.demo import cycle as demo
-from reports import services as report_services
+from reports.builds import services as report_services
 
 
 class Command(BaseCommand):

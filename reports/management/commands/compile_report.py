@@ -8,7 +8,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports import services
+from reports.builds import services
 from reports.models import Build, Report
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from reports import coding
+from reports.coding import services as coding
 from reports.models import AttributionSet, Build, Evidence, Theme
 from tests.factories import MembershipFactory, ReviewerFactory, SecretariatFactory, question
 from tests.reports.factories import coded_report

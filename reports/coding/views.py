@@ -19,8 +19,9 @@ from portal.permissions import secretariat_required
 from surveys.models import Respondent, SearchEntry
 from surveys.review import search as survey_search
 
-from . import coding, selectors, services
-from .forms import (
+from .. import selectors
+from ..builds import services
+from ..editor.forms import (
     FilePassageForm,
     ManualMemberForm,
     RuleSetForm,
@@ -28,7 +29,8 @@ from .forms import (
     SetThemeForm,
     ThemeForm,
 )
-from .models import AttributionMember, AttributionSet, Evidence, Report, Theme
+from ..models import AttributionMember, AttributionSet, Evidence, Report, Theme
+from . import services as coding
 
 LAST_SET = "coding-last-set"
 SEARCH_HITS = 20

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .rendering import Problem, ProblemCode
+from ..rendering import Problem, ProblemCode
 
 
 class Severity(StrEnum):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from portal import printing
-from reports import services
+from reports.builds import services
 from tests import listener as http_listener
 from tests.listener import Listener
 from tests.reports import samples

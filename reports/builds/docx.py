@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pypandoc
 
-from .rendering import (
+from ..rendering import (
     Composition,
     EmRun,
     ErrorRun,

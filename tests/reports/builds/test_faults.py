@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.celery import app as celery_app
-from reports import services
+from reports.builds import services
 from reports.models import Build
 from tests.factories import SecretariatFactory
 from tests.reports.factories import report_with_replies
@@ -243,7 +243,7 @@ def test_the_silence_threshold_is_never_less_than_three_heartbeats(settings):
 
 
 # The heartbeat runs in a thread with its own connection: the build row must be committed.
-# serialized_rollback, like every test that commits (see tests/reports/test_worker.py).
+# serialized_rollback, like every test that commits (see tests/reports/builds/test_worker.py).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_heartbeat_goes_on_after_a_failed_beat_until_the_build_ends(settings, monkeypatch):
     settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 0.05

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from portal.celery import app as celery_app
-from reports import services
+from reports.builds import services
 from reports.models import Build
 from tests.reports.factories import report_with_replies
 from tests.workers import start_worker, wait_for_build
@@ -44,7 +44,7 @@ def test_a_build_whose_worker_is_killed_is_requeued_by_the_watchdog_and_finishes
     worker = start_worker(
         queue,
         log,
-        {"DJANGO_SETTINGS_MODULE": "tests.reports.slow_worker_settings"},
+        {"DJANGO_SETTINGS_MODULE": "tests.reports.builds.slow_worker_settings"},
         queue=queue,
     )
     try:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from reports import coding, consistency, rendering, selectors, services
+from reports import rendering, selectors
+from reports.builds import services
+from reports.coding import consistency
+from reports.coding import services as coding
 from reports.models import AttributionMember, Evidence, Theme
 from surveys.replies import services as reply_services
 from tests.factories import question

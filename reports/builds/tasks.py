@@ -7,7 +7,8 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import coding, services
+from ..coding import services as coding
+from . import services
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from reports import coding, consistency, selectors, services
-from reports.consistency import (
+from reports import selectors
+from reports.builds import services
+from reports.coding import consistency
+from reports.coding import services as coding
+from reports.coding.consistency import (
     Check,
     CodingFacts,
     EvidenceFacts,

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.permissions import secretariat_required
 
-from . import markup, selectors, services
+from .. import markup, selectors
+from ..builds import services
+from ..models import Build, Paragraph, Report, Section
 from .forms import (
     BuildForm,
     ParagraphAddForm,
@@ -22,7 +24,6 @@ from .forms import (
     ReportForm,
     SectionForm,
 )
-from .models import Build, Paragraph, Report, Section
 
 MARKUP_HELP = markup.__doc__
 

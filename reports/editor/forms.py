@@ -4,7 +4,7 @@ from django import forms
 
 from surveys.models import Questionnaire
 
-from .models import Paragraph, Report, Section
+from ..models import Paragraph, Report, Section
 
 
 class ReportForm(forms.ModelForm):

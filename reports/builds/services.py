@@ -51,8 +51,9 @@ from django.utils import timezone
 
 from surveys.models import Respondent
 
-from . import consistency, docx, pdf, rendering, selectors
-from .models import (
+from .. import rendering, selectors
+from ..coding import consistency
+from ..models import (
     RESERVED_KEYS,
     AttributionMember,
     AttributionSet,
@@ -61,6 +62,7 @@ from .models import (
     Report,
     Section,
 )
+from . import docx, pdf
 
 logger = logging.getLogger(__name__)
 

@@ -43,10 +43,11 @@ from surveys.models import Question, Reply
 from surveys.replies.selectors import published_replies
 from surveys.review import search as survey_search
 
-from . import consistency, services
-from .models import AttributionMember, AttributionSet, Evidence, Report, Section, Theme
+from ..builds import services
+from ..models import AttributionMember, AttributionSet, Evidence, Report, Section, Theme
+from ..selectors import answer_text, latest_revisions, report_replies, report_sections
+from . import consistency
 from .rules import OPS_BY_KIND, rule_matches
-from .selectors import answer_text, latest_revisions, report_replies, report_sections
 
 # --- answers as the coder reads them -------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports import selectors, services
+from reports import selectors
+from reports.builds import services
 from reports.models import Build
 from tests.reports.factories import first_paragraph, report_with_replies
 
