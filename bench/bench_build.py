@@ -69,7 +69,8 @@ def _sentence(rng: random.Random, words: int) -> str:
 
 def make_synthetic_report(respondents: int, paragraphs: int, footnotes: int, seed: int = 7):  # type: ignore[no-untyped-def]
     """A report shaped like the series: sections, subsections, many footnotes citing sets."""
-    from reports.builds import services
+    from reports.coding import services as coding
+    from reports.editor import services as editor
     from reports.models import Paragraph, Section
     from surveys.models import Questionnaire, Reply, Respondent
 
@@ -99,7 +100,7 @@ def make_synthetic_report(respondents: int, paragraphs: int, footnotes: int, see
         )
         for r in states
     )
-    report = services.create_report(
+    report = editor.create_report(
         symbol="E/CN.15/2099/9",
         date=today,
         subsidiary_body="Commission on Crime Prevention and Criminal Justice",
@@ -116,7 +117,7 @@ def make_synthetic_report(respondents: int, paragraphs: int, footnotes: int, see
     keys = []
     for n in range(80):
         key = f"set-{n}"
-        services.create_attribution_set(
+        coding.create_attribution_set(
             report=report,
             key=key,
             statement=f"statement {n}",
@@ -125,13 +126,13 @@ def make_synthetic_report(respondents: int, paragraphs: int, footnotes: int, see
         keys.append(key)
     sections = []
     for n in range(8):
-        section = services.add_section(report=report, title=f"Results, part {n + 1}")
+        section = editor.add_section(report=report, title=f"Results, part {n + 1}")
         sections.append(section)
         for m in range(3):
             sections.append(
-                services.add_section(report=report, title=f"Topic {n + 1}.{m + 1}", parent=section)
+                editor.add_section(report=report, title=f"Topic {n + 1}.{m + 1}", parent=section)
             )
-    services.add_section(
+    editor.add_section(
         report=report,
         title="States that replied",
         kind=Section.Kind.ANNEX,

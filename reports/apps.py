@@ -8,6 +8,9 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from surveys import events
 
-        from . import receivers
+        # ``tasks`` registers the areas' Celery tasks in every process, not only in workers that
+        # autodiscover them: builds are queued by task name (``BUILD_TASK``), and with eager
+        # Celery (the embedded default) the web process runs them itself.
+        from . import receivers, tasks  # noqa: F401
 
         events.reply_submitted.connect(receivers.refresh_coding, dispatch_uid="reports.coding")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .builds.tasks import queue_coding_refresh
+from .coding.tasks import queue_coding_refresh
 
 
 def refresh_coding(sender: Any, *, reply_id: int, **kwargs: Any) -> None:

@@ -17,9 +17,9 @@ import datetime
 
 from django.db import transaction
 
-from reports import selectors
-from reports.builds import services
+from reports.coding import selectors as coding_selectors
 from reports.coding import services as coding
+from reports.editor import services as editor
 from reports.models import AttributionSet, Paragraph, Report, Section, Theme
 from surveys.models import Question, Questionnaire, Reply, Respondent
 
@@ -518,7 +518,7 @@ def load_demo_report(questionnaire: Questionnaire | None = None) -> Report | Non
 
 
 def _create_report(questionnaire: Questionnaire) -> Report:
-    report = services.create_report(
+    report = editor.create_report(
         symbol=DEMO_SYMBOL,
         date=datetime.date(2008, 1, 29),
         organ=Report.Organ.ECOSOC,
@@ -540,12 +540,12 @@ def _create_report(questionnaire: Questionnaire) -> Report:
         questionnaire_ids=[questionnaire.pk],
     )
     for title, paragraphs, subsections in OUTLINE:
-        section = services.add_section(report=report, title=title)
+        section = editor.add_section(report=report, title=title)
         _paragraphs(section, paragraphs)
         for sub_title, sub_paragraphs in subsections:
-            sub = services.add_section(report=report, title=sub_title, parent=section)
+            sub = editor.add_section(report=report, title=sub_title, parent=section)
             _paragraphs(sub, sub_paragraphs)
-    services.add_section(
+    editor.add_section(
         report=report,
         title="States and organizations that replied",
         kind=Section.Kind.ANNEX,
@@ -573,7 +573,9 @@ def load_demo_coding(report: Report) -> None:
     }
     replies = {
         r.respondent.code: r
-        for r in selectors.report_replies(report).filter(questionnaire_id__in=questionnaire_ids)
+        for r in coding_selectors.report_replies(report).filter(
+            questionnaire_id__in=questionnaire_ids
+        )
     }
     codes = {code for spec in SETS.values() for code, _ in spec[4]}
     respondents = dict(Respondent.objects.filter(code__in=codes).values_list("code", "pk"))
@@ -607,8 +609,8 @@ def load_demo_coding(report: Report) -> None:
 def _file(
     report: Report, attribution_set: AttributionSet, reply: Reply, question: Question, words: str
 ) -> None:
-    revision = selectors.latest_revisions([reply.pk])[reply.pk]
-    text = selectors.answer_text(question, revision.answers[str(question.pk)])
+    revision = coding_selectors.latest_revisions([reply.pk])[reply.pk]
+    text = coding_selectors.answer_text(question, revision.answers[str(question.pk)])
     start, end = find_passage(text, words)
     coding.file_passage(
         attribution_set=attribution_set,
@@ -621,6 +623,6 @@ def _file(
 def _paragraphs(section: Section, texts: list[str]) -> None:
     for text in texts:
         if text.startswith("# "):
-            services.add_paragraph(section=section, kind=Paragraph.Kind.HEADING, text=text[2:])
+            editor.add_paragraph(section=section, kind=Paragraph.Kind.HEADING, text=text[2:])
         else:
-            services.add_paragraph(section=section, text=text)
+            editor.add_paragraph(section=section, text=text)

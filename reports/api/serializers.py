@@ -1,4 +1,4 @@
-"""API shapes of reports; writes go through ``reports.services``."""
+"""API shapes of reports; writes go through the services of each area."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rest_framework import serializers
 from surveys.api.serializers import id_field
 from surveys.models import Question, Questionnaire, Reply
 
-from ..builds import services
 from ..coding import services as coding
+from ..editor import services as editor
 from ..models import (
     AttributionMember,
     AttributionSet,
@@ -71,7 +71,7 @@ class ReportSerializer(serializers.ModelSerializer):
     def create(self, validated_data: dict[str, Any]) -> Report:
         fields, ids = self._fields(validated_data)
         try:
-            return services.create_report(
+            return editor.create_report(
                 created_by=self.context["request"].user, questionnaire_ids=ids or (), **fields
             )
         except DjangoValidationError as error:
@@ -80,7 +80,7 @@ class ReportSerializer(serializers.ModelSerializer):
     def update(self, instance: Report, validated_data: dict[str, Any]) -> Report:
         fields, ids = self._fields(validated_data)
         try:
-            return services.update_report(report=instance, questionnaire_ids=ids, **fields)
+            return editor.update_report(report=instance, questionnaire_ids=ids, **fields)
         except DjangoValidationError as error:
             raise _as_api_error(error) from None
 
@@ -93,13 +93,13 @@ class ReportSectionSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Section:
         try:
-            return services.add_section(**validated_data)
+            return editor.add_section(**validated_data)
         except DjangoValidationError as error:
             raise _as_api_error(error) from None
 
     def update(self, instance: Section, validated_data: dict[str, Any]) -> Section:
         try:
-            return services.update_section(
+            return editor.update_section(
                 section=instance,
                 title=validated_data.get("title"),
                 generated=validated_data.get("generated"),
@@ -146,7 +146,7 @@ class ReportParagraphSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Paragraph:
         validated_data.pop("version", None)
-        return services.add_paragraph(
+        return editor.add_paragraph(
             section=validated_data["section"],
             text=validated_data.get("text", ""),
             kind=validated_data.get("kind", Paragraph.Kind.TEXT),
@@ -155,14 +155,14 @@ class ReportParagraphSerializer(serializers.ModelSerializer):
 
     def update(self, instance: Paragraph, validated_data: dict[str, Any]) -> Paragraph:
         try:
-            return services.save_paragraph(
+            return editor.save_paragraph(
                 paragraph_id=instance.pk,
                 text=validated_data.get("text", instance.text),
                 version=validated_data["version"],
                 kind=validated_data.get("kind"),
             )
         except DjangoValidationError as error:
-            if isinstance(error, services.StaleEditError):
+            if isinstance(error, editor.StaleEditError):
                 raise
             raise _as_api_error(error) from None
 
@@ -223,7 +223,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
     def _view(self, evidence: Evidence) -> Any:
         views = self.context.get("evidence_views")
         if views is None or evidence.pk not in views:
-            from ..selectors import evidence_views
+            from ..coding.selectors import evidence_views
 
             views = {v.evidence.pk: v for v in evidence_views([evidence])}
             self.context["evidence_views"] = {**self.context.get("evidence_views", {}), **views}
@@ -267,7 +267,7 @@ class AttributionMemberSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> AttributionMember:
         try:
-            return services.add_member(
+            return coding.add_member(
                 attribution_set=validated_data["attribution_set"],
                 respondent_id=validated_data["respondent"].pk,
                 note=validated_data.get("note", ""),
@@ -283,7 +283,7 @@ class AttributionMemberSerializer(serializers.ModelSerializer):
             != instance.attribution_set
         ):
             raise serializers.ValidationError("Only the note of a member can change.")
-        return services.add_member(
+        return coding.add_member(
             attribution_set=instance.attribution_set,
             respondent_id=instance.respondent_id,
             note=validated_data.get("note", instance.note),

@@ -18,8 +18,10 @@ from portal.permissions import IsSecretariat
 
 from .. import selectors
 from ..builds import services
+from ..builds.views import build_file_response
+from ..coding import selectors as coding_selectors
 from ..coding import services as coding
-from ..editor.views import build_file_response
+from ..editor import services as editor
 from ..models import (
     AttributionMember,
     AttributionSet,
@@ -110,7 +112,7 @@ class ReportViewSet(viewsets.ModelViewSet):
                     acknowledge_warnings=query.validated_data["acknowledge_warnings"],
                 )
             except services.WarningsNotAcknowledgedError:
-                data = _consistency_data(selectors.consistency_gate(report))
+                data = _consistency_data(coding_selectors.consistency_gate(report))
                 data["detail"] = (
                     "The consistency report has warnings: read them and send "
                     '{"acknowledge_warnings": true} to build anyway.'
@@ -124,7 +126,7 @@ class ReportViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def consistency(self, request: Request, pk: str | None = None) -> Response:
         """The consistency report: what blocks a build, what to acknowledge, what to know."""
-        return Response(_consistency_data(selectors.consistency_gate(self.get_object())))
+        return Response(_consistency_data(coding_selectors.consistency_gate(self.get_object())))
 
     @extend_schema(request=None, responses={200: ThemeSerializer(many=True)})
     @action(detail=True, methods=["post"], url_path="themes-from-sections", pagination_class=None)
@@ -150,7 +152,7 @@ class ReportSectionViewSet(viewsets.ModelViewSet):
     filterset_fields = ["report", "parent", "kind"]
 
     def perform_destroy(self, instance: Section) -> None:
-        services.delete_section(section=instance)
+        editor.delete_section(section=instance)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
@@ -164,7 +166,7 @@ class ReportSectionViewSet(viewsets.ModelViewSet):
         """Move the section up or down among its siblings."""
         query = SectionMoveSerializer(data=request.data)
         query.is_valid(raise_exception=True)
-        section = services.shift_section(
+        section = editor.shift_section(
             section=self.get_object(), offset=int(query.validated_data["offset"])
         )
         return Response(ReportSectionSerializer(section).data)
@@ -181,11 +183,11 @@ class ReportParagraphViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: ReportParagraphSerializer) -> None:  # type: ignore[override]
         try:
             serializer.save()
-        except services.StaleEditError as error:
+        except editor.StaleEditError as error:
             raise Conflict(" ".join(error.messages)) from None
 
     def perform_destroy(self, instance: Paragraph) -> None:
-        services.delete_paragraph(paragraph=instance)
+        editor.delete_paragraph(paragraph=instance)
 
     @extend_schema(request=ParagraphMoveSerializer, responses={200: ReportParagraphSerializer})
     @action(detail=True, methods=["post"])
@@ -195,7 +197,7 @@ class ReportParagraphViewSet(viewsets.ModelViewSet):
         query = ParagraphMoveSerializer(data=request.data)
         query.is_valid(raise_exception=True)
         try:
-            moved = services.move_paragraph(
+            moved = editor.move_paragraph(
                 paragraph=paragraph,
                 section=query.validated_data["section"],
                 position=query.validated_data["position"],
@@ -254,7 +256,7 @@ class EvidenceViewSet(
         instances = args[0] if args else None
         if instances is not None and not isinstance(instances, Evidence):
             # a page of evidence: what the replies say now, read once for the whole page
-            views = selectors.evidence_views(instances)
+            views = coding_selectors.evidence_views(instances)
             serializer.child.context["evidence_views"] = {v.evidence.pk: v for v in views}  # type: ignore[attr-defined]
         return serializer
 

@@ -1,7 +1,8 @@
-"""Writes on reports: editing, attribution sets, and builds from queue to PDF.
+"""Builds of a report, from queue to PDF and DOCX.
 
-Every function here is what pages, the API, the admin, management commands and Celery tasks
-call; each write is atomic and sends side effects (queuing a build) only after commit.
+Every function here is what pages, the API, management commands and Celery tasks call; each
+write is atomic and sends side effects (queuing a build) only after commit.  Editing lives in
+``reports.editor.services``, coding in ``reports.coding.services``.
 
 A build's life
 ==============
@@ -46,33 +47,26 @@ from django.db import (
     connection,
     transaction,
 )
-from django.db.models import F, Max
 from django.utils import timezone
-
-from surveys.models import Respondent
 
 from .. import rendering, selectors
 from ..coding import consistency
+from ..coding import selectors as coding_selectors
 from ..models import (
-    RESERVED_KEYS,
-    AttributionMember,
-    AttributionSet,
     Build,
-    Paragraph,
     Report,
-    Section,
 )
 from . import docx, pdf
 
 logger = logging.getLogger(__name__)
 
 # Policy of the build task, also used by the watchdog to tell "slow" from "gone".
-BUILD_TASK = "reports.build"  # reports.tasks.build_report
+BUILD_TASK = "reports.build"  # reports.builds.tasks.build_report
 BUILD_SOFT_TIME_LIMIT = 8 * 60
 BUILD_TIME_LIMIT = 9 * 60
 MAX_ATTEMPTS = 3
 # What a database that restarts or drops a connection raises. The build task retries on them
-# (``reports.tasks``) and the retried message carries on with the same attempt (``_claim``): a
+# (``.tasks``) and the retried message carries on with the same attempt (``_claim``): a
 # database blip is not a worker's death and uses up no attempt. InterfaceError ("connection
 # already closed") is not a DatabaseError, hence both.
 TRANSIENT_DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
@@ -114,10 +108,6 @@ def resend_after() -> timedelta:
     return timedelta(seconds=settings.REPORTS_BUILD_RESEND_SECONDS)
 
 
-class StaleEditError(ValidationError):
-    """Someone saved the paragraph since this editor loaded it."""
-
-
 class BuildError(Exception):
     """A build cannot print: the message is for the editor."""
 
@@ -131,308 +121,6 @@ class WarningsNotAcknowledgedError(ValidationError):
             f"The consistency report has {len(self.warnings)} warning(s) to acknowledge before "
             f"building: {consistency.summary(self.warnings)}."
         )
-
-
-# --- Reports, sections, paragraphs -------------------------------------------------------------
-
-REPORT_FIELDS = frozenset(
-    {
-        "organ",
-        "subsidiary_body",
-        "session",
-        "place_and_dates",
-        "agenda_item",
-        "agenda_title",
-        "agenda_symbol",
-        "symbol",
-        "distribution",
-        "date",
-        "original_language",
-        "page_size",
-        "job_number",
-        "title",
-        "subtitle",
-        "summary",
-    }
-)
-
-
-def _check_report_fields(fields: dict[str, Any]) -> None:
-    unknown = set(fields) - REPORT_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown report fields: {', '.join(sorted(unknown))}")
-
-
-@transaction.atomic
-def create_report(
-    *, created_by: Any = None, questionnaire_ids: Sequence[int] = (), **fields: Any
-) -> Report:
-    _check_report_fields(fields)
-    report = Report(created_by=created_by, **fields)
-    report.full_clean()
-    report.save()
-    if questionnaire_ids:
-        report.questionnaires.set(questionnaire_ids)
-    return report
-
-
-@transaction.atomic
-def update_report(
-    *, report: Report, questionnaire_ids: Sequence[int] | None = None, **fields: Any
-) -> Report:
-    _check_report_fields(fields)
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.full_clean()
-    report.save()
-    if questionnaire_ids is not None:
-        report.questionnaires.set(questionnaire_ids)
-    return report
-
-
-def _next_order(queryset: Any) -> int:
-    return (queryset.aggregate(m=Max("order"))["m"] or 0) + 1
-
-
-@transaction.atomic
-def add_section(
-    *,
-    report: Report,
-    title: str,
-    parent: Section | None = None,
-    kind: str = Section.Kind.BODY,
-    generated: str = "",
-) -> Section:
-    if parent is not None:
-        if parent.report_id != report.pk or parent.parent_id is not None:
-            raise ValidationError("A subsection belongs under a section of the same report.")
-        if parent.kind != Section.Kind.BODY:
-            raise ValidationError("Annexes have no subsections.")
-        kind = Section.Kind.BODY
-    if generated and kind != Section.Kind.ANNEX:
-        raise ValidationError("Only an annex can hold generated content.")
-    siblings = Section.objects.filter(report=report, parent=parent, kind=kind)
-    section = Section(
-        report=report,
-        parent=parent,
-        kind=kind,
-        title=title.strip(),
-        generated=generated,
-        order=_next_order(siblings),
-    )
-    section.full_clean()
-    section.save()
-    return section
-
-
-@transaction.atomic
-def update_section(
-    *, section: Section, title: str | None = None, generated: str | None = None
-) -> Section:
-    if title is not None:
-        section.title = title.strip()
-    if generated is not None:
-        if generated and section.kind != Section.Kind.ANNEX:
-            raise ValidationError("Only an annex can hold generated content.")
-        section.generated = generated
-    section.full_clean()
-    section.save()
-    return section
-
-
-@transaction.atomic
-def delete_section(*, section: Section) -> None:
-    """Delete an empty section; one with text must be emptied first, so nothing is lost."""
-    if section.paragraphs.exists() or section.subsections.exists():
-        raise ValidationError(
-            "This section still holds paragraphs or subsections: move or delete them first."
-        )
-    section.delete()
-
-
-def _siblings(section: Section) -> list[Section]:
-    return list(
-        Section.objects.select_for_update()
-        .filter(report_id=section.report_id, parent_id=section.parent_id, kind=section.kind)
-        .order_by("order", "pk")
-    )
-
-
-@transaction.atomic
-def shift_section(*, section: Section, offset: int) -> Section:
-    """Move a section up (-1) or down (+1) among its siblings."""
-    siblings = _siblings(section)
-    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
-    target = max(0, min(len(siblings) - 1, index + offset))
-    siblings.insert(target, siblings.pop(index))
-    for order, sibling in enumerate(siblings, start=1):
-        if sibling.order != order:
-            Section.objects.filter(pk=sibling.pk).update(order=order)
-    section.refresh_from_db()
-    return section
-
-
-@transaction.atomic
-def add_paragraph(
-    *,
-    section: Section,
-    text: str = "",
-    kind: str = Paragraph.Kind.TEXT,
-    after: Paragraph | None = None,
-) -> Paragraph:
-    paragraphs = list(
-        Paragraph.objects.select_for_update().filter(section=section).order_by("order", "pk")
-    )
-    paragraph = Paragraph(section=section, text=text, kind=kind)
-    paragraph.full_clean(exclude=["order"])
-    position = len(paragraphs)
-    if after is not None:
-        position = next((i + 1 for i, p in enumerate(paragraphs) if p.pk == after.pk), position)
-    paragraph.order = 0
-    paragraph.save()
-    paragraphs.insert(position, paragraph)
-    _renumber(paragraphs)
-    paragraph.refresh_from_db()
-    return paragraph
-
-
-def _renumber(paragraphs: list[Paragraph]) -> None:
-    for order, item in enumerate(paragraphs, start=1):
-        if item.order != order:
-            Paragraph.objects.filter(pk=item.pk).update(order=order)
-            item.order = order
-
-
-@transaction.atomic
-def save_paragraph(
-    *, paragraph_id: int, text: str, version: int, kind: str | None = None
-) -> Paragraph:
-    """Save an editor's text, refusing it if someone else saved since ``version``."""
-    paragraph = Paragraph.objects.select_for_update().get(pk=paragraph_id)
-    if paragraph.version != version:
-        raise StaleEditError(
-            "Someone else changed this paragraph since you opened it (version "
-            f"{paragraph.version}, yours {version}). Copy your text, reload, and apply it again."
-        )
-    paragraph.text = text
-    if kind is not None:
-        paragraph.kind = kind
-    paragraph.full_clean(exclude=["order"])
-    paragraph.version = F("version") + 1
-    paragraph.save()
-    paragraph.refresh_from_db()
-    return paragraph
-
-
-@transaction.atomic
-def move_paragraph(*, paragraph: Paragraph, section: Section, position: int) -> Paragraph:
-    """Put a paragraph at ``position`` (0-based) in ``section``, which may be another one."""
-    if section.report_id != paragraph.section.report_id:
-        raise ValidationError("A paragraph can only move within its report.")
-    source_id = paragraph.section_id
-    if source_id != section.pk:
-        rest = list(
-            Paragraph.objects.select_for_update()
-            .filter(section_id=source_id)
-            .exclude(pk=paragraph.pk)
-            .order_by("order", "pk")
-        )
-        _renumber(rest)
-    target = list(
-        Paragraph.objects.select_for_update()
-        .filter(section=section)
-        .exclude(pk=paragraph.pk)
-        .order_by("order", "pk")
-    )
-    position = max(0, min(len(target), position))
-    Paragraph.objects.filter(pk=paragraph.pk).update(section=section, order=0)
-    paragraph.section_id = section.pk
-    paragraph.order = 0
-    target.insert(position, paragraph)
-    _renumber(target)
-    paragraph.refresh_from_db()
-    return paragraph
-
-
-@transaction.atomic
-def shift_paragraph(*, paragraph: Paragraph, offset: int) -> Paragraph:
-    """Move a paragraph up (-1) or down (+1) within its section."""
-    siblings = list(
-        Paragraph.objects.select_for_update()
-        .filter(section_id=paragraph.section_id)
-        .order_by("order", "pk")
-    )
-    index = next(i for i, p in enumerate(siblings) if p.pk == paragraph.pk)
-    return move_paragraph(
-        paragraph=paragraph, section=paragraph.section, position=max(0, index + offset)
-    )
-
-
-@transaction.atomic
-def delete_paragraph(*, paragraph: Paragraph) -> None:
-    section_id = paragraph.section_id
-    paragraph.delete()
-    _renumber(list(Paragraph.objects.filter(section_id=section_id).order_by("order", "pk")))
-
-
-# --- Attribution sets --------------------------------------------------------------------------
-
-
-def _check_key(report: Report, key: str, *, exclude: int | None = None) -> None:
-    if key in RESERVED_KEYS:
-        raise ValidationError({"key": f"{key!r} is reserved by the markup; choose another key."})
-    clash = AttributionSet.objects.filter(report=report, key=key)
-    if exclude is not None:
-        clash = clash.exclude(pk=exclude)
-    if clash.exists():
-        raise ValidationError({"key": f"This report already has a set with the key {key!r}."})
-
-
-@transaction.atomic
-def create_attribution_set(
-    *, report: Report, key: str, statement: str, respondent_ids: Sequence[int] = ()
-) -> AttributionSet:
-    _check_key(report, key)
-    attribution_set = AttributionSet(report=report, key=key, statement=statement)
-    attribution_set.full_clean(validate_constraints=False)
-    attribution_set.save()
-    for respondent_id in dict.fromkeys(respondent_ids):
-        add_member(attribution_set=attribution_set, respondent_id=respondent_id)
-    return attribution_set
-
-
-@transaction.atomic
-def update_attribution_set(
-    *, attribution_set: AttributionSet, key: str | None = None, statement: str | None = None
-) -> AttributionSet:
-    if key is not None and key != attribution_set.key:
-        _check_key(attribution_set.report, key, exclude=attribution_set.pk)
-        attribution_set.key = key
-    if statement is not None:
-        attribution_set.statement = statement
-    attribution_set.full_clean(validate_constraints=False)
-    attribution_set.save()
-    return attribution_set
-
-
-@transaction.atomic
-def add_member(
-    *, attribution_set: AttributionSet, respondent_id: int, note: str = ""
-) -> AttributionMember:
-    if not Respondent.objects.filter(pk=respondent_id).exists():
-        raise ValidationError({"respondent": f"No respondent has the id {respondent_id}."})
-    member, created = AttributionMember.objects.get_or_create(
-        attribution_set=attribution_set, respondent_id=respondent_id, defaults={"note": note}
-    )
-    if not created and note and member.note != note:
-        member.note = note
-        member.save(update_fields=["note"])
-    return member
-
-
-@transaction.atomic
-def remove_member(*, member: AttributionMember) -> None:
-    member.delete()
 
 
 # --- Builds ------------------------------------------------------------------------------------
@@ -470,14 +158,14 @@ def start_build(
 ) -> Build:
     """Freeze the report and queue its build, or reuse the last good build of the same snapshot.
 
-    The consistency report runs first (``reports.consistency``): its warnings must be
+    The consistency report runs first (``reports.coding.consistency``): its warnings must be
     acknowledged (``acknowledge_warnings``, recorded on the build) or nothing is built; with
     blocking findings the build fails at once with the reason, and the last good PDF stays.
     ``enqueue=False`` leaves the build queued for the caller to run (``compile_report``).
     """
     Report.objects.select_for_update().filter(pk=report.pk).first()  # one start at a time
     snapshot = selectors.report_snapshot(report)
-    gate = selectors.consistency_gate(report, snapshot)
+    gate = coding_selectors.consistency_gate(report, snapshot)
     if gate.warnings and not acknowledge_warnings:
         raise WarningsNotAcknowledgedError(gate.warnings)
     acknowledged = [str(f) for f in gate.warnings]

@@ -1,16 +1,10 @@
-"""Celery tasks of reports: thin, they take ids and call ``reports.services``."""
+"""Celery tasks of builds: thin, they take ids and call ``reports.builds.services``."""
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
-from ..coding import services as coding
 from . import services
-
-logger = logging.getLogger(__name__)
 
 
 # A database restarting or dropping connections: tried again after 5, 10, 20, then every 30 s,
@@ -48,27 +42,3 @@ def build_report(self, build_id: int) -> str:  # type: ignore[no-untyped-def]
 def watchdog() -> dict[str, list[int]]:
     """Fail or re-queue builds whose worker died or ran too long (scheduled every minute)."""
     return services.reap_stalled_builds()
-
-
-@shared_task(
-    name="reports.refresh_coding",
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    max_retries=3,
-    time_limit=120,
-    soft_time_limit=100,
-    ignore_result=True,
-)
-def refresh_coding(reply_id: int) -> int:
-    """Re-apply the rule-based sets of the reports on a reply's questionnaire (idempotent)."""
-    return coding.refresh_after_submission(reply_id=reply_id)
-
-
-def queue_coding_refresh(reply_id: int) -> None:
-    """Called when a reply is submitted (``surveys.events.reply_submitted``): a failure to
-    queue must not undo the submission (the coding page can sync on demand)."""
-    try:
-        refresh_coding.delay(reply_id)
-    except Exception:
-        logger.exception("Could not queue the coding refresh of reply %s", reply_id)

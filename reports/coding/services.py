@@ -39,15 +39,83 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.models import Question, Reply
+from surveys.models import Question, Reply, Respondent
 from surveys.replies.selectors import published_replies
 from surveys.review import search as survey_search
 
-from ..builds import services
-from ..models import AttributionMember, AttributionSet, Evidence, Report, Section, Theme
-from ..selectors import answer_text, latest_revisions, report_replies, report_sections
+from ..models import (
+    RESERVED_KEYS,
+    AttributionMember,
+    AttributionSet,
+    Evidence,
+    Report,
+    Section,
+    Theme,
+)
+from ..selectors import report_sections
 from . import consistency
 from .rules import OPS_BY_KIND, rule_matches
+from .selectors import answer_text, latest_revisions, report_replies
+
+# --- attribution sets ----------------------------------------------------------------------------
+
+
+def _check_key(report: Report, key: str, *, exclude: int | None = None) -> None:
+    if key in RESERVED_KEYS:
+        raise ValidationError({"key": f"{key!r} is reserved by the markup; choose another key."})
+    clash = AttributionSet.objects.filter(report=report, key=key)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationError({"key": f"This report already has a set with the key {key!r}."})
+
+
+@transaction.atomic
+def create_attribution_set(
+    *, report: Report, key: str, statement: str, respondent_ids: Sequence[int] = ()
+) -> AttributionSet:
+    _check_key(report, key)
+    attribution_set = AttributionSet(report=report, key=key, statement=statement)
+    attribution_set.full_clean(validate_constraints=False)
+    attribution_set.save()
+    for respondent_id in dict.fromkeys(respondent_ids):
+        add_member(attribution_set=attribution_set, respondent_id=respondent_id)
+    return attribution_set
+
+
+@transaction.atomic
+def update_attribution_set(
+    *, attribution_set: AttributionSet, key: str | None = None, statement: str | None = None
+) -> AttributionSet:
+    if key is not None and key != attribution_set.key:
+        _check_key(attribution_set.report, key, exclude=attribution_set.pk)
+        attribution_set.key = key
+    if statement is not None:
+        attribution_set.statement = statement
+    attribution_set.full_clean(validate_constraints=False)
+    attribution_set.save()
+    return attribution_set
+
+
+@transaction.atomic
+def add_member(
+    *, attribution_set: AttributionSet, respondent_id: int, note: str = ""
+) -> AttributionMember:
+    if not Respondent.objects.filter(pk=respondent_id).exists():
+        raise ValidationError({"respondent": f"No respondent has the id {respondent_id}."})
+    member, created = AttributionMember.objects.get_or_create(
+        attribution_set=attribution_set, respondent_id=respondent_id, defaults={"note": note}
+    )
+    if not created and note and member.note != note:
+        member.note = note
+        member.save(update_fields=["note"])
+    return member
+
+
+@transaction.atomic
+def remove_member(*, member: AttributionMember) -> None:
+    member.delete()
+
 
 # --- answers as the coder reads them -------------------------------------------------------------
 
@@ -202,7 +270,7 @@ def create_set(
     respondent_ids: Sequence[int] = (),
 ) -> AttributionSet:
     """A new attribution set; with a rule its members are filled from the replies at once."""
-    attribution_set = services.create_attribution_set(
+    attribution_set = create_attribution_set(
         report=report, key=key, statement=statement, respondent_ids=respondent_ids
     )
     return update_set(attribution_set=attribution_set, theme=theme, rule=rule)
@@ -219,9 +287,7 @@ def update_set(
 ) -> AttributionSet:
     """Change a set; ``theme``/``rule`` left False stay as they are, None removes them."""
     if key is not None or statement is not None:
-        services.update_attribution_set(
-            attribution_set=attribution_set, key=key, statement=statement
-        )
+        update_attribution_set(attribution_set=attribution_set, key=key, statement=statement)
     fields = []
     if theme is not False:
         if theme is not None and theme.report_id != attribution_set.report_id:  # type: ignore[union-attr]
@@ -245,7 +311,7 @@ def add_manual_member(
     """A member on the strength of information from another source, said in the note."""
     if not note.strip():
         raise ValidationError({"note": "Say where this comes from (a member without a passage)."})
-    return services.add_member(
+    return add_member(
         attribution_set=attribution_set, respondent_id=respondent_id, note=note.strip()
     )
 
@@ -312,9 +378,7 @@ def passage(
 def file_passage(*, attribution_set: AttributionSet, passage: Passage, by: Any = None) -> Evidence:
     """File a passage under a set: the reply's respondent becomes (or stays) a member, backed by
     the passage.  Filing the same passage twice files it once."""
-    member = services.add_member(
-        attribution_set=attribution_set, respondent_id=passage.reply.respondent_id
-    )
+    member = add_member(attribution_set=attribution_set, respondent_id=passage.reply.respondent_id)
     evidence, _ = Evidence.objects.get_or_create(
         member=member,
         reply=passage.reply,

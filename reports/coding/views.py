@@ -1,6 +1,6 @@
 """Pages of the coding work: a reply beside the report's attribution sets, set pages, the
 consistency report and the sources of a footnote.  Secretariat only; thin over
-``reports.coding`` (writes) and ``reports.selectors`` (reads)."""
+``reports.coding.services`` (writes) and ``reports.coding.selectors`` (reads)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from portal.permissions import secretariat_required
 from surveys.models import Respondent, SearchEntry
 from surveys.review import search as survey_search
 
-from .. import selectors
-from ..builds import services
-from ..editor.forms import (
+from ..models import AttributionMember, AttributionSet, Evidence, Report, Theme
+from . import selectors, services
+from .forms import (
     FilePassageForm,
     ManualMemberForm,
     RuleSetForm,
@@ -29,8 +29,6 @@ from ..editor.forms import (
     SetThemeForm,
     ThemeForm,
 )
-from ..models import AttributionMember, AttributionSet, Evidence, Report, Theme
-from . import services as coding
 
 LAST_SET = "coding-last-set"
 SEARCH_HITS = 20
@@ -136,7 +134,7 @@ def coding_file(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_coding_url(report.pk, respondent))
     anchor = f"q-{data['question']}"
     try:
-        passage = coding.passage(
+        passage = services.passage(
             report=report,
             reply=reply,
             question_id=data["question"],
@@ -146,7 +144,7 @@ def coding_file(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if data["set"] == "new":
             theme = Theme.objects.filter(report=report, pk=data["new_theme"]).first()
-            evidence = coding.file_passage_in_new_set(
+            evidence = services.file_passage_in_new_set(
                 report=report,
                 key=(data["new_key"] or "").strip(),
                 statement=(data["new_statement"] or "").strip(),
@@ -158,7 +156,7 @@ def coding_file(request: HttpRequest, pk: int) -> HttpResponse:
             attribution_set = get_object_or_404(
                 AttributionSet, pk=parse_id(data["set"]) or 0, report=report
             )
-            evidence = coding.file_passage(
+            evidence = services.file_passage(
                 attribution_set=attribution_set, passage=passage, by=request.user
             )
     except ValidationError as error:
@@ -187,10 +185,10 @@ def coding_search_file(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "That reply or set is not part of this report.")
         return redirect(back)
     try:
-        passage = coding.hit_passage(
+        passage = services.hit_passage(
             report=report, reply=reply, question_id=data["question"], query=data["q"]
         )
-        evidence = coding.file_passage(
+        evidence = services.file_passage(
             attribution_set=attribution_set, passage=passage, by=request.user
         )
     except ValidationError as error:
@@ -214,7 +212,7 @@ def coding_rule_set(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_coding_url(report.pk, request.POST.get("respondent"), "rules"))
     theme = Theme.objects.filter(report=report, pk=form.cleaned_data["theme"]).first()
     try:
-        attribution_set = coding.create_set(
+        attribution_set = services.create_set(
             report=report,
             key=form.cleaned_data["key"].strip(),
             statement=form.cleaned_data["statement"].strip(),
@@ -233,7 +231,7 @@ def coding_rule_set(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def coding_sync(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    result = coding.sync_rule_sets(report=report)
+    result = services.sync_rule_sets(report=report)
     messages.success(
         request,
         f"Rule-based sets in step with the replies: {result.added} member(s) added, "
@@ -246,7 +244,7 @@ def coding_sync(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def coding_themes_from_sections(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
-    themes = coding.themes_from_sections(report=report)
+    themes = services.themes_from_sections(report=report)
     messages.success(request, f"{len(themes)} theme(s) mirror the report's sections.")
     return redirect(_coding_url(report.pk, request.POST.get("respondent")))
 
@@ -258,7 +256,7 @@ def coding_theme_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ThemeForm(request.POST)
     if form.is_valid():
         try:
-            coding.create_theme(report=report, title=form.cleaned_data["title"])
+            services.create_theme(report=report, title=form.cleaned_data["title"])
         except ValidationError as error:
             messages.error(request, _errors(error))
     else:
@@ -302,7 +300,7 @@ def set_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose the respondent and say where the information comes from.")
     else:
         try:
-            member = coding.add_manual_member(
+            member = services.add_manual_member(
                 attribution_set=attribution_set,
                 respondent_id=form.cleaned_data["respondent"],
                 note=form.cleaned_data["note"],
@@ -324,7 +322,7 @@ def set_theme(request: HttpRequest, pk: int) -> HttpResponse:
         theme = get_object_or_404(
             Theme, pk=form.cleaned_data["theme"], report_id=attribution_set.report_id
         )
-    coding.update_set(attribution_set=attribution_set, theme=theme)
+    services.update_set(attribution_set=attribution_set, theme=theme)
     return redirect(request.POST.get("next") or reverse("reports:set-detail", args=[pk]))
 
 
@@ -332,7 +330,7 @@ def set_theme(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def set_sync(request: HttpRequest, pk: int) -> HttpResponse:
     attribution_set = get_object_or_404(AttributionSet, pk=pk)
-    result = coding.sync_rule_set(attribution_set=attribution_set)
+    result = services.sync_rule_set(attribution_set=attribution_set)
     messages.success(
         request,
         f"In step with the replies: {result.added} added, {result.removed} removed, "
@@ -357,7 +355,7 @@ def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("member"), pk=pk)
     set_id = evidence.member.attribution_set_id
-    coding.remove_evidence(evidence=evidence)
+    services.remove_evidence(evidence=evidence)
     messages.success(request, "Passage removed; the member stays until you remove it.")
     return redirect("reports:set-detail", set_id)
 

@@ -26,6 +26,8 @@ from rest_framework.test import APIClient
 
 from reports import rendering
 from reports.builds import services
+from reports.coding import services as coding
+from reports.editor import services as editor
 from reports.models import AttributionSet, Build
 from reports.selectors import report_snapshot
 from surveys.models import Answer, Attachment, Reply, Respondent, RespondentName, Revision
@@ -345,11 +347,11 @@ def hostile(setting, django_capture_on_commit_callbacks):  # type: ignore[no-unt
         )
     report = ReportFactory(title=f"Report {SCRIPT}")
     report.questionnaires.add(setting["questionnaire"])
-    section = services.add_section(report=report, title=f"Section {IMG}")
-    services.add_paragraph(
+    section = editor.add_section(report=report, title=f"Section {IMG}")
+    editor.add_paragraph(
         section=section, text=f"States said {PAYLOAD}.{{fn:hostile}}[^Note {SCRIPT}]"
     )
-    services.create_attribution_set(
+    coding.create_attribution_set(
         report=report, key="hostile", statement=PAYLOAD, respondent_ids=[estonia.pk]
     )
     return {**setting, "report": report}

@@ -7,7 +7,8 @@ from typing import Any
 
 import factory
 
-from reports.builds import services
+from reports.coding import services as coding
+from reports.editor import services as editor
 from reports.models import AttributionSet, Paragraph, Report, Section
 from surveys.models import Questionnaire, Reply
 from tests.factories import RespondentFactory, RespondentNameFactory
@@ -123,35 +124,33 @@ def report_with_replies(**fields: Any) -> Report:
     )
     report = ReportFactory(**fields)
     report.questionnaires.add(questionnaire)
-    intro = services.add_section(report=report, title="Introduction")
-    services.add_paragraph(section=intro, text="The Council asked for this report.")
-    services.add_paragraph(
+    intro = editor.add_section(report=report, title="Introduction")
+    editor.add_paragraph(section=intro, text="The Council asked for this report.")
+    editor.add_paragraph(
         section=intro, text="Replies were received from {count:replies}: {list:replies}."
     )
-    results = services.add_section(report=report, title="Results of the survey")
-    services.add_paragraph(section=results, text="Most respondents described new laws.")
-    laws = services.add_section(report=report, title="Legal provisions", parent=results)
-    services.add_paragraph(
-        section=laws, text="Some States had ratified the *Protocol*.{fn:ratified}"
-    )
-    services.add_paragraph(section=laws, kind=Paragraph.Kind.HEADING, text="Enforcement")
-    services.add_paragraph(
+    results = editor.add_section(report=report, title="Results of the survey")
+    editor.add_paragraph(section=results, text="Most respondents described new laws.")
+    laws = editor.add_section(report=report, title="Legal provisions", parent=results)
+    editor.add_paragraph(section=laws, text="Some States had ratified the *Protocol*.{fn:ratified}")
+    editor.add_paragraph(section=laws, kind=Paragraph.Kind.HEADING, text="Enforcement")
+    editor.add_paragraph(
         section=laws,
         text="Units existed in {list:units}.[^As reported by {list:units} again.]",
     )
-    services.add_section(
+    editor.add_section(
         report=report,
         title="Respondents",
         kind=Section.Kind.ANNEX,
         generated=Section.Generated.RESPONDENTS,
     )
-    services.create_attribution_set(
+    coding.create_attribution_set(
         report=report,
         key="ratified",
         statement="had ratified",
         respondent_ids=[belarus.pk, czech.pk],
     )
-    services.create_attribution_set(
+    coding.create_attribution_set(
         report=report, key="units", statement="had police units", respondent_ids=[uk.pk, niger.pk]
     )
     return report
@@ -237,8 +236,8 @@ def coded_report() -> dict[str, Any]:
     )
     report = ReportFactory()
     report.questionnaires.add(questionnaire)
-    section = services.add_section(report=report, title="Legislation")
-    paragraph = services.add_paragraph(
+    section = editor.add_section(report=report, title="Legislation")
+    paragraph = editor.add_paragraph(
         section=section,
         text="Some States had ratified the Protocol.{fn:ratified} "
         "Police units existed in {list:police-units}.",

@@ -23,8 +23,8 @@ import pytest
 from django.db import models
 
 from reports import rendering
-from reports.builds import services as report_services
 from reports.coding import services as coding
+from reports.editor import services as editor
 from reports.models import Build, Report
 from reports.selectors import report_snapshot
 from tests.factories import RespondentFactory
@@ -95,14 +95,14 @@ def hostile_report(live: Live, target: str, newline: str, port: int) -> Report:
     report = ReportFactory(**values, created_by=live.world.users["secretariat"])
     report.questionnaires.add(live.world.objects["questionnaire"])
     long_payload = html_payloads(port, "body")[0]
-    section = report_services.add_section(report=report, title=long_payload[:300])
-    report_services.add_paragraph(
+    section = editor.add_section(report=report, title=long_payload[:300])
+    editor.add_paragraph(
         section=section,
         text=f"{markup_literal(long_payload)}{{fn:hostile}}[^{markup_literal(long_payload)}]",
     )
     # Enough text for a left-hand page: the symbol prints in the header of pages 2 onwards.
     for _ in range(6):
-        report_services.add_paragraph(section=section, text="The replies describe measures. " * 40)
+        editor.add_paragraph(section=section, text="The replies describe measures. " * 40)
     stranger = RespondentFactory(name=long_payload[:200])
     attribution_set = coding.create_set(report=report, key="hostile", statement=long_payload)
     coding.add_manual_member(

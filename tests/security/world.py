@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.celery import app as celery_app
 from reports.builds import services as report_services
 from reports.coding import services as coding
+from reports.editor import services as editor
 from surveys.models import (
     Activation,
     Answer,
@@ -220,8 +221,8 @@ def _build() -> World:
     # A report on the questionnaire, coded from A's reply, with one built PDF.
     report = ReportFactory(created_by=secretariat)
     report.questionnaires.add(q)
-    body = report_services.add_section(report=report, title="Legislation")
-    paragraph = report_services.add_paragraph(
+    body = editor.add_section(report=report, title="Legislation")
+    paragraph = editor.add_paragraph(
         section=body, text="Some States described their penal code.{fn:penal}"
     )
     theme = coding.create_theme(report=report, title="Penal law")

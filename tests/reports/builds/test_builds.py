@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from reports import selectors
 from reports.builds import services
+from reports.editor import services as editor
 from reports.models import Build
 from tests.reports.factories import first_paragraph, report_with_replies
 
@@ -125,7 +126,7 @@ def test_a_changed_report_builds_again(django_capture_on_commit_callbacks):
     report = report_with_replies()
     first = _build(report, django_capture_on_commit_callbacks)
     paragraph = first_paragraph(report)
-    services.save_paragraph(paragraph_id=paragraph.pk, text="New words.", version=1)
+    editor.save_paragraph(paragraph_id=paragraph.pk, text="New words.", version=1)
     second = _build(report, django_capture_on_commit_callbacks)
     assert second.reused_from_id is None
     assert second.snapshot_sha256 != first.snapshot_sha256
@@ -136,7 +137,7 @@ def test_snapshot_ignores_edits_that_change_nothing_printed():
     report = report_with_replies()
     before = selectors.snapshot_sha256(selectors.report_snapshot(report))
     paragraph = first_paragraph(report)
-    services.save_paragraph(paragraph_id=paragraph.pk, text=paragraph.text, version=1)
+    editor.save_paragraph(paragraph_id=paragraph.pk, text=paragraph.text, version=1)
     assert selectors.snapshot_sha256(selectors.report_snapshot(report)) == before
 
 
@@ -146,7 +147,7 @@ def test_a_report_with_broken_markup_fails_with_the_reason_and_keeps_the_last_go
     report = report_with_replies()
     good = _build(report, django_capture_on_commit_callbacks)
     paragraph = first_paragraph(report)
-    services.save_paragraph(paragraph_id=paragraph.pk, text="An *open emphasis", version=1)
+    editor.save_paragraph(paragraph_id=paragraph.pk, text="An *open emphasis", version=1)
     bad = _build(report, django_capture_on_commit_callbacks)
     assert bad.status == Build.Status.FAILED
     assert "Paragraph 1: Line 1, column 4: Emphasis opened here is never closed" in bad.error
@@ -158,7 +159,7 @@ def test_a_footnote_taller_than_a_page_fails_the_build(django_capture_on_commit_
     report = report_with_replies()
     paragraph = first_paragraph(report)
     long_note = " ".join(["The footnote goes on and on with more detail."] * 600)
-    services.save_paragraph(
+    editor.save_paragraph(
         paragraph_id=paragraph.pk, text=f"Text with a long note.[^{long_note}]", version=1
     )
     build = _build(report, django_capture_on_commit_callbacks)

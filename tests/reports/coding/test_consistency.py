@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from reports import selectors
 from reports.builds import services
 from reports.coding import consistency
+from reports.coding import selectors as coding_selectors
 from reports.coding import services as coding
 from reports.coding.consistency import (
     Check,
@@ -19,6 +19,7 @@ from reports.coding.consistency import (
     SetFacts,
     Severity,
 )
+from reports.editor import services as editor
 from reports.models import Build, Report
 from reports.rendering import Problem, ProblemCode
 from surveys.models import Answer
@@ -213,7 +214,7 @@ def coded(db):  # type: ignore[no-untyped-def]
 
 
 def test_a_consistent_report_builds_without_acknowledgement(coded):
-    gate = selectors.consistency_gate(coded["report"])
+    gate = coding_selectors.consistency_gate(coded["report"])
     assert gate.findings == ()
     build = services.start_build(report=coded["report"], enqueue=False)
     assert build.status == Build.Status.QUEUED and build.acknowledged_warnings == []
@@ -224,7 +225,7 @@ def test_a_member_without_a_reply_must_be_acknowledged_before_a_build(coded):
     coding.add_manual_member(
         attribution_set=coded["ratified"], respondent_id=latvia.pk, note="Previous report"
     )
-    gate = selectors.consistency_gate(coded["report"])
+    gate = coding_selectors.consistency_gate(coded["report"])
     assert [(f.check, f.respondent_id) for f in gate.findings] == [
         (Check.MEMBER_WITHOUT_REPLY, latvia.pk)
     ]
@@ -254,10 +255,8 @@ def test_a_cited_member_backed_only_by_a_restricted_answer_fails_the_build(coded
 
 
 def test_an_unknown_key_fails_the_build_with_the_reason(coded):
-    services.save_paragraph(
-        paragraph_id=coded["paragraph"].pk, text="Cited {fn:nobody}.", version=1
-    )
-    gate = selectors.consistency_gate(coded["report"])
+    editor.save_paragraph(paragraph_id=coded["paragraph"].pk, text="Cited {fn:nobody}.", version=1)
+    gate = coding_selectors.consistency_gate(coded["report"])
     assert Check.UNKNOWN_SET in {f.check for f in gate.blocking}
     assert {f.check for f in gate.notes} == {Check.SET_NOT_USED, Check.REPLY_NOT_CITED}
     build = services.start_build(report=coded["report"], enqueue=False)
@@ -269,7 +268,7 @@ def test_a_withdrawn_reply_of_a_member_is_said_so(coded):
     niger = coded["replies"]["NER"]
     niger.withdrawn = True
     niger.save(update_fields=["withdrawn"])
-    [finding] = selectors.consistency_gate(coded["report"]).findings
+    [finding] = coding_selectors.consistency_gate(coded["report"]).findings
     assert finding.check is Check.MEMBER_REPLY_WITHDRAWN
     assert finding.respondent_id == coded["people"]["NER"].pk
 
@@ -279,7 +278,7 @@ def test_the_demo_report_reproduces_the_reference_lists_and_only_latvia_is_flagg
     settings.DEBUG = True
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     report = Report.objects.get(symbol="E/CN.15/2008/9")
-    gate = selectors.consistency_gate(report)
+    gate = coding_selectors.consistency_gate(report)
     assert {(f.check, f.severity) for f in gate.findings} == {
         (Check.MEMBER_WITHOUT_REPLY, Severity.WARNING)
     }
@@ -295,7 +294,7 @@ def test_the_demo_report_reproduces_the_reference_lists_and_only_latvia_is_flagg
             "action-plans",
         ]
     )
-    sources = selectors.footnote_sources(report, 2)
+    sources = coding_selectors.footnote_sources(report, 2)
     assert sources is not None
     text, sets = sources
     assert text == (

@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from reports import rendering, selectors
-from reports.builds import services
 from reports.coding import consistency
+from reports.coding import selectors as coding_selectors
 from reports.coding import services as coding
+from reports.editor import services as editor
 from reports.models import AttributionMember, Evidence, Theme
 from surveys.replies import services as reply_services
 from tests.factories import question
@@ -26,8 +27,8 @@ def coded():  # type: ignore[no-untyped-def]
 def _passage(coded, code: str, words: str, number: str = "2"):  # type: ignore[no-untyped-def]
     reply = coded["replies"][code]
     q = question(coded["questionnaire"], number)
-    revision = selectors.latest_revisions([reply.pk])[reply.pk]
-    text = selectors.answer_text(q, revision.answers[str(q.pk)])
+    revision = coding_selectors.latest_revisions([reply.pk])[reply.pk]
+    text = coding_selectors.answer_text(q, revision.answers[str(q.pk)])
     start = text.index(words)
     return coding.passage(
         report=coded["report"],
@@ -109,10 +110,12 @@ def test_evidence_becomes_stale_after_an_amendment_and_is_kept(coded):
         coded["by"],
         {"2": "Since January: A specific offence is being drafted. Nothing else changed."},
     )
-    states = {v.evidence.pk: v.state for v in selectors.evidence_views(Evidence.objects.all())}
+    states = {
+        v.evidence.pk: v.state for v in coding_selectors.evidence_views(Evidence.objects.all())
+    }
     assert states == {kept.pk: "moved", gone.pk: "stale"}
     assert Evidence.objects.count() == 2  # never silently dropped
-    gate = selectors.consistency_gate(coded["report"])
+    gate = coding_selectors.consistency_gate(coded["report"])
     stale = [f for f in gate.findings if f.check is consistency.Check.STALE_EVIDENCE]
     assert [f.evidence_id for f in stale] == [gone.pk]
     assert stale[0].severity is consistency.Severity.WARNING
@@ -243,13 +246,13 @@ def test_a_member_with_a_manual_note_needs_the_note(coded):
 
 def test_themes_mirror_sections_and_can_be_made_again(coded):
     report = coded["report"]
-    sub = services.add_section(report=report, title="Penalties", parent=coded["section"])
+    sub = editor.add_section(report=report, title="Penalties", parent=coded["section"])
     first = coding.themes_from_sections(report=report)
     assert [(t.title, t.section_id) for t in first] == [
         ("Legislation", coded["section"].pk),
         ("Penalties", sub.pk),
     ]
-    services.update_section(section=sub, title="Penalties and aggravation")
+    editor.update_section(section=sub, title="Penalties and aggravation")
     again = coding.themes_from_sections(report=report)
     assert [t.pk for t in again] == [t.pk for t in first]
     assert again[1].title == "Penalties and aggravation"

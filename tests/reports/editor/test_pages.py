@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from reports.builds import services
+from reports.editor import services as editor
 from reports.models import Build, Paragraph, Report, Section
 from tests.factories import MembershipFactory, ReviewerFactory, SecretariatFactory
 from tests.reports.factories import first_paragraph, report_with_replies
@@ -133,7 +134,7 @@ def test_autosave_shows_a_markup_error_at_the_paragraph(secretariat, report):
 
 def test_a_stale_autosave_is_refused_with_a_clear_message(secretariat, report):
     paragraph = first_paragraph(report)
-    services.save_paragraph(paragraph_id=paragraph.pk, text="Someone else's words.", version=1)
+    editor.save_paragraph(paragraph_id=paragraph.pk, text="Someone else's words.", version=1)
     response = secretariat.post(
         reverse("reports:paragraph-save", args=[paragraph.pk]),
         {"text": "My words.", "version": 1},

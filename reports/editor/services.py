@@ -1,0 +1,261 @@
+"""Writes of the report editor: the masthead, sections and paragraphs.
+
+Each write is atomic and takes keyword arguments; pages, the API, the demo and the admin call
+these alike.  A paragraph saved from a stale editor is refused (:class:`StaleEditError`), never
+merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+
+from ..models import Paragraph, Report, Section
+
+
+class StaleEditError(ValidationError):
+    """Someone saved the paragraph since this editor loaded it."""
+
+
+REPORT_FIELDS = frozenset(
+    {
+        "organ",
+        "subsidiary_body",
+        "session",
+        "place_and_dates",
+        "agenda_item",
+        "agenda_title",
+        "agenda_symbol",
+        "symbol",
+        "distribution",
+        "date",
+        "original_language",
+        "page_size",
+        "job_number",
+        "title",
+        "subtitle",
+        "summary",
+    }
+)
+
+
+def _check_report_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - REPORT_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown report fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def create_report(
+    *, created_by: Any = None, questionnaire_ids: Sequence[int] = (), **fields: Any
+) -> Report:
+    _check_report_fields(fields)
+    report = Report(created_by=created_by, **fields)
+    report.full_clean()
+    report.save()
+    if questionnaire_ids:
+        report.questionnaires.set(questionnaire_ids)
+    return report
+
+
+@transaction.atomic
+def update_report(
+    *, report: Report, questionnaire_ids: Sequence[int] | None = None, **fields: Any
+) -> Report:
+    _check_report_fields(fields)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.full_clean()
+    report.save()
+    if questionnaire_ids is not None:
+        report.questionnaires.set(questionnaire_ids)
+    return report
+
+
+def _next_order(queryset: Any) -> int:
+    return (queryset.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def add_section(
+    *,
+    report: Report,
+    title: str,
+    parent: Section | None = None,
+    kind: str = Section.Kind.BODY,
+    generated: str = "",
+) -> Section:
+    if parent is not None:
+        if parent.report_id != report.pk or parent.parent_id is not None:
+            raise ValidationError("A subsection belongs under a section of the same report.")
+        if parent.kind != Section.Kind.BODY:
+            raise ValidationError("Annexes have no subsections.")
+        kind = Section.Kind.BODY
+    if generated and kind != Section.Kind.ANNEX:
+        raise ValidationError("Only an annex can hold generated content.")
+    siblings = Section.objects.filter(report=report, parent=parent, kind=kind)
+    section = Section(
+        report=report,
+        parent=parent,
+        kind=kind,
+        title=title.strip(),
+        generated=generated,
+        order=_next_order(siblings),
+    )
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def update_section(
+    *, section: Section, title: str | None = None, generated: str | None = None
+) -> Section:
+    if title is not None:
+        section.title = title.strip()
+    if generated is not None:
+        if generated and section.kind != Section.Kind.ANNEX:
+            raise ValidationError("Only an annex can hold generated content.")
+        section.generated = generated
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def delete_section(*, section: Section) -> None:
+    """Delete an empty section; one with text must be emptied first, so nothing is lost."""
+    if section.paragraphs.exists() or section.subsections.exists():
+        raise ValidationError(
+            "This section still holds paragraphs or subsections: move or delete them first."
+        )
+    section.delete()
+
+
+def _siblings(section: Section) -> list[Section]:
+    return list(
+        Section.objects.select_for_update()
+        .filter(report_id=section.report_id, parent_id=section.parent_id, kind=section.kind)
+        .order_by("order", "pk")
+    )
+
+
+@transaction.atomic
+def shift_section(*, section: Section, offset: int) -> Section:
+    """Move a section up (-1) or down (+1) among its siblings."""
+    siblings = _siblings(section)
+    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    target = max(0, min(len(siblings) - 1, index + offset))
+    siblings.insert(target, siblings.pop(index))
+    for order, sibling in enumerate(siblings, start=1):
+        if sibling.order != order:
+            Section.objects.filter(pk=sibling.pk).update(order=order)
+    section.refresh_from_db()
+    return section
+
+
+@transaction.atomic
+def add_paragraph(
+    *,
+    section: Section,
+    text: str = "",
+    kind: str = Paragraph.Kind.TEXT,
+    after: Paragraph | None = None,
+) -> Paragraph:
+    paragraphs = list(
+        Paragraph.objects.select_for_update().filter(section=section).order_by("order", "pk")
+    )
+    paragraph = Paragraph(section=section, text=text, kind=kind)
+    paragraph.full_clean(exclude=["order"])
+    position = len(paragraphs)
+    if after is not None:
+        position = next((i + 1 for i, p in enumerate(paragraphs) if p.pk == after.pk), position)
+    paragraph.order = 0
+    paragraph.save()
+    paragraphs.insert(position, paragraph)
+    _renumber(paragraphs)
+    paragraph.refresh_from_db()
+    return paragraph
+
+
+def _renumber(paragraphs: list[Paragraph]) -> None:
+    for order, item in enumerate(paragraphs, start=1):
+        if item.order != order:
+            Paragraph.objects.filter(pk=item.pk).update(order=order)
+            item.order = order
+
+
+@transaction.atomic
+def save_paragraph(
+    *, paragraph_id: int, text: str, version: int, kind: str | None = None
+) -> Paragraph:
+    """Save an editor's text, refusing it if someone else saved since ``version``."""
+    paragraph = Paragraph.objects.select_for_update().get(pk=paragraph_id)
+    if paragraph.version != version:
+        raise StaleEditError(
+            "Someone else changed this paragraph since you opened it (version "
+            f"{paragraph.version}, yours {version}). Copy your text, reload, and apply it again."
+        )
+    paragraph.text = text
+    if kind is not None:
+        paragraph.kind = kind
+    paragraph.full_clean(exclude=["order"])
+    paragraph.version = F("version") + 1
+    paragraph.save()
+    paragraph.refresh_from_db()
+    return paragraph
+
+
+@transaction.atomic
+def move_paragraph(*, paragraph: Paragraph, section: Section, position: int) -> Paragraph:
+    """Put a paragraph at ``position`` (0-based) in ``section``, which may be another one."""
+    if section.report_id != paragraph.section.report_id:
+        raise ValidationError("A paragraph can only move within its report.")
+    source_id = paragraph.section_id
+    if source_id != section.pk:
+        rest = list(
+            Paragraph.objects.select_for_update()
+            .filter(section_id=source_id)
+            .exclude(pk=paragraph.pk)
+            .order_by("order", "pk")
+        )
+        _renumber(rest)
+    target = list(
+        Paragraph.objects.select_for_update()
+        .filter(section=section)
+        .exclude(pk=paragraph.pk)
+        .order_by("order", "pk")
+    )
+    position = max(0, min(len(target), position))
+    Paragraph.objects.filter(pk=paragraph.pk).update(section=section, order=0)
+    paragraph.section_id = section.pk
+    paragraph.order = 0
+    target.insert(position, paragraph)
+    _renumber(target)
+    paragraph.refresh_from_db()
+    return paragraph
+
+
+@transaction.atomic
+def shift_paragraph(*, paragraph: Paragraph, offset: int) -> Paragraph:
+    """Move a paragraph up (-1) or down (+1) within its section."""
+    siblings = list(
+        Paragraph.objects.select_for_update()
+        .filter(section_id=paragraph.section_id)
+        .order_by("order", "pk")
+    )
+    index = next(i for i, p in enumerate(siblings) if p.pk == paragraph.pk)
+    return move_paragraph(
+        paragraph=paragraph, section=paragraph.section, position=max(0, index + offset)
+    )
+
+
+@transaction.atomic
+def delete_paragraph(*, paragraph: Paragraph) -> None:
+    section_id = paragraph.section_id
+    paragraph.delete()
+    _renumber(list(Paragraph.objects.filter(section_id=section_id).order_by("order", "pk")))
