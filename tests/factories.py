@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from typing import Any
 
 import factory
 
 from portal.models import User
-from surveys.models import Membership, Respondent, RespondentName
+from surveys.models import Membership, Reply, Respondent, RespondentName
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -212,3 +213,23 @@ def question(questionnaire, number):  # type: ignore[no-untyped-def]
     from surveys.models import Question
 
     return Question.objects.get(section__questionnaire=questionnaire, number=number)
+
+
+def save_answer(
+    reply: Reply, user: Any, number: str, value: Any = None, state: str = "answered"
+) -> Any:
+    """Save the answer to question ``number`` over the version stored, as the reply form does
+    (a save that names an older version is refused as stale)."""
+    from surveys.models import Answer
+    from surveys.replies import services as replies
+
+    q = question(reply.questionnaire, number)
+    stored = Answer.objects.filter(reply=reply, question=q).first()
+    return replies.save_answer(
+        reply=reply,
+        question_id=q.pk,
+        user=user,
+        state=state,
+        value=value,
+        expected_version=stored.version if stored else 0,
+    )

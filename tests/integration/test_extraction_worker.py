@@ -18,14 +18,20 @@ from django.urls import reverse
 from portal.celery import app
 from surveys.models import Attachment, Reply, Respondent, SearchEntry
 from surveys.replies import services as replies
-from tests.factories import MembershipFactory, ReviewerFactory, build_questionnaire, question
+from tests.factories import (
+    MembershipFactory,
+    ReviewerFactory,
+    build_questionnaire,
+    question,
+    save_answer,
+)
 from tests.integration.test_faults import (
     _forget_connections,
     _free_port,
     _private_redis,
     _private_worker,
 )
-from tests.surveys.review.support import docx_with_text, save
+from tests.surveys.review.support import docx_with_text
 
 pytestmark = [
     pytest.mark.integration,
@@ -70,7 +76,7 @@ def test_the_upload_answers_before_the_text_is_read_and_the_text_reaches_search_
         ("3", "adopted"),
         ("4", ["police"]),
     ):
-        save(reply, focal, number, value)
+        save_answer(reply, focal, number, value)
 
     previous = app.conf.broker_url
     with _private_redis(port, tmp_path / "redis", persistent=False):

@@ -168,20 +168,11 @@ def first_paragraph(report: Report) -> Paragraph:
 def file_reply(reply: Reply, by: Any, answers: dict[str, Any], **submit: Any) -> None:
     """Answer questions by number and submit on the respondent's behalf (a reopened reply is
     amended: each answer saved over the version stored)."""
-    from surveys.models import Answer
     from surveys.replies import services as replies
-    from tests.factories import question
+    from tests.factories import save_answer
 
     for number, value in answers.items():
-        q = question(reply.questionnaire, number)
-        stored = Answer.objects.filter(reply=reply, question=q).first()
-        replies.save_answer(
-            reply=reply,
-            question_id=q.pk,
-            user=by,
-            value=value,
-            expected_version=stored.version if stored else 0,
-        )
+        save_answer(reply, by, number, value)
     replies.submit_reply(
         reply=reply,
         user=by,
@@ -251,3 +242,28 @@ def coded_report() -> dict[str, Any]:
         "section": section,
         "paragraph": paragraph,
     }
+
+
+def coded_report_with_sets() -> dict[str, Any]:
+    """``coded_report`` with the two sets its paragraph cites: ``ratified``, kept by a rule on
+    question 1 (Belarus and Estonia said yes), and ``police-units``, where the Niger is filed by
+    hand with a note (``data["note"]``)."""
+    from tests.factories import question
+
+    data = coded_report()
+    q1 = question(data["questionnaire"], "1")
+    data["ratified"] = coding.create_set(
+        report=data["report"],
+        key="ratified",
+        statement="had ratified",
+        rule={"question": q1.pk, "op": "equals", "value": "yes"},
+    )
+    data["units"] = coding.create_set(
+        report=data["report"], key="police-units", statement="had police units"
+    )
+    data["note"] = coding.add_manual_member(
+        attribution_set=data["units"],
+        respondent_id=data["people"]["NER"].pk,
+        note="Said so at the Commission",
+    )
+    return data

@@ -48,6 +48,7 @@ from tests.factories import (
     SecretariatFactory,
     build_questionnaire,
     question,
+    save_answer,
 )
 from tests.reports.factories import ReportFactory
 from tests.surveys.review.support import pdf_with_text
@@ -113,18 +114,6 @@ def _upload(reply: Reply, number: str, user: Any, word: str) -> Attachment:
     )
 
 
-def _save(reply: Reply, number: str, user: Any, value: Any) -> None:
-    q = question(reply.questionnaire, number)
-    stored = Answer.objects.filter(reply=reply, question=q).first()
-    replies.save_answer(
-        reply=reply,
-        question_id=q.pk,
-        user=user,
-        value=value,
-        expected_version=stored.version if stored else 0,
-    )
-
-
 def build_world() -> World:
     """Everything the probes need; Celery tasks run in this thread while it is built."""
     eager = celery_app.conf.task_always_eager
@@ -184,9 +173,9 @@ def _build() -> World:
     reply_b = Reply.objects.get(questionnaire=q, respondent=state_b)
 
     # Revision 1: three files, two of which will not stay published.
-    _save(reply_a, "1", focal, "no")
-    _save(reply_a, "2", focal, f"The penal code of A punishes it ({SUBMITTED_WORD}).")
-    _save(reply_a, "8", focal, f"A confidential note ({RESTRICTED_WORD}).")
+    save_answer(reply_a, focal, "1", "no")
+    save_answer(reply_a, focal, "2", f"The penal code of A punishes it ({SUBMITTED_WORD}).")
+    save_answer(reply_a, focal, "8", f"A confidential note ({RESTRICTED_WORD}).")
     public_file = _upload(reply_a, "6", focal, PUBLIC_FILE_WORD)
     removed_file = _upload(reply_a, "6", focal, REMOVED_FILE_WORD)
     restricted_file = _upload(reply_a, "7", focal, RESTRICTED_FILE_WORD)
@@ -210,12 +199,12 @@ def _build() -> World:
     )
     # An amendment in progress: a draft answer and a draft file nobody outside A may see.
     replies.reopen_reply(reply=reply_a, user=focal)
-    _save(reply_a, "2", focal, f"A new law is being drafted ({DRAFT_WORD}).")
+    save_answer(reply_a, focal, "2", f"A new law is being drafted ({DRAFT_WORD}).")
     draft_file = _upload(reply_a, "6", focal, DRAFT_FILE_WORD)
 
     # State B's reply, submitted, so B's focal point has something of their own.
     for number, value in (("1", "no"), ("2", "Estonia's own answer.")):
-        _save(reply_b, number, users["b_focal"], value)
+        save_answer(reply_b, users["b_focal"], number, value)
     replies.submit_reply(reply=reply_b, user=users["b_focal"])
 
     # A report on the questionnaire, coded from A's reply, with one built PDF.

@@ -190,18 +190,23 @@ def test_an_attempt_the_watchdog_replaced_finishing_last_leaves_the_recorded_fil
     assert _files(settings.MEDIA_ROOT) == sorted([build.pdf.name, build.docx.name])
 
 
-@pytest.mark.django_db
-def test_files_an_earlier_attempt_wrote_without_recording_are_deleted_when_one_succeeds(
-    settings, django_capture_on_commit_callbacks
-):
-    """Attempt 1's worker died between writing its files and recording them."""
+def _redelivered_after_attempt_1_left_its_files_unrecorded() -> tuple[Build, Build]:
+    """Attempt 1's worker died between writing its files and recording them; its message is
+    delivered again. Returns the build and the claim of attempt 2."""
     build = services.start_build(report=report_with_replies(), enqueue=False)
     services._claim(build.pk, build.celery_task_id)
     build.refresh_from_db()
     for name in services._file_names(build, 1):
         services.default_storage.save(name, services.ContentFile(b"written, never recorded"))
+    return build, services._claim(build.pk, build.celery_task_id)
+
+
+@pytest.mark.django_db
+def test_files_an_earlier_attempt_wrote_without_recording_are_deleted_when_one_succeeds(
+    settings, django_capture_on_commit_callbacks
+):
+    build, second = _redelivered_after_attempt_1_left_its_files_unrecorded()
     assert len(_files(settings.MEDIA_ROOT)) == 2
-    second = services._claim(build.pk, build.celery_task_id)  # delivered again
     with django_capture_on_commit_callbacks(execute=True):
         services._store(second, _compiled("second"), seconds=1)
     build.refresh_from_db()
@@ -279,12 +284,7 @@ def test_the_heartbeat_goes_on_after_a_failed_beat_until_the_build_ends(settings
 def test_files_an_earlier_attempt_left_are_deleted_when_the_build_fails(
     settings, django_capture_on_commit_callbacks
 ):
-    build = services.start_build(report=report_with_replies(), enqueue=False)
-    services._claim(build.pk, build.celery_task_id)
-    build.refresh_from_db()
-    for name in services._file_names(build, 1):
-        services.default_storage.save(name, services.ContentFile(b"written, never recorded"))
-    second = services._claim(build.pk, build.celery_task_id)  # delivered again
+    build, second = _redelivered_after_attempt_1_left_its_files_unrecorded()
     with django_capture_on_commit_callbacks(execute=True):
         services._finish_failed(second, "The report has 1 problem(s) to fix.")
     build.refresh_from_db()

@@ -24,7 +24,7 @@ from reports.models import Build, Report
 from reports.rendering import Problem, ProblemCode
 from surveys.models import Answer
 from tests.factories import question
-from tests.reports.factories import coded_report
+from tests.reports.factories import coded_report_with_sets
 
 # --- pure checks ---------------------------------------------------------------------------
 
@@ -194,23 +194,7 @@ def test_the_gate_sorts_findings_by_check_and_severity():
 
 @pytest.fixture
 def coded(db):  # type: ignore[no-untyped-def]
-    data = coded_report()
-    q1 = question(data["questionnaire"], "1")
-    data["ratified"] = coding.create_set(
-        report=data["report"],
-        key="ratified",
-        statement="had ratified",
-        rule={"question": q1.pk, "op": "equals", "value": "yes"},
-    )
-    data["units"] = coding.create_set(
-        report=data["report"], key="police-units", statement="had units"
-    )
-    coding.add_manual_member(
-        attribution_set=data["units"],
-        respondent_id=data["people"]["NER"].pk,
-        note="Said so at the Commission",
-    )
-    return data
+    return coded_report_with_sets()
 
 
 def test_a_consistent_report_builds_without_acknowledgement(coded):

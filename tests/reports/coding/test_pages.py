@@ -10,27 +10,14 @@ from rest_framework.test import APIClient
 from reports.coding import services as coding
 from reports.models import AttributionSet, Build, Evidence, Theme
 from tests.factories import MembershipFactory, ReviewerFactory, SecretariatFactory, question
-from tests.reports.factories import coded_report
+from tests.reports.factories import coded_report_with_sets
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def coded():  # type: ignore[no-untyped-def]
-    data = coded_report()
-    q1 = question(data["questionnaire"], "1")
-    data["ratified"] = coding.create_set(
-        report=data["report"],
-        key="ratified",
-        statement="had ratified",
-        rule={"question": q1.pk, "op": "equals", "value": "yes"},
-    )
-    data["units"] = coding.create_set(
-        report=data["report"], key="police-units", statement="had police units"
-    )
-    data["note"] = coding.add_manual_member(
-        attribution_set=data["units"], respondent_id=data["people"]["NER"].pk, note="Plenary"
-    )
+    data = coded_report_with_sets()
     data["theme"] = coding.create_theme(report=data["report"], title="Legislation")
     data["evidence"] = data["ratified"].members.first().evidence.first()
     return data

@@ -30,8 +30,9 @@ from tests.factories import (
     SecretariatFactory,
     build_questionnaire,
     question,
+    save_answer,
 )
-from tests.surveys.review.support import pdf_with_text, save
+from tests.surveys.review.support import pdf_with_text
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +68,9 @@ def _attach(reply: Reply, user: Any, name: str) -> Attachment:
 
 
 def _fill(reply: Reply, focal: Any) -> None:
-    save(reply, focal, "1", "yes")
-    save(reply, focal, "1 (a)", "2004")
-    save(reply, focal, "2", "Trafficking is an offence under article 3 of the Penal Code.")
+    save_answer(reply, focal, "1", "yes")
+    save_answer(reply, focal, "1 (a)", "2004")
+    save_answer(reply, focal, "2", "Trafficking is an offence under article 3 of the Penal Code.")
 
 
 @pytest.fixture

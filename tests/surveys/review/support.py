@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from surveys.models import Answer, Reply
 from surveys.replies import services as replies
-from tests.factories import MembershipFactory, SecretariatFactory, question
+from tests.factories import MembershipFactory, SecretariatFactory, question, save_answer
 
 PUBLISHED_WORD = "Peregrination"
 RESTRICTED_WORD = "Zanzibarite"
@@ -68,19 +68,6 @@ def odt_with_text(text: str) -> bytes:
     return out.getvalue()
 
 
-def save(reply: Reply, user: Any, number: str, value: Any = None, state: str = "answered") -> None:
-    q = question(reply.questionnaire, number)
-    current = Answer.objects.filter(reply=reply, question=q).first()
-    replies.save_answer(
-        reply=reply,
-        question_id=q.pk,
-        user=user,
-        state=state,
-        value=value,
-        expected_version=current.version if current else 0,
-    )
-
-
 def file_reply(
     reply: Reply,
     *,
@@ -92,13 +79,13 @@ def file_reply(
 ) -> Any:
     """A focal point drafts and submits a full reply; on-commit hooks (indexing) run."""
     focal = MembershipFactory(respondent=reply.respondent, role="focal_point").user
-    save(reply, focal, "1", "yes")
-    save(reply, focal, "1 (a)", "2004")
-    save(reply, focal, "2", text)
-    save(reply, focal, "3", "adopted")
-    save(reply, focal, "4", units or ["police"])
+    save_answer(reply, focal, "1", "yes")
+    save_answer(reply, focal, "1 (a)", "2004")
+    save_answer(reply, focal, "2", text)
+    save_answer(reply, focal, "3", "adopted")
+    save_answer(reply, focal, "4", units or ["police"])
     if table is not None:
-        save(reply, focal, "5", table)
+        save_answer(reply, focal, "5", table)
     with capture(execute=True):
         if attachment is not None:
             name, data = attachment
@@ -121,4 +108,4 @@ def restrict(reply: Reply, number: str, capture: Callable[..., Any]) -> None:
 def reopen_with_draft(reply: Reply, focal: Any, text: str) -> None:
     """Amend after submission: the new text stays a draft that reviewers never see."""
     replies.reopen_reply(reply=reply, user=focal)
-    save(reply, focal, "2", text)
+    save_answer(reply, focal, "2", text)

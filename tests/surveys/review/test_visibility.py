@@ -13,7 +13,13 @@ from django.urls import reverse
 
 from surveys.models import ExportJob, Reply, Respondent
 from surveys.replies import services as replies
-from tests.factories import ReviewerFactory, SecretariatFactory, build_questionnaire, question
+from tests.factories import (
+    ReviewerFactory,
+    SecretariatFactory,
+    build_questionnaire,
+    question,
+    save_answer,
+)
 from tests.surveys.review.support import (
     DRAFT_WORD,
     PUBLISHED_WORD,
@@ -22,7 +28,6 @@ from tests.surveys.review.support import (
     pdf_with_text,
     reopen_with_draft,
     restrict,
-    save,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +66,7 @@ def setting(django_capture_on_commit_callbacks):
             upload=SimpleUploadedFile(f"{DRAFT_WORD}.pdf", pdf_with_text(f"{DRAFT_WORD} text")),
         )
     niger_focal = SecretariatFactory()
-    save(niger, niger_focal, "2", f"{DRAFT_WORD} never sent.")
+    save_answer(niger, niger_focal, "2", f"{DRAFT_WORD} never sent.")
     return {"questionnaire": q, "SLV": salvador, "EST": estonia, "NER": niger}
 
 
