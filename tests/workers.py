@@ -6,13 +6,17 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+import pytest
 from django.db import connection
 
 from reports.models import Build
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 
 
 def database_url() -> str:
@@ -55,11 +59,24 @@ def stop_process(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def wait_for_build(build: Build, statuses: set[str], seconds: float = 90) -> Build:
+def wait_until(condition: Callable[[], T], what: str, *, seconds: float = 60) -> T:
+    """Ask ``condition`` again and again until it answers something true, and return that;
+    fail the test, naming ``what``, after ``seconds``. The test goes on as soon as the condition
+    holds: the short pause between two asks only spares the database and the CPU."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"Gave up waiting {seconds:g} s for {what}")
+        time.sleep(0.2)
+    return result
+
+
+def wait_for_build(build: Build, statuses: set[str], seconds: float = 90) -> Build:
+    """Wait until the build reaches one of ``statuses`` (it is refreshed in place)."""
+
+    def reached() -> bool:
         build.refresh_from_db()
-        if build.status in statuses:
-            return build
-        time.sleep(0.3)
-    raise AssertionError(f"Build {build.pk} stayed {build.status}: {build.error}")
+        return build.status in statuses
+
+    wait_until(reached, f"build {build.pk} to be {' or '.join(sorted(statuses))}", seconds=seconds)
+    return build

@@ -313,5 +313,6 @@ def test_an_edit_undone_before_it_is_sent_leaves_nothing_to_save(page: Page, set
     expect(block(page, q, "2").locator("[data-status]")).to_have_text("No unsaved changes")
     expect(summary).to_have_text("Answers are saved as you type.")
     assert _kept_here(page) == []
-    page.wait_for_timeout(1500)  # past the autosave delay: still nothing sent
+    # The wait is what is under test: once the autosave delay (1 s) is over, nothing was sent.
+    page.wait_for_timeout(1500)
     assert stored(reply, q, "2") is None

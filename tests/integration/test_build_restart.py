@@ -8,9 +8,7 @@ by their application_name) is ended with pg_terminate_backend.
 from __future__ import annotations
 
 import os
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,19 +18,12 @@ from portal.celery import app as celery_app
 from reports.builds import services
 from reports.models import Build
 from tests.reports.factories import report_with_replies
-from tests.workers import database_url, start_worker, stop_process, wait_for_build
+from tests.workers import database_url, start_worker, stop_process, wait_for_build, wait_until
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _until(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"Gave up waiting: {what}"
-        time.sleep(0.2)
 
 
 def _terminate_connections_of(application_name: str) -> int:
@@ -67,7 +58,7 @@ def test_a_build_whose_database_connections_drop_mid_render_finishes_once_in_one
         queue=name,
     )
     try:
-        _until(
+        wait_until(
             lambda: (
                 worker.poll() is None
                 and bool(celery_app.control.ping(destination=[f"{name}@{os.uname().nodename}"]))
@@ -82,14 +73,14 @@ def test_a_build_whose_database_connections_drop_mid_render_finishes_once_in_one
             build.refresh_from_db()
             return build.heartbeat_at > moment
 
-        _until(lambda: beaten_since(build.started_at), "the heartbeat to start")
+        wait_until(lambda: beaten_since(build.started_at), "the heartbeat to start")
 
         # PostgreSQL goes away under the rendering worker, and comes back at once.
         dropped = build.heartbeat_at
         assert _terminate_connections_of(name) >= 2  # the task's and the heartbeat's
         # The heartbeat beats again on a new connection (or the watchdog would queue a second
         # render of a build that is still running).
-        _until(lambda: beaten_since(dropped), "a heartbeat after the connections dropped")
+        wait_until(lambda: beaten_since(dropped), "a heartbeat after the connections dropped")
 
         gate.touch()  # the render finishes; recording it meets the dropped connection
         build = wait_for_build(build, {Build.Status.SUCCEEDED, Build.Status.FAILED}, seconds=120)

@@ -7,10 +7,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import time
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -20,6 +17,7 @@ from portal.settings import base
 from surveys.models import Attachment, ExportJob, Reply, Respondent, SearchEntry
 from tests.factories import ReviewerFactory, build_questionnaire
 from tests.surveys.review.support import file_reply, pdf_with_text
+from tests.workers import wait_until
 
 # serialized_rollback: the flush after each transactional test would wipe the registry
 # loaded by migrations; this restores it.
@@ -32,16 +30,6 @@ pytestmark = [
 def no_capture(execute: bool = True) -> contextlib.AbstractContextManager[None]:
     """Transactional tests commit for real: on-commit hooks queue tasks to the worker."""
     return contextlib.nullcontext()
-
-
-def wait_for(condition: Callable[[], Any], *, seconds: float = 60, what: str = "") -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.25)
-    pytest.fail(f"Timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -72,13 +60,13 @@ def test_submission_is_indexed_and_an_export_is_made_by_the_worker_then_reused(
     file_reply(estonia, text="Shelters for victims.", capture=no_capture)
 
     attachment = Attachment.objects.get(reply=salvador)
-    wait_for(
+    wait_until(
         lambda: SearchEntry.objects.filter(attachment=attachment).exists(),
-        what="the worker to extract and index the attached file",
+        "the worker to extract and index the attached file",
     )
-    wait_for(
+    wait_until(
         lambda: SearchEntry.objects.filter(reply=estonia).exists(),
-        what="the worker to index Estonia's reply",
+        "the worker to index Estonia's reply",
     )
     client.force_login(ReviewerFactory())
     found = client.get(reverse("surveys:review-search"), {"q": "tribunal"})
@@ -88,9 +76,9 @@ def test_submission_is_indexed_and_an_export_is_made_by_the_worker_then_reused(
     job = ExportJob.objects.get()
     assert response["Location"] == reverse("surveys:review-export", args=[job.pk])
     status_url = reverse("surveys:review-export", args=[job.pk])
-    wait_for(
+    wait_until(
         lambda: "Download" in client.get(status_url, HTTP_HX_REQUEST="true").content.decode(),
-        what="the export job to finish",
+        "the export job to finish",
     )
     job.refresh_from_db()
     assert job.status == "succeeded" and job.progress == 100 and job.celery_task_id
@@ -121,9 +109,9 @@ def test_the_watchdog_fails_a_job_left_running_by_a_dead_worker(celery_worker, s
         heartbeat_at=timezone.now() - timedelta(seconds=exports.EXPORT_TIME_LIMIT + 120),
     )
     export_watchdog.delay()
-    wait_for(
+    wait_until(
         lambda: ExportJob.objects.filter(pk=stuck.pk, status="failed").exists(),
-        what="the watchdog to fail the stuck export",
+        "the watchdog to fail the stuck export",
     )
     stuck.refresh_from_db()
     assert "was stopped" in stuck.error

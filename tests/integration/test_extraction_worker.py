@@ -5,9 +5,6 @@ worker has read it (run by .ci/run)."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 import redis
@@ -32,21 +29,12 @@ from tests.integration.test_faults import (
     _private_worker,
 )
 from tests.surveys.review.support import docx_with_text
+from tests.workers import wait_until
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def wait_for(condition: Callable[[], Any], *, seconds: float = 90, what: str = "") -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.25)
-    pytest.fail(f"Timed out waiting for {what}")
 
 
 def queued_tasks(port: int) -> list[str]:
@@ -102,9 +90,9 @@ def test_the_upload_answers_before_the_text_is_read_and_the_text_reaches_search_
 
             replies.submit_reply(reply=reply, user=focal)
             with _private_worker(broker, settings.MEDIA_ROOT, tmp_path / "worker.log"):
-                wait_for(
+                wait_until(
                     lambda: SearchEntry.objects.filter(attachment=attachment).exists(),
-                    what="the worker to read the document and index it",
+                    "the worker to read the document and index it",
                 )
         finally:
             app.conf.broker_url = previous

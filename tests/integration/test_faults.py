@@ -11,6 +11,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from celery import Celery
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
 from portal.storage import PARTIAL_PREFIX, MediaStorage
 from reports import selectors as report_selectors
@@ -126,8 +128,10 @@ def test_a_build_queued_when_the_broker_restarts_is_built_once_it_is_back(
         assert redis.Redis(port=port).llen("celery") in ((1, 0) if persistent else (0,))
         if not persistent:
             # The message is gone: the build would wait for ever. The watchdog (from beat,
-            # every minute) sends it again once it has waited longer than the resend delay.
-            time.sleep(1.5)
+            # every minute) sends it again once it has waited longer than the resend delay;
+            # the message is dated back past that delay rather than waited for.
+            long_ago = timezone.now() - timedelta(minutes=10)
+            Build.objects.filter(pk=build.pk).update(sent_at=long_ago)
             private.send_task("reports.watchdog")
         build = wait_for_build(build, {Build.Status.SUCCEEDED, Build.Status.FAILED}, seconds=120)
     log = (tmp_path / "worker.log").read_text()

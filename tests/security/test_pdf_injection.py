@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -29,6 +28,7 @@ from reports.models import Build, Report
 from reports.selectors import report_snapshot
 from tests.factories import RespondentFactory
 from tests.reports.factories import ReportFactory
+from tests.workers import wait_for_build
 
 from .conftest import Canary, Live, Visitor
 
@@ -111,17 +111,6 @@ def hostile_report(live: Live, target: str, newline: str, port: int) -> Report:
     return report
 
 
-def wait_for_build(build_id: int, timeout: float = 120) -> Build:
-    """Celery runs in-process in these tests, so the build is usually done already."""
-    deadline = time.monotonic() + timeout
-    while True:
-        build = Build.objects.get(pk=build_id)
-        if build.status in (Build.Status.SUCCEEDED, Build.Status.FAILED):
-            return build
-        assert time.monotonic() < deadline, f"build {build_id} still {build.status}"
-        time.sleep(0.2)
-
-
 def unpacked(data: bytes) -> bytes:
     """The file's bytes plus every compressed part of it (PDF streams, the DOCX's zip)."""
     parts = [data]
@@ -158,7 +147,11 @@ def test_text_in_a_report_never_makes_the_build_fetch_or_embed_anything(
         f"/api/v1/reports/{report.pk}/builds/", json={"acknowledge_warnings": True}
     )
     assert started.status_code in (200, 201), started.text[:500]
-    build = wait_for_build(started.json()["id"])
+    build = wait_for_build(
+        Build.objects.get(pk=started.json()["id"]),
+        {Build.Status.SUCCEEDED, Build.Status.FAILED},
+        seconds=120,
+    )
     assert not canary.hits, f"Text in {target} made the build fetch {canary.hits}"
     # Text is printed as typed: the report builds (a failed build would prove nothing).
     assert build.status == Build.Status.SUCCEEDED, build.error

@@ -6,7 +6,6 @@ import os
 import signal
 import time
 import uuid
-from collections.abc import Callable
 
 import pytest
 
@@ -14,7 +13,7 @@ from portal.celery import app as celery_app
 from reports.builds import services
 from reports.models import Build
 from tests.reports.factories import report_with_replies
-from tests.workers import start_worker, wait_for_build
+from tests.workers import start_worker, wait_for_build, wait_until
 
 # Like every test that commits: the database is emptied afterwards and refilled before the next
 # one from the copy taken at the start (a flush that re-creates content types instead would
@@ -57,7 +56,7 @@ def test_a_build_whose_worker_is_killed_is_requeued_by_the_watchdog_and_finishes
         build = services.start_build(report=report_with_replies())
         build = wait_for_build(build, {Build.Status.RUNNING}, seconds=60)
         started = build.started_at
-        _until(lambda: _refreshed(build).heartbeat_at > started, "the heartbeat to tick")
+        wait_until(lambda: _refreshed(build).heartbeat_at > started, "the heartbeat to tick")
         assert build.status == Build.Status.RUNNING and build.attempts == 1
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
@@ -69,7 +68,7 @@ def test_a_build_whose_worker_is_killed_is_requeued_by_the_watchdog_and_finishes
     settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 1
     settings.REPORTS_BUILD_STALE_SECONDS = 3
     reaped: list[dict[str, list[int]]] = []
-    _until(
+    wait_until(
         lambda: reaped.append(services.reap_stalled_builds()) or reaped[-1]["requeued"],
         "the watchdog to notice the silence",
     )
@@ -88,10 +87,3 @@ def test_a_build_whose_worker_is_killed_is_requeued_by_the_watchdog_and_finishes
 def _refreshed(build: Build) -> Build:
     build.refresh_from_db()
     return build
-
-
-def _until(condition: Callable[[], object], what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"Gave up waiting: {what}"
-        time.sleep(0.2)

@@ -179,6 +179,7 @@ def test_a_reader_that_does_not_finish_is_killed_at_the_deadline(monkeypatch):
         return process
 
     monkeypatch.setattr(extraction.subprocess, "Popen", popen)
+    # A child that hangs (the sleep is the behaviour under test): the parent must stop it.
     monkeypatch.setattr(
         extraction,
         "_child_command",
