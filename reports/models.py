@@ -204,7 +204,7 @@ class AttributionSet(models.Model):
 
     Members are filed by the secretariat (each backed by passages of replies, or a manual note),
     or kept in sync with the replies by a ``rule`` over a structured question (see
-    ``reports.coding``); a rule-based set may also hold members filed by hand.
+    ``reports.coding.services``); a rule-based set may also hold members filed by hand.
     """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attribution_sets")
@@ -270,8 +270,8 @@ class Evidence(models.Model):
     backs a member of an attribution set.
 
     Written once, as quoted from ``revision_number`` of the reply; whether the passage is still
-    in the reply's last submission is computed on read (``reports.consistency``), so an amended
-    reply flags the evidence stale and never drops it silently.
+    in the reply's last submission is computed on read (``reports.coding.consistency``), so an
+    amended reply flags the evidence stale and never drops it silently.
     """
 
     class Kind(models.TextChoices):

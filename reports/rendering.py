@@ -118,7 +118,8 @@ def paragraph_range(first: int | None, last: int | None) -> str:
 
 
 class ProblemCode:
-    """What kind of problem: ``reports.consistency`` decides from it whether a build may go on."""
+    """What kind of problem: ``reports.coding.consistency`` decides from it whether a build may
+    go on."""
 
     MARKUP = "markup"
     EMPTY_PARAGRAPH = "empty-paragraph"

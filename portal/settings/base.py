@@ -282,7 +282,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "files-sweep": {"task": "portal.sweep_orphan_files", "schedule": 60.0 * 15},
 }
 
-# Report builds (reports/services.py). A running build's worker writes a heartbeat every
+# Report builds (reports/builds/services.py). A running build's worker writes a heartbeat every
 # REPORTS_BUILD_HEARTBEAT_SECONDS (unset: 10, or none at all when tasks run in-process); the
 # watchdog above takes a build whose heartbeat is silent for REPORTS_BUILD_STALE_SECONDS (never
 # less than three beats) for dead and queues it again. A dead worker is noticed within the

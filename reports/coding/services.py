@@ -7,7 +7,8 @@ Evidence quotes the reply's last submission (a :class:`~surveys.models.Revision`
 draft: the offsets are into the answer as :func:`answer_text` writes it, which is also what the
 coding page shows, so a selection in the browser maps onto the stored text exactly.  Whether a
 quoted passage is still in the reply after an amendment is computed on read
-(``reports.consistency.evidence_state``): amended replies flag evidence stale, never drop it.
+(``reports.coding.consistency.evidence_state``): amended replies flag evidence stale, never drop
+it.
 
 Rules
 =====
