@@ -1,4 +1,4 @@
-"""The report editor and build pages: who may open them, and what they do."""
+"""The report editor's pages, and who may open every page of reports (the build pages too)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,11 @@ from django.urls import reverse
 
 from reports.builds import services
 from reports.editor import services as editor
-from reports.models import Build, Paragraph, Report, Section
-from tests.factories import MembershipFactory, ReviewerFactory, SecretariatFactory
-from tests.reports.factories import first_paragraph, report_with_replies
+from reports.models import Paragraph, Report, Section
+from tests.factories import MembershipFactory, ReviewerFactory
+from tests.reports.factories import first_paragraph
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def report():  # type: ignore[no-untyped-def]
-    return report_with_replies()
-
-
-@pytest.fixture
-def secretariat(client):  # type: ignore[no-untyped-def]
-    client.force_login(SecretariatFactory())
-    return client
 
 
 def _pages(report: Report) -> list[tuple[str, str]]:
@@ -171,34 +160,3 @@ def test_a_section_with_paragraphs_is_not_deleted(secretariat, report):
     response = secretariat.post(reverse("reports:section-delete", args=[section.pk]), follow=True)
     assert "move or delete them first" in response.content.decode()
     assert Section.objects.filter(pk=section.pk).exists()
-
-
-def test_building_from_the_page_then_polling_and_downloading(
-    secretariat, report, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = secretariat.post(reverse("reports:build-list", args=[report.pk]), follow=True)
-    build = Build.objects.get()
-    assert build.status == Build.Status.SUCCEEDED, build.error
-    assert f'id="build-{build.pk}"' in response.content.decode()
-    row = secretariat.get(reverse("reports:build-status", args=[build.pk])).content.decode()
-    assert "every 2s" not in row  # done: polling stops
-    download = secretariat.get(reverse("reports:build-download", args=[build.pk, "pdf"]))
-    assert download["Content-Type"] == "application/pdf"
-    assert b"".join(download.streaming_content).startswith(b"%PDF")
-
-
-def test_an_active_build_row_polls_itself(secretariat, report):
-    build = services.start_build(report=report, enqueue=False)
-    row = secretariat.get(reverse("reports:build-status", args=[build.pk])).content.decode()
-    assert 'hx-trigger="every 2s"' in row and "Queued" in row
-
-
-def test_a_build_without_a_file_gives_404_on_download(secretariat, report):
-    build = services.start_build(report=report, enqueue=False)
-    url = reverse("reports:build-download", args=[build.pk, "pdf"])
-    assert secretariat.get(url).status_code == 404
-    assert (
-        secretariat.get(reverse("reports:build-download", args=[build.pk, "exe"])).status_code
-        == 404
-    )
