@@ -5,7 +5,6 @@ Screenshots of every step land in test-output/browser/journey-*.png.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, expect
 from portal.demo import cycle as demo
 from reports.models import Paragraph, Report
 from surveys.models import Question, Reply, Respondent
+from tests.documents import pdf_text
 
 from .conftest import login, screenshot
 from .test_coding import select_words
@@ -147,9 +147,7 @@ def test_the_secretariat_codes_edits_builds_and_downloads_the_pdf(page: Page, de
         page.locator("tbody tr").first.get_by_role("link", name="PDF").click()
     pdf = tmp_path / "report.pdf"
     download.value.save_as(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(pdf, layout=True)
     assert "E/CN.15/2008/9" in text
     assert "tightened in 2006" in text
     assert "Belarus, Bulgaria, Latvia and Ukraine." in text

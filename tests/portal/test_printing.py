@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from django.conf import settings
 
 from portal import printing
 from tests import listener as http_listener
+from tests.documents import pdf_text
 
 listener = http_listener.listener  # the fixture, shared with the report build's tests
 
@@ -33,12 +33,6 @@ def static_root(tmp_path: Path) -> Path:
     )
     (root / "link-out.svg").symlink_to(tmp_path / "outside.svg")
     return root
-
-
-def _text(pdf: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def test_a_file_of_the_projects_static_folder_is_served_with_its_type():
@@ -108,7 +102,7 @@ def test_a_printed_document_uses_static_files_and_prints_without_anything_refuse
 
     pdf = printing.printable(html, base_url=f"{static_root}/", url_fetcher=fetcher).write_pdf()
 
-    text = _text(pdf)
+    text = pdf_text(pdf)
     assert "Report styled from static" in text
     assert "Seal drawn from static" in text
     assert "Outside the static folder" not in text

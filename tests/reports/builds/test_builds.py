@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import subprocess
 import zipfile
 from datetime import timedelta
 
@@ -18,16 +17,10 @@ from reports import selectors
 from reports.builds import services
 from reports.editor import services as editor
 from reports.models import Build
+from tests.documents import pdf_text
 from tests.reports.factories import first_paragraph, report_with_replies
 
 pytestmark = pytest.mark.django_db
-
-
-def _pdf_text(build: Build) -> str:
-    path = default_storage.path(build.pdf.name)
-    return subprocess.run(
-        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def _build(report, django_capture_on_commit_callbacks) -> Build:  # type: ignore[no-untyped-def]
@@ -42,7 +35,7 @@ def test_a_build_prints_masthead_contents_paragraphs_and_footnotes(
 ):
     build = _build(report_with_replies(), django_capture_on_commit_callbacks)
     assert build.status == Build.Status.SUCCEEDED, build.error
-    text = _pdf_text(build)
+    text = pdf_text(build.pdf.read(), layout=True)
     pages = text.split("\f")
     first = pages[0]
     assert "United Nations" in first and "E/CN.15/2008/" in first
@@ -273,5 +266,5 @@ def test_compile_report_command_prints_path_pages_and_time(capsys):
 def test_names_follow_the_report_date(django_capture_on_commit_callbacks):
     report = report_with_replies(date=datetime.date(2020, 1, 10))
     build = _build(report, django_capture_on_commit_callbacks)
-    body = " ".join(_pdf_text(build).split())
+    body = " ".join(pdf_text(build.pdf.read(), layout=True).split())
     assert "1 Belarus and Czechia." in body

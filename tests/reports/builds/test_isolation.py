@@ -12,7 +12,6 @@ value exactly as typed.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 from portal import printing
 from reports.builds import services
 from tests import listener as http_listener
+from tests.documents import pdf_text
 from tests.listener import Listener
 from tests.reports import samples
 
@@ -155,16 +155,6 @@ def _hostile_snapshot(
     return data, values
 
 
-def _pdf_pages(data: bytes) -> list[str]:
-    """The PDF's text page by page, as poppler reads it (pypdf garbles a font subset holding
-    a form feed's glyph)."""
-    return (
-        subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
-        .stdout.decode()
-        .split("\f")
-    )
-
-
 def _squeezed(text: str) -> str:
     """Text without whitespace and hyphens: lines wrap anywhere in a narrow masthead column,
     and poppler drops the hyphen a line ends with ("top-" + "left" reads "topleft")."""
@@ -176,7 +166,7 @@ def _assert_isolated_and_printed(
 ) -> None:
     compiled = services.compile_snapshot(data)
 
-    text = "".join(_pdf_pages(compiled.pdf))
+    text = "".join(pdf_text(compiled.pdf).split("\f"))
     printed = _squeezed(text)
     outcome = {
         "requests to the network": listener.requests,
@@ -218,7 +208,7 @@ def test_the_job_number_and_running_symbol_are_printed_as_typed_on_their_pages(l
 
     compiled = services.compile_snapshot(data)
 
-    pages = [_squeezed(page) for page in _pdf_pages(compiled.pdf)]
+    pages = [_squeezed(page) for page in pdf_text(compiled.pdf).split("\f")]
     assert _squeezed(job) in pages[0]
     # Page 2 prints the symbol only in its running header (the masthead is on page 1).
     assert _squeezed(symbol) in pages[1]
