@@ -30,10 +30,12 @@ class SurveysConfig(AppConfig):
 
         from portal import jobs
 
-        from . import events
+        from . import events, tasks  # noqa: F401
         from .review import exports, receivers
 
-        # Exports are a kind of background job: the watchdog (portal.jobs) looks after them.
+        # Exports are a kind of background job: the watchdog (portal.jobs) looks after them. The
+        # tasks of exports and e-mail are sent by name: registered here for processes that run
+        # tasks in-process.
         jobs.register(exports.EXPORTS)
 
         events.reply_submitted.connect(receivers.index_reply, dispatch_uid="review.index")

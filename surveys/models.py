@@ -512,7 +512,16 @@ class Revision(models.Model):
 
 
 class EmailLog(models.Model):
-    """Every e-mail Verbale sends, visible to the secretariat."""
+    """Every e-mail Verbale sends, visible to the secretariat.
+
+    Written when the message is composed (``sent_at``) and queued; the ``surveys.send_email``
+    task sends it, trying again on SMTP errors, and records the outcome: sent, or failed with
+    the reason (``error``, which while it is queued is that of the last attempt)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
 
     class Kind(models.TextChoices):
         ACTIVATION = "activation", "Activation link"
@@ -536,6 +545,9 @@ class EmailLog(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     error = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
