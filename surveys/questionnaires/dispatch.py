@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from celery import current_app
+from celery.exceptions import Retry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -162,12 +163,18 @@ def send_email(
                 args=[log.pk], kwargs={"body": private_body} if private_body else {}
             )
         except Exception as error:
-            # A broker that is down: the change the message is about has happened; say on the
-            # log that the message did not go (with tasks run in-process, the task's own
-            # failure is recorded already and this changes nothing).
-            logger.exception("Could not queue e-mail %s", log.pk)
-            EmailLog.objects.filter(pk=log.pk, status=EmailLog.Status.QUEUED).update(
-                status=EmailLog.Status.FAILED, error=f"Could not be queued for sending: {error}"
+            # A broker that is down, or (tasks run in-process, errors propagated) the sending
+            # itself: the change the message is about has happened; the log says the message
+            # did not go, and why.
+            logger.exception("E-mail %s was not sent", log.pk)
+            if isinstance(error, Retry) and error.exc is not None:
+                error = error.exc  # the first attempt's error, raised as Celery's Retry
+            tried = EmailLog.objects.filter(pk=log.pk, attempts__gt=0).exists()
+            record_email_error(
+                log_id=log.pk,
+                error=error,
+                final=True,
+                prefix="" if tried else "Could not be queued for sending: ",
             )
 
     transaction.on_commit(queue)
@@ -190,10 +197,10 @@ def deliver_email(*, log_id: int, body: str | None = None) -> EmailLog | None:
     return log
 
 
-def record_email_error(*, log_id: int, error: BaseException, final: bool) -> None:
+def record_email_error(*, log_id: int, error: BaseException, final: bool, prefix: str = "") -> None:
     """Show on the log why an attempt to send failed: still queued while the task tries again,
     failed once it has given up."""
-    reason = f"{type(error).__name__}: {error}"[:2000]
+    reason = f"{prefix}{type(error).__name__}: {error}"[:2000]
     if final:
         status, text = EmailLog.Status.FAILED, reason
     else:
