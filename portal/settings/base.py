@@ -309,6 +309,8 @@ EXPORT_RESEND_SECONDS = env.float("EXPORT_RESEND_SECONDS", default=5 * 60)
 # is marked failed on the e-mail log with the reason.
 EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=5)
 EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=60)
+# Celery queue for e-mail ("": the default queue), e.g. so that a long build never delays mail.
+EMAIL_QUEUE = env.str("EMAIL_QUEUE", default="")
 # Tests only: rendering waits this long, or until REPORTS_TEST_RENDER_GATE (a file) exists, so a
 # test can kill a worker or drop its database connections in the middle of a build.
 REPORTS_TEST_RENDER_DELAY_SECONDS = 0.0

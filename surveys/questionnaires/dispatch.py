@@ -160,7 +160,9 @@ def send_email(
     def queue() -> None:
         try:
             current_app.signature(EMAIL_TASK).apply_async(
-                args=[log.pk], kwargs={"body": private_body} if private_body else {}
+                args=[log.pk],
+                kwargs={"body": private_body} if private_body else {},
+                **({"queue": settings.EMAIL_QUEUE} if settings.EMAIL_QUEUE else {}),
             )
         except Exception as error:
             # A broker that is down, or (tasks run in-process, errors propagated) the sending
