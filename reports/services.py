@@ -9,9 +9,12 @@ A build's life
 :func:`start_build` freezes the report into a snapshot.  If the last good build printed the very
 same snapshot, the new build reuses its files at once; otherwise it is queued and a Celery task
 calls :func:`run_build`, which claims the build, renders it while a heartbeat thread keeps
-``heartbeat_at`` fresh, and records the result.  :func:`reap_stalled_builds` (the
-``reports.watchdog`` task, every minute) fails or re-queues a build whose worker went silent or
-ran past the time limit, so no build stays "running" once nobody is building it.  A database
+``heartbeat_at`` fresh, and records the result.  The watchdog (``portal.jobs_watchdog``, every
+minute; :func:`reap_stalled_builds` for builds alone) fails or re-queues a build whose worker went
+silent or ran past the time limit, so no build stays "running" once nobody is building it. The
+lifecycle (claim, heartbeat, watchdog, resend) is that of every background job, in
+``portal/jobs.py``; this module declares the build's kind (``BUILDS``) and what is its own:
+rendering, the files, reuse.  A database
 error (PostgreSQL restarting) is retried by the task as the same attempt; only one attempt ever
 records a result, and no file is left that no row names.  What happened on the way (attempts
 stopped, messages sent again) is kept in the build's notes and shown on the build page.

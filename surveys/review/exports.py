@@ -14,9 +14,11 @@ last revision, restrictions, names, questionnaire revisions) together with the f
 filter.
 If a finished export has the same fingerprint, its file is reused at once; otherwise an
 ``ExportJob`` is queued and the ``surveys.run_export`` task calls :func:`run_export`, which claims
-the job, writes the file while recording its progress, and stores it. :func:`reap_stalled_exports`
-(the ``surveys.export_watchdog`` task, every minute) fails a job whose worker went silent, ran
-past the time limit or never started, with the reason.
+the job, writes the file while recording its progress (its heartbeat), and stores it. The
+watchdog of every background job (``portal.jobs``, the ``portal.jobs_watchdog`` task, every
+minute) fails a job whose worker went silent, ran past the time limit or never started, with the
+reason, and sends again the message of one left queued; :func:`reap_stalled_exports` does it for
+exports alone.
 """
 
 from __future__ import annotations
