@@ -1,0 +1,193 @@
+"""Where files are kept is chosen from the environment: the local disk by default, an
+S3-compatible object store (private, never overwritten) with STORAGE_URL or the AWS_* variables;
+and the orphan sweep works through the storage API on either (moto's in-process S3 here; the
+integration run uses a real S3 server process, tests/integration/test_object_storage.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import boto3
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from moto import mock_aws
+
+from portal import storage
+from portal.settings.files import default_storage_from_env
+from reports.models import Build
+from tests.portal import test_file_sweep
+from tests.portal.test_file_sweep import attach
+from tests.reports.factories import report_with_replies
+
+ROOT = Path(__file__).resolve().parents[2]
+BUCKET = "verbale-files"
+draft = test_file_sweep.draft  # a reply of Niger and its focal point
+
+
+def test_with_no_variable_files_stay_on_the_local_disk():
+    assert default_storage_from_env({}) == {"BACKEND": "portal.storage.MediaStorage"}
+    assert default_storage_from_env({"STORAGE_URL": " ", "AWS_ACCESS_KEY_ID": "k"}) == {
+        "BACKEND": "portal.storage.MediaStorage"
+    }
+
+
+def test_storage_url_chooses_a_private_object_store():
+    chosen = default_storage_from_env(
+        {"STORAGE_URL": f"s3://{BUCKET}/verbale?endpoint_url=http://minio:9000&region=eu-west-1"}
+    )
+    assert chosen["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = chosen["OPTIONS"]
+    assert options["bucket_name"] == BUCKET
+    assert options["endpoint_url"] == "http://minio:9000"
+    assert options["region_name"] == "eu-west-1"
+    assert options["location"] == "verbale"
+    assert options["addressing_style"] == "path"  # one host name for every bucket (MinIO)
+    # private: no ACL written, any URL signed and short-lived, no file replaced by another
+    assert options["default_acl"] is None
+    assert options["querystring_auth"] is True
+    assert options["querystring_expire"] <= 300
+    assert options["file_overwrite"] is False
+    assert "access_key" not in options  # boto3 reads AWS_ACCESS_KEY_ID or the instance role
+
+
+def test_storage_url_may_carry_the_keys():
+    options = default_storage_from_env({"STORAGE_URL": "s3://AK%2B1:s%2Fcret@files"})["OPTIONS"]
+    assert (options["access_key"], options["secret_key"]) == ("AK+1", "s/cret")
+    assert options["bucket_name"] == "files" and options["location"] == ""
+    assert "endpoint_url" not in options and "addressing_style" not in options  # AWS itself
+
+
+def test_the_usual_aws_variables_choose_the_object_store_too():
+    options = default_storage_from_env(
+        {
+            "AWS_STORAGE_BUCKET_NAME": BUCKET,
+            "AWS_S3_ENDPOINT_URL": "https://objects.example.org",
+            "AWS_S3_REGION_NAME": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "key",
+        }
+    )["OPTIONS"]
+    assert options["bucket_name"] == BUCKET
+    assert options["endpoint_url"] == "https://objects.example.org"
+    assert options["region_name"] == "us-east-1"
+    assert options["default_acl"] is None and options["file_overwrite"] is False
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("file:///srv/media", "leave STORAGE_URL unset and set MEDIA_ROOT"),
+        ("gs://bucket", "must start with s3://"),
+        ("s3://", "names no bucket"),
+        ("s3://bucket?endpoint=http://x", "unknown option(s) endpoint"),
+        ("s3://bucket?addressing_style=sideways", "path or virtual"),
+    ],
+)
+def test_a_wrong_storage_url_stops_with_a_clear_message(url, message):
+    with pytest.raises(ImproperlyConfigured, match=message.replace("(", r"\(").replace(")", r"\)")):
+        default_storage_from_env({"STORAGE_URL": url})
+
+
+def _storages_of_a_fresh_process(env: dict[str, str]) -> dict[str, object]:
+    code = "import json; from django.conf import settings; print(json.dumps(settings.STORAGES))"
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "STORAGE_URL" and not key.startswith("AWS_")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout)["default"]
+
+
+def test_the_settings_read_the_storage_from_the_environment():
+    assert _storages_of_a_fresh_process({}) == {"BACKEND": "portal.storage.MediaStorage"}
+    chosen = _storages_of_a_fresh_process({"STORAGE_URL": f"s3://{BUCKET}?region=eu-west-1"})
+    assert chosen["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert chosen["OPTIONS"]["bucket_name"] == BUCKET
+
+
+# --- the same rules in an object store (moto in this process) --------------------------------
+
+
+@pytest.fixture
+def object_store(settings, monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": default_storage_from_env({"STORAGE_URL": f"s3://{BUCKET}?region=us-east-1"}),
+        }
+        yield
+
+
+def _keys() -> list[str]:
+    listed = boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket=BUCKET)
+    return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+def test_files_go_to_the_object_store_and_none_to_the_local_disk(object_store, settings, draft):
+    reply, focal = draft
+    attachment = attach(reply, focal)
+    assert _keys() == [attachment.file.name]
+    with attachment.file.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF")
+    assert not Path(settings.MEDIA_ROOT).exists()
+
+
+def test_two_files_of_one_name_are_both_kept_in_the_object_store(object_store):
+    first = default_storage.save("exports/1/replies.csv", ContentFile(b"first"))
+    second = default_storage.save("exports/1/replies.csv", ContentFile(b"second"))
+    assert first != second
+    with default_storage.open(first) as one, default_storage.open(second) as two:
+        assert (one.read(), two.read()) == (b"first", b"second")
+
+
+def test_the_sweep_removes_old_orphans_from_the_object_store_and_keeps_the_rest(
+    object_store, draft, monkeypatch
+):
+    reply, focal = draft
+    referenced = [attach(reply, focal).file.name for _ in range(3)]
+    build = Build.objects.create(report=report_with_replies(), snapshot={})
+    build.pdf.save("report.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    referenced.append(build.pdf.name)
+    orphan = default_storage.save("attachments/9/9/cut-off-upload", ContentFile(b"left"))
+
+    # Just written: too young to be swept, whether or not a row points to it.
+    assert storage.sweep_orphans(older_than=timedelta(hours=1)) == {"media": 0, "uploads": 0}
+    assert orphan in _keys()
+
+    two_hours_later = time.time() + 2 * 60 * 60
+    monkeypatch.setattr(storage.time, "time", lambda: two_hours_later)
+    assert storage.sweep_orphans(older_than=timedelta(hours=1)) == {"media": 1, "uploads": 0}
+    assert _keys() == sorted(referenced)
+
+
+def test_the_sweep_stops_when_most_objects_have_no_row(object_store, db, monkeypatch):
+    unknown = [default_storage.save(f"attachments/1/1/f{n}", ContentFile(b"x")) for n in range(12)]
+    two_hours_later = time.time() + 2 * 60 * 60
+    monkeypatch.setattr(storage.time, "time", lambda: two_hours_later)
+    assert storage.sweep_orphans(older_than=timedelta(hours=1)) == {"media": 0, "uploads": 0}
+    assert _keys() == sorted(unknown)
+
+
+def test_where_a_file_is_stored_is_told_without_a_local_path(object_store):
+    assert storage.where_stored("reports/1/a.pdf") == f"s3://{BUCKET}/reports/1/a.pdf"
+    assert storage.where_stored() == f"s3://{BUCKET}"
