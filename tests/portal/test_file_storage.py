@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+import yaml
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -191,3 +193,70 @@ def test_the_sweep_stops_when_most_objects_have_no_row(object_store, db, monkeyp
 def test_where_a_file_is_stored_is_told_without_a_local_path(object_store):
     assert storage.where_stored("reports/1/a.pdf") == f"s3://{BUCKET}/reports/1/a.pdf"
     assert storage.where_stored() == f"s3://{BUCKET}"
+
+
+# --- docker-compose: the media volume by default, MinIO when asked ----------------------------
+
+
+def _interpolated(value: str, env: dict[str, str]) -> str:
+    """What docker compose makes of ``${VAR:-default}``, ``${VAR-default}`` and ``${VAR}``."""
+
+    def one(match: re.Match[str]) -> str:
+        name, colon, default = match["name"], match["colon"], match["default"]
+        if default is None:
+            return env.get(name, "")
+        if name not in env or (colon and env[name] == ""):
+            return default
+        return env[name]
+
+    pattern = r"\$\{(?P<name>\w+)(?:(?P<colon>:?)-(?P<default>[^}]*))?\}"
+    return re.sub(pattern, one, value)
+
+
+def _storage_of_compose_service(service: str, env: dict[str, str]) -> dict[str, object]:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    variables = (
+        compose["services"][service].get("environment") or compose["x-verbale"]["environment"]
+    )
+    return default_storage_from_env(
+        {key: _interpolated(str(value), env) for key, value in variables.items()}
+    )
+
+
+@pytest.mark.parametrize("service", ["web", "worker", "beat", "migrate"])
+def test_compose_keeps_files_in_the_volume_unless_an_object_store_is_set(service):
+    assert _storage_of_compose_service(service, {}) == {"BACKEND": "portal.storage.MediaStorage"}
+    chosen = _storage_of_compose_service(
+        service,
+        {
+            "AWS_STORAGE_BUCKET_NAME": "verbale",
+            "AWS_ACCESS_KEY_ID": "verbale",
+            "AWS_SECRET_ACCESS_KEY": "long-enough",
+        },
+    )
+    assert chosen["OPTIONS"]["bucket_name"] == "verbale"
+    assert chosen["OPTIONS"]["endpoint_url"] == "http://minio:9000"  # the MinIO service
+    elsewhere = _storage_of_compose_service(
+        service, {"AWS_STORAGE_BUCKET_NAME": "verbale", "AWS_S3_ENDPOINT_URL": ""}
+    )
+    assert "endpoint_url" not in elsewhere["OPTIONS"]  # AWS S3 itself
+
+
+def test_compose_minio_makes_a_private_bucket_with_verbales_keys():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    minio, bucket = compose["services"]["minio"], compose["services"]["minio-bucket"]
+    assert minio["image"].startswith("minio/minio") and minio["command"] == ["server", "/data"]
+    assert minio["healthcheck"]["test"]
+    assert bucket["image"].startswith("minio/mc")
+    assert bucket["depends_on"]["minio"]["condition"] == "service_healthy"
+    script = " ".join(bucket["command"])
+    assert "mc mb --ignore-existing" in script and "mc anonymous set none" in script
+    verbale = compose["x-verbale"]["environment"]
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        assert (
+            variable
+            in minio["environment"]["MINIO_ROOT_USER"] + minio["environment"]["MINIO_ROOT_PASSWORD"]
+        )
+        assert variable in verbale[variable]
+    assert "AWS_STORAGE_BUCKET_NAME" in bucket["environment"]["BUCKET"]
+    assert minio["profiles"] == bucket["profiles"] == ["s3"]  # optional: not started by default
