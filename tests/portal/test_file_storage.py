@@ -18,9 +18,10 @@ from pathlib import Path
 import boto3
 import pytest
 import yaml
+from botocore.exceptions import ClientError
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from moto import mock_aws
 
 from portal import storage
@@ -260,3 +261,24 @@ def test_compose_minio_makes_a_private_bucket_with_verbales_keys():
         assert variable in verbale[variable]
     assert "AWS_STORAGE_BUCKET_NAME" in bucket["environment"]["BUCKET"]
     assert minio["profiles"] == bucket["profiles"] == ["s3"]  # optional: not started by default
+
+
+def test_a_clean_up_the_object_store_refuses_leaves_the_error_that_caused_it(
+    object_store, db, monkeypatch, caplog
+):
+    """The store failing to delete a file (the sweep finds it later) must not hide why the
+    write was undone."""
+    build = Build.objects.create(report=report_with_replies(), snapshot={})
+
+    def refused(name: str) -> None:
+        raise ClientError({"Error": {"Code": "SlowDown", "Message": "busy"}}, "DeleteObject")
+
+    monkeypatch.setattr(storages["default"], "delete", refused)
+    with (
+        pytest.raises(RuntimeError, match="the row could not be written"),
+        storage.deleted_unless_committed() as stored,
+    ):
+        build.pdf.save("report.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        stored.append(build.pdf)
+        raise RuntimeError("the row could not be written")
+    assert f"Could not remove {build.pdf.name}" in caplog.text
