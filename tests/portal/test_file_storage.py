@@ -5,6 +5,7 @@ integration run uses a real S3 server process, tests/integration/test_object_sto
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import pytest
 import yaml
 from botocore.exceptions import ClientError
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage, storages
 from moto import mock_aws
 
@@ -282,3 +283,26 @@ def test_a_clean_up_the_object_store_refuses_leaves_the_error_that_caused_it(
         stored.append(build.pdf)
         raise RuntimeError("the row could not be written")
     assert f"Could not remove {build.pdf.name}" in caplog.text
+
+
+class _BrokenAfter(io.BytesIO):
+    """A file whose reading fails past ``limit`` bytes (the upload stream cut off)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(b"x" * size)
+        self.limit = limit
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell() >= self.limit:
+            raise OSError("connection reset while reading the upload")
+        return super().read(size)
+
+
+@pytest.mark.parametrize("megabytes", [1, 12], ids=["one-request", "multipart"])
+def test_a_write_cut_off_leaves_no_object_in_the_store(object_store, megabytes):
+    size = megabytes * 1024 * 1024
+    with pytest.raises(OSError, match="connection reset"):
+        default_storage.save("exports/1/cut.zip", File(_BrokenAfter(size, size // 2)))
+    client = boto3.client("s3", region_name="us-east-1")
+    assert _keys() == []
+    assert client.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
