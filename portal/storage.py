@@ -184,8 +184,9 @@ def sweep_orphans(*, older_than: timedelta | None = None) -> dict[str, int]:
     # Spooled uploads stay on each machine's disk: every worker sweeps its own folder.
     if spool and not _is_media(Path(spool)):
         for path in _old_files(Path(spool), cutoff):
-            # Django names them tmpXXXX.upload.<ext>: leave anything else alone.
-            if ".upload" in path.name:
+            # Django names them tmpXXXX.upload.<ext>; a download from an object store over
+            # SPOOL_BYTES waits in tmpXXXX.S3File (django-storages). Leave anything else alone.
+            if ".upload" in path.name or path.name.endswith(".S3File"):
                 logger.info("Removing %s: an upload whose request never finished", path)
                 path.unlink(missing_ok=True)
                 removed["uploads"] += 1

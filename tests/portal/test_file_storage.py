@@ -306,3 +306,16 @@ def test_a_write_cut_off_leaves_no_object_in_the_store(object_store, megabytes):
     client = boto3.client("s3", region_name="us-east-1")
     assert _keys() == []
     assert client.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+
+
+def test_the_sweep_removes_object_store_downloads_a_stopped_process_left_in_the_spool(
+    settings, tmp_path, db
+):
+    """Large objects read from the store are spooled to FILE_UPLOAD_TEMP_DIR (tmpXXXX.S3File)
+    while they are served; a process killed meanwhile leaves them there."""
+    spool = tmp_path / "uploads"
+    settings.FILE_UPLOAD_TEMP_DIR = spool
+    left = test_file_sweep.write(spool, "tmp3kq9x.S3File", seconds_old=2 * 60 * 60)
+    being_served = test_file_sweep.write(spool, "tmp8zr2m.S3File", seconds_old=5)
+    assert storage.sweep_orphans() == {"media": 0, "uploads": 1}
+    assert not left.exists() and being_served.exists()
