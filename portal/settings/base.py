@@ -1,15 +1,18 @@
 """Settings shared by every environment, all read through django-environ.
 
 With no variable set Verbale runs embedded: SQLite under ``var/``, Celery tasks executed
-in-process, files under ``var/media/``. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to
-PostgreSQL and Redis with no code change.
+in-process, files under ``var/media/``. ``DATABASE_URL``, ``CELERY_BROKER_URL`` and
+``STORAGE_URL`` switch to PostgreSQL, Redis and an S3-compatible object store with no code change.
 """
 
 import contextlib
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from .files import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VERBALE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -238,8 +241,10 @@ STATICFILES_DIRS = [
 MEDIA_URL = "media/"  # never served directly: files go through permission-checked views
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
-    # Files are written under a temporary name and renamed when whole (a full disk leaves none).
-    "default": {"BACKEND": "portal.storage.MediaStorage"},
+    # Local disk under MEDIA_ROOT (written under a temporary name and renamed when whole), or,
+    # with STORAGE_URL=s3://… or AWS_STORAGE_BUCKET_NAME set, an S3-compatible object store
+    # that every machine shares (portal/settings/files.py).
+    "default": default_storage_from_env(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
