@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from rest_framework import relations, serializers
+from rest_framework.fields import empty
 
 from .ids import MAX_ID, parse_id
 
@@ -49,7 +50,12 @@ class CharField(serializers.CharField):
 
 
 class BooleanField(serializers.BooleanField):
-    """``true`` or ``false``: not ``0``, ``"no"`` or ``"off"``."""
+    """``true`` or ``false``: not ``0``, ``"no"`` or ``"off"``; and missing is missing.
+
+    DRF reads a boolean missing from a form as false (an unticked checkbox sends nothing);
+    an empty form body still reaches a view as a form, so a required boolean is required."""
+
+    default_empty_html = empty
 
     def to_internal_value(self, data: Any) -> bool | None:
         if data is None and self.allow_null:

@@ -280,6 +280,7 @@ REST_FRAMEWORK = {
     # JSON only: form bodies read a missing boolean as false and an empty date as none. The
     # one upload (a reply's attachments) takes multipart on its own action.
     "DEFAULT_PARSER_CLASSES": ["portal.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.parsers.ContentNegotiation",
     "DEFAULT_RENDERER_CLASSES": [
         "portal.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
