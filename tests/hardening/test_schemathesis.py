@@ -49,15 +49,13 @@ from tests.factories import (
 )
 from tests.reports.factories import file_reply, report_with_replies
 
-# Still `integration` (not in `make test`) until the negative-data findings listed in the
-# branch report are fixed: remove the marker then; the run takes about two minutes.
-pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+pytestmark = pytest.mark.django_db
 
 SEED = 20071112  # the day the note verbale went out
 CONFIG = {
     "seed": SEED,
     "suppress-health-check": ["all"],
-    "generation": {"max-examples": 4, "database": "none"},
+    "generation": {"max-examples": 8, "database": "none"},
     "phases": {
         "examples": {"enabled": True},
         "coverage": {"enabled": True},
@@ -77,8 +75,7 @@ CONFIG = {
             "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
         },
     },
-    # The token endpoint answers 500 to a JSON array: fixed on its own branch (issue 13),
-    # after which this exclusion goes.
+    # removed once the token endpoint refuses non-object bodies
     "operations": [{"include-path": "/api/v1/auth/token/", "enabled": False}],
 }
 
@@ -238,10 +235,12 @@ def test_sequences_of_calls_answer_as_the_schema_says(role, world):  # type: ign
             }
             _aim_at_known_rows(input.case, world["ids"], keep=from_link)
             output = super().step(input)
-            if input.transition is not None and input.is_applied:
-                followed[f"{input.transition.id} -> {output.response.status_code}"] += 1
-            elif input.case.operation.method.upper() == "POST" and "{" not in input.case.operation.path:
-                followed[f"ROOT {input.case.operation.label} {output.response.status_code} {output.response.text[:150]}"] += 1
+            if (
+                input.transition is not None
+                and input.is_applied
+                and output.response.status_code < 300
+            ):
+                followed[input.transition.id] += 1
             return output
 
     hypothesis.stateful.run_state_machine_as_test(
@@ -255,6 +254,8 @@ def test_sequences_of_calls_answer_as_the_schema_says(role, world):  # type: ign
             suppress_health_check=list(hypothesis.HealthCheck),
         ),
     )
-    print(role, sum(followed.values()), len(followed))
-    for k, v in sorted(followed.items()):
-        print(v, k)
+    # The links (inferred by Schemathesis from the schema: an id in one answer that names
+    # the object of another operation) were followed to answers that succeeded, not only
+    # to 400s and 404s: 56 such steps over 24 links as the secretariat, 6 over one as a
+    # focal point, who may create nothing (seed and budget as above).
+    assert sum(followed.values()) >= {"secretariat": 20, "focal_point": 3}[role], followed
