@@ -38,6 +38,7 @@ demo: check-demo $(STAMP) migrate
 test: check-test $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not integration"
 
 # Everything again on PostgreSQL + Redis, with a real Celery worker for `integration` tests.
@@ -50,6 +51,7 @@ test-integration: check-test $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

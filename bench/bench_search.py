@@ -258,8 +258,8 @@ def main() -> None:
     from django.urls import reverse
 
     from portal.models import User
-    from surveys import search
     from surveys.models import Questionnaire, Reply, SearchEntry
+    from surveys.review import search
 
     if connection.vendor != "postgresql":
         sys.exit("This bench measures the PostgreSQL search: set DATABASE_URL=postgres://…")

@@ -7,9 +7,8 @@ from typing import Any
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from surveys.services.errors import ServiceError, StaleAnswerError
-
 from . import outage
+from .errors import ServiceError, StaleAnswerError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

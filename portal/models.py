@@ -6,6 +6,8 @@ their memberships of respondents (``surveys.Membership``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -56,6 +58,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self._password_changed = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a new password ends the API tokens obtained with the old one (and says so in
+        the audit trail), whichever way it was set: activation, change, reset, the admin."""
+        update_fields = kwargs.get("update_fields")
+        saves_password = update_fields is None or "password" in update_fields
+        changed = (
+            saves_password
+            and self.__dict__.get("_password_changed", False)
+            and not self._state.adding  # a new account has no tokens yet
+        )
+        super().save(*args, **kwargs)
+        if saves_password:
+            self._password_changed = False
+        if changed:
+            from .accounts import services  # the accounts services import this module
+
+            services.password_changed(user=self)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

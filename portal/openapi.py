@@ -66,6 +66,10 @@ def document_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str,
                 "401": _error("Not signed in: no valid token or session."),
                 "403": _error("Signed in, but this person may not do this."),
                 "503": _error("The database could not be reached; nothing was saved."),
+                "429": {
+                    **_error("Too many requests: wait the seconds Retry-After says."),
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                },
             }
             if has_body or has_query or method in WRITES:
                 errors["400"] = _error("Malformed, or refused as it stands.", "ValidationError")

@@ -29,7 +29,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from surveys.services.errors import ServiceError
+from .accounts import services as accounts
+from .errors import ServiceError
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -105,6 +106,9 @@ def confirm_device(*, request: Any, token: str) -> list[str]:
     device.confirmed = True
     device.save()
     TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+    # API tokens obtained before were given for the password alone, or with the authenticator
+    # this one replaces (perhaps a lost phone): none of them may outlive the change.
+    accounts.revoke_all_tokens(user=request.user, reason="authenticator set up")
     codes = _issue_recovery_codes(request.user)
     otp_login(request, device)
     return codes
@@ -198,6 +202,8 @@ def reset(*, user: Any, by: Any) -> bool:
     was_on = has_confirmed_device(user)
     for model in (TOTPDevice, StaticDevice):
         model.objects.filter(user=user).delete()
+    # Whoever holds the lost phone may also hold tokens obtained with it.
+    accounts.revoke_all_tokens(user=user, reason="two-factor sign-in reset by the secretariat")
     LogEntry.objects.log_create(
         user,
         action=LogEntry.Action.UPDATE,

@@ -3,9 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from surveys import views as surveys_views
+from surveys.questionnaires.views import people
 
 from . import views
+from .accounts import api as accounts_api
+from .accounts import views as accounts_views
 
 handler403 = "portal.views.forbidden"
 handler404 = "portal.views.not_found"
@@ -14,6 +16,16 @@ handler500 = "portal.outage.server_error"
 
 api_v1 = [
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
+    path(
+        "auth/tokens/",
+        accounts_api.TokenViewSet.as_view({"get": "list"}),
+        name="api-token-list",
+    ),
+    path(
+        "auth/tokens/<str:id>/",
+        accounts_api.TokenViewSet.as_view({"delete": "destroy"}),
+        name="api-token-detail",
+    ),
     path("", include("surveys.api.urls")),
     path("", include("reports.api.urls")),
 ]
@@ -41,8 +53,20 @@ urlpatterns = [
         name="two-factor-reset",
     ),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    path(
+        "accounts/password_reset/",
+        accounts_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path("accounts/tokens/", accounts_views.tokens, name="api-tokens"),
+    path("accounts/tokens/everyone/", accounts_views.everyones_tokens, name="api-tokens-everyone"),
+    path(
+        "accounts/tokens/<str:token_key>/revoke/",
+        accounts_views.revoke,
+        name="api-token-revoke",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("accounts/activate/<str:token>/", surveys_views.activate, name="activate"),
+    path("accounts/activate/<str:token>/", people.activate, name="activate"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -7,6 +7,7 @@ from typing import Any
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -19,19 +20,22 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import AuthenticationFailed, NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from surveys.services.errors import ServiceError
+from surveys.respondents.selectors import audit_subject
 
 from . import audit, selectors, two_factor
 from . import health as health_checks
+from .accounts import services as account_services
+from .accounts.api import IssuedTokenSerializer, TokenRequestSerializer
+from .errors import ServiceError
 from .forms import AuditFilterForm, SecondFactorForm, TokenForm
 from .models import User
+from .parsers import JSONParser
 from .permissions import secretariat_required
 
 logger = logging.getLogger(__name__)
@@ -103,7 +107,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         results = audit.entries(
             actor_id=data["person"].pk if data["person"] else None,
-            respondent=data["respondent"],
+            about=audit_subject(data["respondent"]) if data["respondent"] else None,
             since=data["since"],
             until=data["until"],
         )
@@ -245,24 +249,37 @@ def two_factor_people(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/two_factor_people.html", {"page": page, "q": query})
 
 
-class ObtainToken(ObtainAuthToken):
+class ObtainToken(APIView):
     """An API token for an e-mail and password, plus `otp_token` (the six-digit code) for
-    anyone who uses two-factor sign-in."""
+    anyone who uses two-factor sign-in. Each call issues a new token, which stops working
+    after API_TOKEN_LIFETIME_DAYS days, when the password changes, or when revoked."""
+
+    permission_classes = [AllowAny]
+    throttle_scope = "sign-in"
+    # The rest of the API reads JSON only (portal.parsers); credentials may also come as a
+    # form, as for DRF's own token view: every field is text, which a form says as well.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
+        request=TokenRequestSerializer,
         responses={
-            200: AuthTokenSerializer,
+            200: IssuedTokenSerializer,
             429: OpenApiResponse(
                 inline_serializer("LockedOut", {"detail": serializers.CharField()}),
-                description="Too many failed attempts for this e-mail from this address.",
+                description="Too many failed attempts for this e-mail from this address, or "
+                "too many requests from this address (see Retry-After).",
             ),
-        }
+        },
     )
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # The shape first: a body that is not an object of strings ([], null, a number) is a
+        # 400 before anything is looked up (text that is not text never gets past the parser).
+        params = TokenRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        email, password = params.validated_data["username"], params.validated_data["password"]
         # django-axes refuses a locked-out pair inside authenticate(), but its middleware only
         # turns that into the lockout answer for Django's own request, not DRF's: say it here.
-        credentials = {"username": str(request.data.get("username", ""))}
-        if AxesProxyHandler.is_locked(request._request, credentials):
+        if AxesProxyHandler.is_locked(request._request, {"username": email}):
             return Response(
                 {
                     "detail": "Too many failed sign-in attempts: this account is paused from "
@@ -270,14 +287,16 @@ class ObtainToken(ObtainAuthToken):
                 },
                 status=429,
             )
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
+        user = authenticate(request=request, username=email, password=password)
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to log in with provided credentials."]}
+            )
         if two_factor.required_for(user) and not two_factor.token_matches(
-            user, str(request.data.get("otp_token", ""))
+            user, params.validated_data.get("otp_token", "")
         ):
             raise AuthenticationFailed(
                 "Give otp_token: the six-digit code of your authenticator app."
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = account_services.issue_token(user=user)
+        return Response({"token": key, "expiry": token.expiry})

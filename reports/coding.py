@@ -39,34 +39,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from surveys import search as survey_search
-from surveys.models import Question, Reply, Revision
-from surveys.selectors import replies_in_report
+from surveys.models import Question, Reply
+from surveys.replies.selectors import published_replies
+from surveys.review import search as survey_search
 
 from . import consistency, services
 from .models import AttributionMember, AttributionSet, Evidence, Report, Section, Theme
+from .rules import OPS_BY_KIND, rule_matches
+from .selectors import answer_text, latest_revisions, report_replies, report_sections
 
 # --- answers as the coder reads them -------------------------------------------------------------
-
-
-def answer_text(question: Question, entry: dict[str, Any] | None) -> str:
-    """An answer as one plain text, the text evidence quotes and offsets count in."""
-    return survey_search.answer_text(question, entry)
-
-
-def report_replies(report: Report) -> Any:
-    """Replies the report is based on (received by the cut-off, not withdrawn)."""
-    return replies_in_report(report.questionnaires.values_list("pk", flat=True))
-
-
-def latest_revisions(reply_ids: Sequence[int]) -> dict[int, Revision]:
-    """The last submission of each reply, in one query."""
-    revisions: dict[int, Revision] = {}
-    for revision in Revision.objects.filter(reply_id__in=list(reply_ids)).order_by(
-        "reply_id", "number"
-    ):
-        revisions[revision.reply_id] = revision
-    return revisions
 
 
 # --- themes ------------------------------------------------------------------------------------
@@ -115,8 +97,6 @@ def delete_theme(*, theme: Theme) -> None:
 def themes_from_sections(*, report: Report) -> list[Theme]:
     """One theme per body section and subsection, in reading order; safe to run again (a
     section that already has its theme keeps it, titles are refreshed)."""
-    from .selectors import report_sections  # selectors import this module
-
     existing = {t.section_id: t for t in Theme.objects.filter(report=report, section__isnull=False)}
     themes, order = [], 0
     for section in report_sections(report):
@@ -137,15 +117,6 @@ def themes_from_sections(*, report: Report) -> list[Theme]:
 
 
 # --- sets --------------------------------------------------------------------------------------
-
-RULE_OPS = ("equals", "includes_any", "greater_than")
-OPS_BY_KIND = {
-    Question.Kind.YES_NO: ("equals",),
-    Question.Kind.SINGLE_CHOICE: ("equals", "includes_any"),
-    Question.Kind.MULTIPLE_CHOICE: ("includes_any",),
-    Question.Kind.NUMBER: ("equals", "greater_than"),
-    Question.Kind.TABLE: ("greater_than",),
-}
 
 
 def _number(value: Any, what: str) -> Decimal:
@@ -219,55 +190,6 @@ def clean_rule(rule: Any, *, report: Report) -> dict[str, Any] | None:
     return clean
 
 
-def rule_matches(rule: dict[str, Any], entry: dict[str, Any] | None) -> bool:
-    """Whether an answer (a revision's entry) satisfies the rule. Pure."""
-    if not entry or entry.get("state", "answered") != "answered":
-        return False
-    value, op = entry.get("value"), rule["op"]
-    if value is None:
-        return False
-    if op == "includes_any":
-        chosen = value if isinstance(value, list) else [value]
-        return any(v in chosen for v in rule["values"])
-    if op == "equals":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return Decimal(str(value)) == Decimal(str(rule["value"]))
-        return value == rule["value"]
-    threshold = Decimal(str(rule["value"]))
-    if isinstance(value, dict):  # a table: rows → columns → numbers
-        cells = [
-            cell
-            for row_key, row in value.items()
-            if isinstance(row, dict) and rule.get("row") in (None, row_key)
-            for column_key, cell in row.items()
-            if rule.get("column") in (None, column_key)
-        ]
-    else:
-        cells = [value]
-    return any(
-        isinstance(c, int | float) and not isinstance(c, bool) and Decimal(str(c)) > threshold
-        for c in cells
-    )
-
-
-def describe_rule(rule: dict[str, Any] | None, question: Question | None) -> str:
-    """The rule in words, for the coding page: 'Question 12 includes Legal aid or …'."""
-    if not rule or question is None:
-        return ""
-    labels = {
-        c["value"]: c["label"].get("en", c["value"]) for c in question.options.get("choices", [])
-    }
-    labels.update({"yes": "Yes", "no": "No"} if question.kind == Question.Kind.YES_NO else {})
-    where = f"question {question.number}"
-    if rule["op"] == "includes_any":
-        return f"{where} includes " + " or ".join(f"“{labels.get(v, v)}”" for v in rule["values"])
-    if rule["op"] == "equals":
-        return f"{where} is “{labels.get(rule['value'], rule['value'])}”"
-    cell = ", ".join(f"{k} {rule[k]}" for k in ("row", "column") if rule.get(k))
-    number = f"{rule['value']:g}" if isinstance(rule["value"], float) else rule["value"]
-    return f"{where}{f' ({cell})' if cell else ''} reports a number above {number}"
-
-
 @transaction.atomic
 def create_set(
     *,
@@ -313,11 +235,6 @@ def update_set(
     if rule is not False:
         sync_rule_set(attribution_set=attribution_set)
     return attribution_set
-
-
-@transaction.atomic
-def delete_set(*, attribution_set: AttributionSet) -> None:
-    attribution_set.delete()
 
 
 @transaction.atomic
@@ -485,7 +402,7 @@ def sync_rule_set(*, attribution_set: AttributionSet) -> SyncResult:
         replies = report_replies(attribution_set.report).filter(
             questionnaire_id=question.section.questionnaire_id
         )
-        for published in survey_search.published_replies(replies):
+        for published in published_replies(replies):
             entry = published.answers.get(question.pk)
             if rule_matches(rule, entry):
                 matches[published.reply.respondent_id] = (

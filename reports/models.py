@@ -7,10 +7,13 @@ rows into a snapshot (``reports.selectors.report_snapshot``).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 # Keys an attribution set may not take because the markup gives them a meaning of their own.
 RESERVED_KEYS = frozenset({"replies"})
@@ -357,6 +360,17 @@ class Build(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    task_retries = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="How often Celery had retried the task message that runs the current attempt "
+        "(a message retried after a database error carries on with the attempt).",
+    )
+    notes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What happened to the build on its way, oldest first: attempts stopped, "
+        "messages sent again. Each note is {'at': ISO time, 'text': ...}.",
+    )
     acknowledged_warnings = models.JSONField(
         default=list,
         blank=True,
@@ -374,3 +388,13 @@ class Build(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    def add_note(self, text: str, *, at: datetime | None = None) -> None:
+        """Append to the build's history (saved by the caller, under the row's lock): a later
+        attempt must not wipe what the page says about an earlier one."""
+        self.notes = [*self.notes, {"at": (at or timezone.now()).isoformat(), "text": text}]
+
+    @property
+    def history(self) -> list[tuple[datetime, str]]:
+        """The notes with their times as datetimes, for the build page."""
+        return [(datetime.fromisoformat(note["at"]), note["text"]) for note in self.notes]

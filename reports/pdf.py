@@ -84,18 +84,15 @@ def html_to_pdf(
     *,
     base_url: str,
     footnote_ids: Sequence[str] = (),
-    tagged: bool = False,
     url_fetcher: printing.StaticOnlyFetcher | None = None,
 ) -> PdfResult:
     """Lay out the HTML, check its footnotes, write the PDF and count its pages.
 
     WeasyPrint may read only Verbale's static files meanwhile (``portal.printing``).
     """
-    document = printing.printable(html, base_url=base_url, url_fetcher=url_fetcher).render(
-        pdf_tags=tagged
-    )
+    document = printing.printable(html, base_url=base_url, url_fetcher=url_fetcher).render()
     check_footnotes(document, footnote_ids)
-    pdf = document.write_pdf(pdf_tags=tagged)
+    pdf = document.write_pdf()
     return PdfResult(pdf=pdf, page_count=page_count(pdf))
 
 
@@ -107,9 +104,3 @@ def page_count(pdf: bytes) -> int:
     """
     reader = PdfReader(io.BytesIO(pdf))
     return int(reader.trailer["/Root"]["/Pages"]["/Count"])
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text, page by page, as pypdf extracts it (for checks and tests)."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\n\f".join(page.extract_text() or "" for page in reader.pages)

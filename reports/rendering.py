@@ -26,7 +26,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from . import formatting, markup
+from surveys.respondents import formatting
+
+from . import markup
 
 # Bump when a change to this module changes the printed output, so that builds of an unchanged
 # report are not reused across the change (the print CSS is fingerprinted separately).

@@ -6,16 +6,19 @@ import datetime
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from surveys.models import Answer, Question, Reply, Respondent, Revision, text_in
-from surveys.selectors import replies_in_report, to_formatting
+from surveys.replies.selectors import replies_in_report
+from surveys.respondents import formatting
+from surveys.respondents.selectors import to_formatting
+from surveys.review import search as survey_search
 
-from . import coding, consistency, formatting, markup, rendering
+from . import consistency, markup, rendering, rules
 from .models import (
     AttributionMember,
     AttributionSet,
@@ -234,7 +237,7 @@ def un_ordered(respondents: Iterable[Respondent], *, on: datetime.date) -> list[
 
 def coding_replies(report: Report) -> list[Reply]:
     """The replies the report is based on, respondent by respondent in UN order."""
-    replies = list(coding.report_replies(report))
+    replies = list(report_replies(report))
     order = {
         r.pk: i for i, r in enumerate(un_ordered([x.respondent for x in replies], on=report.date))
     }
@@ -283,13 +286,13 @@ def evidence_views(evidence: Iterable[Evidence]) -> list[EvidenceView]:
     """Evidence with what the reply says now: staleness computed on read, in a few queries."""
     evidence = list(evidence)
     reply_ids = {e.reply_id for e in evidence}
-    revisions = coding.latest_revisions(list(reply_ids))
+    revisions = latest_revisions(list(reply_ids))
     hidden = _restricted(reply_ids)
     views = []
     for item in evidence:
         revision = revisions.get(item.reply_id)
         entry = revision.answers.get(str(item.question_id)) if revision else None
-        current = coding.answer_text(item.question, entry) if entry else None
+        current = answer_text(item.question, entry) if entry else None
         views.append(
             EvidenceView(
                 item,
@@ -339,7 +342,7 @@ def coding_facts(report: Report, snapshot: dict[str, Any]) -> consistency.Coding
     for view in views:
         by_member.setdefault(view.evidence.member_id, []).append(view.facts)
     labels = {r["id"]: r["label"] for r in snapshot["respondents"]}
-    replies = coding.report_replies(report)
+    replies = report_replies(report)
     ordered = un_ordered([r.respondent for r in replies], on=report.date)
     withdrawn = Reply.objects.filter(
         questionnaire__in=report.questionnaires.all(), withdrawn=True
@@ -404,7 +407,7 @@ def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[AnswerSegmen
 def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[AnswerView]]:
     """The reply's last submission, question by question, with the passages already filed
     for this report marked where they still are."""
-    revision = coding.latest_revisions([reply.pk]).get(reply.pk)
+    revision = latest_revisions([reply.pk]).get(reply.pk)
     if revision is None:
         return None, []
     questions = _questions_of([reply.questionnaire_id])
@@ -423,7 +426,7 @@ def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[A
         entry = revision.answers.get(str(question.pk))
         if not entry:
             continue
-        text = coding.answer_text(question, entry)
+        text = answer_text(question, entry)
         if not text:
             continue
         answers.append(
@@ -463,7 +466,7 @@ def coding_sets(report: Report) -> tuple[list[tuple[Theme | None, list[Attributi
     questions = _questions_of(report.questionnaires.values_list("pk", flat=True))
     for attribution_set in sets:
         question = questions.get(attribution_set.rule["question"]) if attribution_set.rule else None
-        attribution_set.rule_text = coding.describe_rule(attribution_set.rule, question)  # type: ignore[attr-defined]
+        attribution_set.rule_text = rules.describe_rule(attribution_set.rule, question)  # type: ignore[attr-defined]
         by_respondent = {m.respondent_id: m for m in attribution_set.members.all()}
         ordered = un_ordered([m.respondent for m in by_respondent.values()], on=report.date)
         for respondent in ordered:
@@ -477,7 +480,7 @@ def rule_questions(report: Report) -> list[Question]:
     questions = [
         q
         for q in _questions_of(report.questionnaires.values_list("pk", flat=True)).values()
-        if q.kind in coding.OPS_BY_KIND
+        if q.kind in rules.OPS_BY_KIND
     ]
     for question in questions:
         values = [c["value"] for c in question.options.get("choices", [])]
@@ -526,7 +529,7 @@ def set_sources(attribution_set: AttributionSet) -> list[MemberSources]:
 def rule_text(attribution_set: AttributionSet) -> str:
     rule = attribution_set.rule
     question = Question.objects.filter(pk=rule["question"]).first() if rule else None
-    return coding.describe_rule(rule, question)
+    return rules.describe_rule(rule, question)
 
 
 def footnote_sources(report: Report, number: int) -> tuple[str, list[SetSources]] | None:
@@ -545,3 +548,23 @@ def footnote_sources(report: Report, number: int) -> tuple[str, list[SetSources]
     return rendering.plain_text(note.children), [
         SetSources(sets[key], set_sources(sets[key])) for key in note.keys if key in sets
     ]
+
+
+def answer_text(question: Question, entry: dict[str, Any] | None) -> str:
+    """An answer as one plain text, the text evidence quotes and offsets count in."""
+    return survey_search.answer_text(question, entry)
+
+
+def report_replies(report: Report) -> Any:
+    """Replies the report is based on (received by the cut-off, not withdrawn)."""
+    return replies_in_report(report.questionnaires.values_list("pk", flat=True))
+
+
+def latest_revisions(reply_ids: Sequence[int]) -> dict[int, Revision]:
+    """The last submission of each reply, in one query."""
+    revisions: dict[int, Revision] = {}
+    for revision in Revision.objects.filter(reply_id__in=list(reply_ids)).order_by(
+        "reply_id", "number"
+    ):
+        revisions[revision.reply_id] = revision
+    return revisions

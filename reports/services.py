@@ -11,20 +11,24 @@ same snapshot, the new build reuses its files at once; otherwise it is queued an
 calls :func:`run_build`, which claims the build, renders it while a heartbeat thread keeps
 ``heartbeat_at`` fresh, and records the result.  :func:`reap_stalled_builds` (the
 ``reports.watchdog`` task, every minute) fails or re-queues a build whose worker went silent or
-ran past the time limit, so no build stays "running" once nobody is building it.
+ran past the time limit, so no build stays "running" once nobody is building it.  A database
+error (PostgreSQL restarting) is retried by the task as the same attempt; only one attempt ever
+records a result, and no file is left that no row names.  What happened on the way (attempts
+stopped, messages sent again) is kept in the build's notes and shown on the build page.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,7 +39,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection, transaction
+from django.db import (
+    Error,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -55,36 +65,41 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 # Policy of the build task, also used by the watchdog to tell "slow" from "gone".
+BUILD_TASK = "reports.build"  # reports.tasks.build_report
 BUILD_SOFT_TIME_LIMIT = 8 * 60
 BUILD_TIME_LIMIT = 9 * 60
 MAX_ATTEMPTS = 3
+# What a database that restarts or drops a connection raises. The build task retries on them
+# (``reports.tasks``) and the retried message carries on with the same attempt (``_claim``): a
+# database blip is not a worker's death and uses up no attempt. InterfaceError ("connection
+# already closed") is not a DatabaseError, hence both.
+TRANSIENT_DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
-def heartbeat_seconds() -> int:
+def heartbeat_seconds() -> float:
     """How often a running build says it is alive; 0 when builds run in the web process.
 
-    ``REPORTS_BUILD_HEARTBEAT_SECONDS`` overrides it.  With eager Celery (the embedded default)
-    the web process is the worker, so there is no separate worker to lose and no thread is
-    started, which also spares SQLite a second writer.
+    ``REPORTS_BUILD_HEARTBEAT_SECONDS`` sets it; unset, it is 10 s, or 0 with eager Celery (the
+    embedded default): the web process is then the worker, so there is no separate worker to
+    lose and no thread is started, which also spares SQLite a second writer.
     """
-    value = _setting("REPORTS_BUILD_HEARTBEAT_SECONDS", None)
+    value = settings.REPORTS_BUILD_HEARTBEAT_SECONDS
     if value is None:
         return 0 if current_app.conf.task_always_eager else 10
-    return int(value)
+    return float(value)
 
 
 def stale_after() -> timedelta:
-    """Silence after which a running build's worker is taken for dead."""
-    beat = heartbeat_seconds() or 10
-    return timedelta(seconds=_setting("REPORTS_BUILD_STALE_SECONDS", max(60, beat * 6)))
+    """Silence after which a running build's worker is taken for dead.
+
+    ``REPORTS_BUILD_STALE_SECONDS``, but never less than three heartbeats: a threshold that one
+    late beat could cross would have the watchdog queue a live build again.
+    """
+    return timedelta(seconds=max(settings.REPORTS_BUILD_STALE_SECONDS, 3 * heartbeat_seconds()))
 
 
 def queue_timeout() -> timedelta:
-    return timedelta(seconds=_setting("REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS", 30 * 60))
+    return timedelta(seconds=settings.REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS)
 
 
 def resend_after() -> timedelta:
@@ -94,7 +109,7 @@ def resend_after() -> timedelta:
     queued. The new message carries a new task id, so the old one, if it still turns up, is
     ignored (``_claim``); a build is never run twice at once.
     """
-    return timedelta(seconds=_setting("REPORTS_BUILD_RESEND_SECONDS", 5 * 60))
+    return timedelta(seconds=settings.REPORTS_BUILD_RESEND_SECONDS)
 
 
 class StaleEditError(ValidationError):
@@ -422,18 +437,19 @@ def remove_member(*, member: AttributionMember) -> None:
 
 
 def _enqueue(build: Build) -> None:
-    """Queue the task once the build row is committed, so the worker can read it."""
-    from .tasks import build_report  # the tasks module imports this one
+    """Queue the task once the build row is committed, so the worker can read it.
 
+    Sent by name: the tasks module is an interface on top of this one (as views are), so this
+    module never imports it."""
     build_id, task_id = build.pk, build.celery_task_id
-    queue = _setting("REPORTS_BUILD_QUEUE", None)
+    queue = settings.REPORTS_BUILD_QUEUE
 
     def send() -> None:
         options: dict[str, Any] = {"task_id": task_id}
         if queue:
             options["queue"] = queue
         try:
-            build_report.apply_async(args=[build_id], **options)
+            current_app.signature(BUILD_TASK).apply_async(args=[build_id], **options)
         except Exception:
             # The build is committed as queued: the watchdog sends it again (see
             # resend_after), so a broker that is down delays the build instead of losing it.
@@ -529,6 +545,19 @@ def compile_now(
     return build
 
 
+def _test_pause() -> None:
+    """Tests only: hold the build in the middle of rendering, so that a test can kill its worker
+    or drop its database connections there. Waits ``REPORTS_TEST_RENDER_DELAY_SECONDS`` at
+    most, less once the file ``REPORTS_TEST_RENDER_GATE`` exists."""
+    delay = settings.REPORTS_TEST_RENDER_DELAY_SECONDS
+    if not delay:
+        return
+    gate = settings.REPORTS_TEST_RENDER_GATE
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline and not (gate and os.path.exists(gate)):
+        time.sleep(0.1)
+
+
 @dataclass(frozen=True)
 class Compiled:
     pdf: bytes
@@ -546,9 +575,7 @@ def compile_snapshot(snapshot: dict[str, Any]) -> Compiled:
         shown = "; ".join(str(p) for p in problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise BuildError(f"The report has {len(problems)} problem(s) to fix: {shown}{more}.")
-    delay = float(_setting("REPORTS_TEST_RENDER_DELAY_SECONDS", 0))
-    if delay:  # test-only: lets a test kill the worker in the middle of a build
-        time.sleep(delay)
+    _test_pause()
     # pandoc is a separate process: let it make the DOCX while WeasyPrint lays out the PDF.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docx") as pool:
         word_future = pool.submit(docx.render_docx, rendered.composition)
@@ -569,13 +596,43 @@ def compile_snapshot(snapshot: dict[str, Any]) -> Compiled:
     return Compiled(pdf=result.pdf, docx=word, page_count=result.page_count, html=rendered.html)
 
 
-def _file_stem(build: Build) -> str:
+def _file_names(build: Build, attempt: int) -> tuple[str, str]:
+    """Where an attempt stores its PDF and DOCX.
+
+    The same names each time the attempt runs, so a run retried after a database error replaces
+    its files instead of leaving them beside new ones; other names for another attempt, so that
+    an attempt the watchdog has superseded, cleaning up after itself, never deletes the files of
+    the attempt that replaced it.
+    """
     symbol = re.sub(r"[^A-Za-z0-9]+", "-", build.report.symbol).strip("-") or "report"
-    return f"{symbol}-build-{build.pk}"
+    stem = f"reports/{build.report_id}/builds/{build.pk}/{symbol}-build-{build.pk}-{attempt}"
+    return f"{stem}.pdf", f"{stem}.docx"
 
 
-def _claim(build_id: int, task_id: str | None) -> Build | None:
-    """Mark the build running for this attempt, or return None when it is not ours to run."""
+def _delete_files(names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # a leftover file is harmless; hiding the build's outcome is not
+            logger.exception("Could not delete %s", name)
+
+
+def _delete_attempt_files(build: Build, attempts: Sequence[int]) -> None:
+    """Once the transaction commits, delete the files these attempts may have written: files no
+    row names (an attempt whose worker died between writing and recording leaves some)."""
+    names = [name for attempt in attempts for name in _file_names(build, attempt)]
+    # robust: a failing clean-up must not look like a failure of what was committed.
+    transaction.on_commit(lambda: _delete_files(names), robust=True)
+
+
+def _claim(build_id: int, task_id: str | None, retries: int = 0) -> Build | None:
+    """Mark the build running for this attempt, or return None when it is not ours to run.
+
+    ``retries`` is how often Celery has retried this task message. A build already running
+    under the same message either had that message retried after a database error (more
+    retries than when it claimed the build: the attempt goes on, counting nothing), or had it
+    delivered again because its worker died (same retries: a new attempt).
+    """
     with transaction.atomic():
         build = Build.objects.select_for_update().select_related("report").get(pk=build_id)
         if build.status in (Build.Status.SUCCEEDED, Build.Status.FAILED):
@@ -583,37 +640,74 @@ def _claim(build_id: int, task_id: str | None) -> Build | None:
         if task_id and build.celery_task_id and task_id != build.celery_task_id:
             return None  # a message of an attempt the watchdog has since replaced
         now = timezone.now()
+        if build.status == Build.Status.RUNNING:
+            if task_id and retries > build.task_retries:
+                build.add_note(
+                    f"Attempt {build.attempts} was interrupted by a database error and went on.",
+                    at=now,
+                )
+                build.task_retries = retries
+                build.heartbeat_at = now
+                build.save(update_fields=["task_retries", "heartbeat_at", "notes"])
+                return build
+            build.add_note(
+                f"Attempt {build.attempts} stopped: its worker was lost before finishing.", at=now
+            )
         if build.attempts >= MAX_ATTEMPTS:
             _fail(build, f"Gave up after {build.attempts} attempts; the worker stopped each time.")
             return None
         build.status = Build.Status.RUNNING
         build.attempts += 1
+        build.task_retries = retries
         build.started_at = now
         build.heartbeat_at = now
-        build.error = ""
-        build.save(update_fields=["status", "attempts", "started_at", "heartbeat_at", "error"])
+        build.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "task_retries",
+                "started_at",
+                "heartbeat_at",
+                "notes",
+            ]
+        )
         return build
 
 
 def _fail(build: Build, message: str) -> None:
+    """Fail the build (under its row lock): a failed build names no file, so whatever its
+    attempts wrote goes."""
     now = timezone.now()
     build.status = Build.Status.FAILED
     build.error = message
     build.finished_at = now
     if build.started_at:
         build.duration = now - build.started_at
-    build.save(update_fields=["status", "error", "finished_at", "duration"])
+    build.save(update_fields=["status", "error", "finished_at", "duration", "notes"])
+    _delete_attempt_files(build, range(1, build.attempts + 1))
 
 
 def _finish_failed(build: Build, message: str) -> None:
     """Record a failure unless the watchdog already moved the build on."""
     now = timezone.now()
-    Build.objects.filter(pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts).update(
-        status=Build.Status.FAILED,
-        error=message,
-        finished_at=now,
-        duration=now - build.started_at if build.started_at else None,
-    )
+    with transaction.atomic():
+        failed = Build.objects.filter(
+            pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
+        ).update(
+            status=Build.Status.FAILED,
+            error=message,
+            finished_at=now,
+            duration=now - build.started_at if build.started_at else None,
+        )
+        if failed:
+            _delete_attempt_files(build, range(1, build.attempts + 1))
+
+
+def _beat(build: Build) -> int:
+    """One sign of life; only the attempt that is running may give it."""
+    return Build.objects.filter(
+        pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
+    ).update(heartbeat_at=timezone.now())
 
 
 @contextmanager
@@ -622,7 +716,9 @@ def _heartbeat(build: Build) -> Iterator[None]:
 
     WeasyPrint holds the task's thread for the whole layout, so the sign of life has to come
     from elsewhere; when the worker process dies the heartbeat stops with it, which is what the
-    watchdog looks for.
+    watchdog looks for. Nothing else may stop it before the build ends: a heartbeat that gave up
+    at the first failed beat (PostgreSQL restarting) had the watchdog queue a build that was
+    still rendering, and two renders ran at once.
     """
     interval = heartbeat_seconds()
     if interval <= 0:
@@ -633,13 +729,21 @@ def _heartbeat(build: Build) -> Iterator[None]:
     def beat() -> None:
         try:
             while not stop.wait(interval):
-                Build.objects.filter(
-                    pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
-                ).update(heartbeat_at=timezone.now())
-        except DatabaseError:
-            logger.exception("Heartbeat of build %s failed", build.pk)
+                try:
+                    _beat(build)
+                except Exception:
+                    logger.warning(
+                        "Heartbeat of build %s failed; trying again in %s s",
+                        build.pk,
+                        interval,
+                        exc_info=True,
+                    )
+                    # A broken connection stays broken: drop it (it is this thread's own), the
+                    # next beat opens a new one.
+                    with suppress(Error):
+                        connection.close()
         finally:
-            connection.close()  # this thread's own connection
+            connection.close()
 
     thread = threading.Thread(target=beat, name=f"build-{build.pk}-heartbeat", daemon=True)
     thread.start()
@@ -650,12 +754,14 @@ def _heartbeat(build: Build) -> Iterator[None]:
         thread.join(timeout=interval + 5)
 
 
-def run_build(*, build_id: int, task_id: str | None = None) -> Build:
+def run_build(*, build_id: int, task_id: str | None = None, retries: int = 0) -> Build:
     """Build a queued build (called by the task, or directly by ``compile_report``).
 
     Safe to run twice: a finished build, or a message of a superseded attempt, is left alone.
+    A transient database error propagates, with no file left behind, for the task to retry
+    (``retries`` is how often it has; see :func:`_claim`).
     """
-    build = _claim(build_id, task_id)
+    build = _claim(build_id, task_id, retries)
     if build is None:
         return Build.objects.get(pk=build_id)
     started = time.monotonic()
@@ -670,18 +776,17 @@ def run_build(*, build_id: int, task_id: str | None = None) -> Build:
             build, f"The build took longer than {BUILD_SOFT_TIME_LIMIT // 60} minutes and stopped."
         )
         return Build.objects.get(pk=build_id)
-    except DatabaseError:
-        # Probably passing: put the build back in the queue state and let Celery retry it.
-        Build.objects.filter(pk=build.pk, status=Build.Status.RUNNING).update(
-            status=Build.Status.QUEUED
-        )
-        raise
+    except TRANSIENT_DATABASE_ERRORS:
+        raise  # see below
     except Exception as error:  # anything else is a bug: record it rather than hang
-        logger.exception("Build %s failed", build_id)
-        _finish_failed(build, f"Unexpected error while building: {type(error).__name__}: {error}")
+        _finish_unexpected(build, error)
         return Build.objects.get(pk=build_id)
     try:
         _store(build, compiled, seconds=time.monotonic() - started)
+    except TRANSIENT_DATABASE_ERRORS:
+        # The row is left running, untouched (the database may well be unreachable): the
+        # retried message carries on with this attempt, or the watchdog notices the silence.
+        raise
     except OSError as error:
         # A full disk: retrying will not help until someone frees space. Fail with the reason;
         # the last good build (and its PDF) is untouched.
@@ -691,39 +796,50 @@ def run_build(*, build_id: int, task_id: str | None = None) -> Build:
             f"The PDF could not be stored on the server ({error.strerror or error}). "
             "The last good PDF is still available.",
         )
+    except Exception as error:
+        _finish_unexpected(build, error)
     return Build.objects.get(pk=build_id)
 
 
+def _finish_unexpected(build: Build, error: Exception) -> None:
+    logger.exception("Build %s failed", build.pk)
+    _finish_failed(build, f"Unexpected error while building: {type(error).__name__}: {error}")
+
+
 def _store(build: Build, compiled: Compiled, *, seconds: float) -> None:
-    """Save the files, then record them; raises OSError (a full disk) with no file left."""
-    stem = _file_stem(build)
-    pdf_name = default_storage.save(
-        f"reports/{build.report_id}/builds/{build.pk}/{stem}.pdf", ContentFile(compiled.pdf)
-    )
+    """Save the files, then record them. When either fails (a full disk: OSError; the database:
+    DatabaseError) the files written are deleted before the error goes on, so no file is left
+    that no row names."""
+    written: list[str] = []
     try:
-        docx_name = default_storage.save(
-            f"reports/{build.report_id}/builds/{build.pk}/{stem}.docx", ContentFile(compiled.docx)
-        )
-    except OSError:
-        default_storage.delete(pdf_name)
+        names = _file_names(build, build.attempts)
+        for name, data in zip(names, (compiled.pdf, compiled.docx), strict=True):
+            default_storage.delete(name)  # left by an earlier run of this attempt, if any
+            written.append(default_storage.save(name, ContentFile(data)))
+        pdf_name, docx_name = written
+        now = timezone.now()
+        with transaction.atomic():
+            updated = Build.objects.filter(
+                pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
+            ).update(
+                status=Build.Status.SUCCEEDED,
+                finished_at=now,
+                duration=timedelta(seconds=seconds),
+                page_count=compiled.page_count,
+                pdf_size=len(compiled.pdf),
+                pdf_sha256=hashlib.sha256(compiled.pdf).hexdigest(),
+                pdf=pdf_name,
+                docx=docx_name,
+            )
+            if updated:
+                _delete_attempt_files(build, range(1, build.attempts))
+    except BaseException:
+        _delete_files(written)
         raise
-    now = timezone.now()
-    with transaction.atomic():
-        updated = Build.objects.filter(
-            pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
-        ).update(
-            status=Build.Status.SUCCEEDED,
-            finished_at=now,
-            duration=timedelta(seconds=seconds),
-            page_count=compiled.page_count,
-            pdf_size=len(compiled.pdf),
-            pdf_sha256=hashlib.sha256(compiled.pdf).hexdigest(),
-            pdf=pdf_name,
-            docx=docx_name,
-        )
-    if not updated:  # the watchdog gave up on this attempt meanwhile: keep its verdict
-        default_storage.delete(pdf_name)
-        default_storage.delete(docx_name)
+    if not updated:
+        # The watchdog queued this build again (another attempt now has it) or gave up on it:
+        # its verdict stands, and only one attempt ever records a result.
+        _delete_files(written)
 
 
 @transaction.atomic
@@ -736,6 +852,8 @@ def reap_stalled_builds() -> dict[str, list[int]]:
     * queued for longer than :func:`queue_timeout`: failed (no worker is taking builds);
     * queued, its message sent longer than :func:`resend_after` ago: sent again (the broker may
       have lost it).
+
+    What happened is added to the build's notes, which later attempts keep.
     """
     now = timezone.now()
     result: dict[str, list[int]] = {"requeued": [], "failed": [], "resent": []}
@@ -758,10 +876,10 @@ def reap_stalled_builds() -> dict[str, list[int]]:
             _send_again(
                 build,
                 now,
+                note=f"Attempt {build.attempts} stopped: its worker was silent for {silent} s. "
+                "Queued again.",
                 status=Build.Status.QUEUED,
                 queued_at=now,
-                error=f"Attempt {build.attempts} stopped: its worker was silent for {silent} s. "
-                "Queued again.",
             )
             result["requeued"].append(build.pk)
         else:
@@ -787,17 +905,19 @@ def reap_stalled_builds() -> dict[str, list[int]]:
         if heartbeat_seconds() <= 0 or last_sent >= now - resend_after():
             continue
         # Its message may have been lost (broker restarted, or down when it was queued).
-        _send_again(build, now)
+        waited = int((now - last_sent).total_seconds())
+        _send_again(build, now, note=f"No worker took the build for {waited} s: sent again.")
         result["resent"].append(build.pk)
     return result
 
 
-def _send_again(build: Build, now: datetime, **changes: Any) -> None:
+def _send_again(build: Build, now: datetime, *, note: str, **changes: Any) -> None:
     """A new message for the build, under a new task id (a late copy of the old message is
-    then recognised and ignored), with ``changes`` saved along."""
+    then recognised and ignored), with ``note`` added to its history and ``changes`` saved."""
     for name, value in changes.items():
         setattr(build, name, value)
+    build.add_note(note, at=now)
     build.celery_task_id = str(uuid.uuid4())
     build.sent_at = now
-    build.save(update_fields=["celery_task_id", "sent_at", *changes])
+    build.save(update_fields=["celery_task_id", "sent_at", "notes", *changes])
     _enqueue(build)

@@ -12,22 +12,29 @@ from . import coding, services
 logger = logging.getLogger(__name__)
 
 
+# A database restarting or dropping connections: tried again after 5, 10, 20, then every 30 s,
+# for about three minutes, and the retried message carries on with the same attempt (it counts
+# as no worker death). The pause stays under the watchdog's 60 s threshold of silence, so the
+# watchdog does not queue the build a second time meanwhile.
 @shared_task(
-    name="reports.build",
+    name=services.BUILD_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
+    autoretry_for=services.TRANSIENT_DATABASE_ERRORS,
     retry_backoff=5,
-    retry_backoff_max=60,
-    max_retries=2,
+    retry_backoff_max=30,
+    retry_jitter=False,
+    max_retries=8,
     soft_time_limit=services.BUILD_SOFT_TIME_LIMIT,
     time_limit=services.BUILD_TIME_LIMIT,
     ignore_result=True,
 )
 def build_report(self, build_id: int) -> str:  # type: ignore[no-untyped-def]
     """Render one queued build; a duplicate or superseded message does nothing."""
-    return services.run_build(build_id=build_id, task_id=self.request.id).status
+    return services.run_build(
+        build_id=build_id, task_id=self.request.id, retries=self.request.retries or 0
+    ).status
 
 
 @shared_task(
@@ -58,8 +65,8 @@ def refresh_coding(reply_id: int) -> int:
 
 
 def queue_coding_refresh(reply_id: int) -> None:
-    """Called on commit by ``surveys.services.replies.submit_reply``: a failure to queue must
-    not undo the submission (the coding page can sync on demand)."""
+    """Called when a reply is submitted (``surveys.events.reply_submitted``): a failure to
+    queue must not undo the submission (the coding page can sync on demand)."""
     try:
         refresh_coding.delay(reply_id)
     except Exception:

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.ids import parse_id
 from portal.permissions import secretariat_required
-from surveys import search as survey_search
 from surveys.models import Respondent, SearchEntry
+from surveys.review import search as survey_search
 
 from . import coding, selectors, services
 from .forms import (
@@ -53,7 +53,7 @@ def _clip(text: str, limit: int = 80) -> str:
 def _search_hits(report: Report, user: Any, query: str) -> list[dict[str, Any]]:
     """Published answers of the report's replies matching the query (the reviewers' search),
     each with the sentence a filing would take."""
-    replies = coding.report_replies(report)
+    replies = selectors.report_replies(report)
     entries = (
         survey_search.matching_entries(user=user, query=query)
         .filter(
@@ -128,7 +128,7 @@ def coding_file(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Select a passage of an answer first, then choose a set.")
         return redirect(_coding_url(report.pk, respondent))
     data = form.cleaned_data
-    reply = coding.report_replies(report).filter(pk=data["reply"]).first()
+    reply = selectors.report_replies(report).filter(pk=data["reply"]).first()
     if reply is None:
         messages.error(request, "That reply is not among the replies the report is based on.")
         return redirect(_coding_url(report.pk, respondent))
@@ -179,7 +179,7 @@ def coding_search_file(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_coding_url(report.pk))
     data = form.cleaned_data
     back = _coding_url(report.pk, request.POST.get("respondent"), "search", q=data["q"])
-    reply = coding.report_replies(report).filter(pk=data["reply"]).first()
+    reply = selectors.report_replies(report).filter(pk=data["reply"]).first()
     attribution_set = AttributionSet.objects.filter(report=report, pk=data["set"]).first()
     if reply is None or attribution_set is None:
         messages.error(request, "That reply or set is not part of this report.")

@@ -23,5 +23,14 @@ class SurveysConfig(AppConfig):
             models.Revision,
         ):
             auditlog.register(model)
+        # Activation links sent and used (by whom, when); the link itself is never recorded.
+        auditlog.register(models.Activation, exclude_fields=["token_hash"])
         # The time of a delegation's last keystroke is not an audit event.
         auditlog.register(models.Reply, exclude_fields=["last_activity_at"])
+
+        from . import events
+        from .review import receivers
+
+        events.reply_submitted.connect(receivers.index_reply, dispatch_uid="review.index")
+        events.reply_published_changed.connect(receivers.index_reply, dispatch_uid="review.index")
+        events.attachment_added.connect(receivers.extract_text, dispatch_uid="review.extract")

@@ -455,8 +455,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     extracted_text = models.TextField(blank=True, default="")
-    # Extraction runs after the upload, in a worker (surveys.extraction): until then "pending";
-    # a file whose text could not be read keeps its reason here, for the secretariat.
+    # Extraction runs after the upload, in a worker (surveys.replies.extraction): until then
+    # "pending"; a file whose text could not be read keeps its reason here, for the secretariat.
     text_status = models.CharField(
         max_length=10, choices=TextStatus.choices, default=TextStatus.PENDING
     )
@@ -584,7 +584,7 @@ class SearchEntry(models.Model):
     submitted revision of a reply, or the text extracted from a file published with it.
 
     Denormalised on purpose (respondent, questionnaire, question number) so that a search is one
-    indexed query. Rebuilt by ``surveys.search`` whenever what is published changes: a
+    indexed query. Rebuilt by ``surveys.review.search`` whenever what is published changes: a
     submission, a change of restriction, a file's text extracted. Nothing here is ever a draft or
     a restricted answer. ``vector`` is filled on PostgreSQL only (full-text search with a GIN
     index); elsewhere the search falls back to matching ``text``.

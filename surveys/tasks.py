@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services import dispatch
+from .questionnaires import dispatch
 
 
 @shared_task(name="surveys.send_due_reminders", acks_late=True, time_limit=600, soft_time_limit=570)
@@ -17,4 +17,4 @@ def send_due_reminders() -> int:
 
 # The reviewer workspace's tasks live in their own module; importing it here registers them with
 # workers, which discover ``surveys.tasks`` only.
-from . import tasks_review  # noqa: E402, F401
+from .review import tasks as review_tasks  # noqa: E402, F401

@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import urls_review, urls_secretariat, urls_workspace, views
+from .questionnaires import urls as questionnaires
+from .replies import urls as replies
+from .respondents import views as respondents
+from .review import urls as review
 
 app_name = "surveys"
 
 urlpatterns = [
-    path("respondents/", views.respondent_list, name="respondent-list"),
-    path("respondents/<id:pk>/", views.respondent_detail, name="respondent-detail"),
-    *urls_secretariat.urlpatterns,
-    *urls_workspace.urlpatterns,
-    *urls_review.urlpatterns,
+    path("respondents/", respondents.respondent_list, name="respondent-list"),
+    path("respondents/<id:pk>/", respondents.respondent_detail, name="respondent-detail"),
+    *questionnaires.urlpatterns,
+    *replies.urlpatterns,
+    *review.urlpatterns,
 ]

@@ -29,6 +29,15 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_api_rate_counts() -> None:
+    """API rate limits count in the cache: each test starts with none used, whatever the
+    tests before it sent from the same process."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_content_types() -> None:
     """A transactional test's flush recreates content types under new ids: forget the ids
     cached by an earlier test, or the audit trail would point at rows that are gone."""

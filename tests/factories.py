@@ -19,12 +19,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@verbale.test")
     full_name = factory.Faker("name")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
-        if create:
-            obj.save()
+    # Hashed before the first save: setting it on a saved account would be a password change
+    # (which ends API tokens and is an entry of the audit trail). None: no usable password.
+    password = factory.django.Password("correct-horse-battery")
 
 
 class SecretariatFactory(UserFactory):
@@ -102,7 +99,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def build_questionnaire(*, by: User | None = None, dispatch_to=(), **fields):  # type: ignore[no-untyped-def]
     """A questionnaire with one question of every kind (and a conditional one), built through
     the services as the secretariat would; dispatched to ``dispatch_to`` when given."""
-    from surveys.services import authoring, dispatch
+    from surveys.questionnaires import authoring, dispatch
 
     by = by or SecretariatFactory()
     values = {

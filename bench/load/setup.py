@@ -21,9 +21,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from knox.models import AuthToken  # noqa: E402
 
-from portal.demo import load_demo  # noqa: E402
+from portal.demo.cycle import load_demo  # noqa: E402
 from reports.models import Report  # noqa: E402
 from surveys.models import Membership, Reply, Respondent  # noqa: E402
 from tests.factories import (  # noqa: E402
@@ -63,8 +63,8 @@ def main() -> None:
             user__email=f"focal-{index:03d}@verbale.test",
         ).user
         reply = Reply.objects.get(questionnaire=q, respondent=state)
-        token, _ = Token.objects.get_or_create(user=user)
-        focal_points.append({"token": token.key, "reply": reply.pk, "state": state.code})
+        _, token = AuthToken.objects.create(user=user)
+        focal_points.append({"token": token, "reply": reply.pk, "state": state.code})
     reviewers = []
     for index in range(3):
         user = ReviewerFactory(email=f"reviewer-{index}@verbale.test")
@@ -75,7 +75,7 @@ def main() -> None:
         "questions": numbers,
         "focal_points": focal_points,
         "reviewers": reviewers,
-        "secretariat_token": Token.objects.get_or_create(user=secretariat)[0].key,
+        "secretariat_token": AuthToken.objects.create(user=secretariat)[1],
         "report": report.pk,
     }
     (out / "users.json").write_text(json.dumps(data, indent=1))

@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed, expiring, several per person, revocable
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "portal.network.AuditedAddressMiddleware",  # django-auditlog's, with the trusted address
     "portal.middleware.LoginRequiredMiddleware",
     "portal.middleware.TwoFactorMiddleware",
     # axes must be last: it turns a locked-out login into the lockout page.
@@ -165,6 +165,14 @@ ORPHAN_FILE_AGE = timedelta(minutes=env.int("ORPHAN_FILE_AGE_MINUTES", default=6
 ACTIVATION_DAYS = env.int("ACTIVATION_DAYS", default=10)
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24 * 3)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# API tokens (django-rest-knox) stop working this many days after they were issued, and at
+# once when their owner's password changes (portal/accounts/services.py).
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_LIFETIME_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # clients keep sending "Authorization: Token <token>"
+    "AUTO_REFRESH": False,  # a token in use still ends on its date
+}
 
 # Two-factor authentication (TOTP): required for the secretariat when on; on by default
 # outside development. Everyone may set it up, and then always needs it.
@@ -181,6 +189,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# Reverse proxies of the installation in front of Verbale, each appending to X-Forwarded-For:
+# lock-outs, rate limits and the audit trail take the client's address from what they added
+# (portal/network.py). 0: no proxy, the header is ignored (anyone can send it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portal.network.client_address"
 
 # Content Security Policy: scripts only from Verbale itself (no inline script, no eval);
 # inline styles allowed for the Django admin's widgets.
@@ -230,6 +243,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# The cache holds API rate-limit counts. The default is per process: with several gunicorn
+# workers set CACHE_URL=redis://host:6379/2 so that they share one count.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -265,6 +282,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "files-sweep": {"task": "portal.sweep_orphan_files", "schedule": 60.0 * 15},
 }
 
+# Report builds (reports/services.py). A running build's worker writes a heartbeat every
+# REPORTS_BUILD_HEARTBEAT_SECONDS (unset: 10, or none at all when tasks run in-process); the
+# watchdog above takes a build whose heartbeat is silent for REPORTS_BUILD_STALE_SECONDS (never
+# less than three beats) for dead and queues it again. A dead worker is noticed within the
+# silence plus the watchdog's period: 60 s + 60 s = 120 s by default.
+REPORTS_BUILD_HEARTBEAT_SECONDS = env.float("REPORTS_BUILD_HEARTBEAT_SECONDS", default=None)
+REPORTS_BUILD_STALE_SECONDS = env.float("REPORTS_BUILD_STALE_SECONDS", default=60)
+# A build nobody started within this time fails ("is a Celery worker running?").
+REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS = env.float("REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS", default=1800)
+# A build still queued after this time has its message sent again (the broker may have lost it).
+REPORTS_BUILD_RESEND_SECONDS = env.float("REPORTS_BUILD_RESEND_SECONDS", default=300)
+# Celery queue for build tasks ("": the default queue), e.g. for workers sized for WeasyPrint.
+REPORTS_BUILD_QUEUE = env.str("REPORTS_BUILD_QUEUE", default="")
+# Tests only: rendering waits this long, or until REPORTS_TEST_RENDER_GATE (a file) exists, so a
+# test can kill a worker or drop its database connections in the middle of a build.
+REPORTS_TEST_RENDER_DELAY_SECONDS = 0.0
+REPORTS_TEST_RENDER_GATE = ""
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -285,6 +320,21 @@ REST_FRAMEWORK = {
         "portal.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Anonymous rate limits count by address: the same trusted proxies as portal/network.py.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Rate limits (portal/throttling.py), answered with 429 and Retry-After. Per person, far
+    # above what autosave needs (one save a second per question being typed); the exchange of
+    # a password for a token, per address, well below what guessing would need.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.throttling.AnonymousRate",
+        "portal.throttling.PersonRate",
+        "portal.throttling.ScopedRate",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_PERSON", default="600/minute"),
+        "anon": env.str("API_RATE_ANONYMOUS", default="60/minute"),
+        "sign-in": env.str("API_RATE_SIGN_IN", default="10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Verbale API",

@@ -8,10 +8,26 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+# Keys that were ever written down somewhere (a compose file, an example, a tutorial) are known
+# to everyone who read it: a deployment must never start with one, however long it is.
+KNOWN_PLACEHOLDER_KEYS = {
+    "change-me-to-64-random-characters-before-any-real-use-0123456789",
+    "verbale-development-only-key-not-for-deployment",
+}
+PLACEHOLDER_WORDS = ("change-me", "changeme", "placeholder", "insecure", "example", "not-for")
+HOW_TO_MAKE_A_KEY = '(python -c "import secrets; print(secrets.token_urlsafe(64))")'
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "DJANGO_ENV=production needs SECRET_KEY: at least 50 random characters "
-        '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
+        + HOW_TO_MAKE_A_KEY
+        + "."
+    )
+if SECRET_KEY in KNOWN_PLACEHOLDER_KEYS or any(
+    word in SECRET_KEY.lower() for word in PLACEHOLDER_WORDS
+):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production refuses this SECRET_KEY: it is a placeholder, not a secret. "
+        "Set a random one " + HOW_TO_MAKE_A_KEY + "."
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(

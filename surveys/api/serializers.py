@@ -7,9 +7,7 @@ from rest_framework import serializers
 
 from portal import serializers as strict
 from portal.ids import MAX_ID
-from reports.formatting import Style
 
-from .. import selectors, services
 from ..models import (
     Answer,
     Attachment,
@@ -21,6 +19,8 @@ from ..models import (
     Revision,
     Section,
 )
+from ..respondents import selectors, services
+from ..respondents.formatting import Style
 
 # A larger number sent as an id is refused as invalid instead of overflowing the database
 # driver (portal.ids reads ids in addresses the same way).

@@ -18,12 +18,15 @@ from rest_framework.views import APIView
 from portal.ids import ID_PATTERN, path_id
 from portal.parsers import JSONParser
 from portal.permissions import IsSecretariat, ReadAnyWriteSecretariat
-from reports import formatting
 
-from .. import selectors
-from ..filters import RespondentFilter
 from ..models import Question, Reply, Section
-from ..services import authoring, dispatch, replies
+from ..questionnaires import authoring, dispatch
+from ..questionnaires.selectors import questionnaires_visible_to
+from ..replies import selectors
+from ..replies import services as replies
+from ..respondents import formatting
+from ..respondents.filters import RespondentFilter
+from ..respondents.selectors import formatting_respondents, respondents_in_un_order
 from .serializers import (
     AnswerReadSerializer,
     AnswerSerializer,
@@ -60,7 +63,7 @@ class RespondentViewSet(
     filterset_class = RespondentFilter
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.respondents_in_un_order()
+        return respondents_in_un_order()
 
 
 class FormatListView(APIView):
@@ -72,8 +75,8 @@ class FormatListView(APIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         try:
-            items = selectors.formatting_respondents(data["respondents"])
-            selectors.formatting_respondents(data["mentioned"])  # unknown ids are an error too
+            items = formatting_respondents(data["respondents"])
+            formatting_respondents(data["mentioned"])  # unknown ids are an error too
             tracker = formatting.MentionTracker(data["mentioned"])
             text = formatting.format_list(
                 items, style=data["style"], on=data["date"], tracker=tracker
@@ -105,9 +108,7 @@ class QuestionnaireViewSet(
         return [IsSecretariat()]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.questionnaires_visible_to(self.request.user).prefetch_related(
-            "sections__questions"
-        )
+        return questionnaires_visible_to(self.request.user).prefetch_related("sections__questions")
 
     def perform_create(self, serializer):  # type: ignore[no-untyped-def]
         serializer.instance = authoring.create_questionnaire(

@@ -5,8 +5,8 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from surveys.reference_data import read_reference_rows
-    from surveys.services import load_reference_respondents
+    from surveys.respondents.reference_data import read_reference_rows
+    from surveys.respondents.services import load_reference_respondents
 
     load_reference_respondents(
         read_reference_rows(),

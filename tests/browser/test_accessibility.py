@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from surveys.models import Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.browser.conftest import CHROMIUM_ARGS, login, screenshot  # noqa: F401
 from tests.factories import MembershipFactory, build_questionnaire, question
 

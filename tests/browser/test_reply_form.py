@@ -12,7 +12,7 @@ from django.db import OperationalError
 from playwright.sync_api import Page, expect
 
 from surveys.models import Answer, Attachment, Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, build_questionnaire, question
 
 from .conftest import login, screenshot

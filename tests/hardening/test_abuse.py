@@ -21,15 +21,15 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from reports import rendering, services
 from reports.models import AttributionSet, Build
 from reports.selectors import report_snapshot
-from surveys import extraction
 from surveys.models import Answer, Attachment, Reply, Respondent, RespondentName, Revision
-from surveys.services import replies
+from surveys.replies import extraction
+from surveys.replies import services as replies
 from tests.factories import (
     MembershipFactory,
     ReviewerFactory,
@@ -40,7 +40,7 @@ from tests.factories import (
 )
 from tests.portal.test_access import ALL_ROUTES
 from tests.reports.factories import ReportFactory, file_reply
-from tests.surveys.test_review_support import docx_with_text, pdf_with_text
+from tests.surveys.review.support import docx_with_text, pdf_with_text
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def state_of_the_database() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("surveys", "reports", "portal", "authtoken")
+        if model._meta.app_label in ("surveys", "reports", "portal", "knox")
     }
 
 
@@ -473,7 +473,7 @@ def test_guessing_a_password_at_the_api_token_endpoint_locks_the_account_and_is_
     )
     assert right.status_code == 429, right.content
     assert "Too many failed sign-in attempts" in right.json()["detail"]
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
     assert AccessAttempt.objects.filter(username="fp@verbale.test").exists()
 
 

@@ -30,7 +30,8 @@ from surveys.models import (
     Revision,
     Section,
 )
-from surveys.services import authoring, dispatch, replies
+from surveys.questionnaires import authoring, dispatch
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, SecretariatFactory, build_questionnaire, question
 from tests.portal.test_access import _routes
 from tests.reports.factories import file_reply, report_with_replies

@@ -13,9 +13,9 @@ from django.db import connection
 from psycopg2 import sql
 
 from surveys.models import Answer, Reply, Respondent, Revision
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, build_questionnaire
-from tests.surveys.test_replies import fill_required
+from tests.surveys.replies.test_replies import fill_required
 
 pytestmark = [
     pytest.mark.integration,

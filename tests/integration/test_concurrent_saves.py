@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection, transaction
 
+from portal.errors import StaleAnswerError
 from surveys.models import Answer, Reply, Respondent
-from surveys.services import replies
-from surveys.services.errors import StaleAnswerError
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, build_questionnaire, question
 
 pytestmark = [

@@ -19,7 +19,7 @@ from django.utils import timezone
 from portal.settings import base
 from surveys.models import Attachment, ExportJob, Reply, Respondent, SearchEntry
 from tests.factories import ReviewerFactory, build_questionnaire
-from tests.surveys.test_review_support import file_reply, pdf_with_text
+from tests.surveys.review.support import file_reply, pdf_with_text
 
 # serialized_rollback: the flush after each transactional test would wipe the registry
 # loaded by migrations; this restores it.
@@ -110,8 +110,8 @@ def test_submission_is_indexed_and_an_export_is_made_by_the_worker_then_reused(
 
 
 def test_the_watchdog_fails_a_job_left_running_by_a_dead_worker(celery_worker, shared_media):
-    from surveys import exports
-    from surveys.tasks_review import export_watchdog
+    from surveys.review import exports
+    from surveys.review.tasks import export_watchdog
 
     stuck = ExportJob.objects.create(
         format="csv",

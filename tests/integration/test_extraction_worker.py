@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from portal.celery import app
 from surveys.models import Attachment, Reply, Respondent, SearchEntry
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, ReviewerFactory, build_questionnaire, question
 from tests.integration.test_faults import (
     _forget_connections,
@@ -25,7 +25,7 @@ from tests.integration.test_faults import (
     _private_redis,
     _private_worker,
 )
-from tests.surveys.test_review_support import docx_with_text, save
+from tests.surveys.review.support import docx_with_text, save
 
 pytestmark = [
     pytest.mark.integration,

@@ -28,10 +28,10 @@ from reports import selectors as report_selectors
 from reports import services
 from reports.models import Build, Report
 from surveys.models import Answer, Attachment, Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, build_questionnaire, question
 from tests.reports.factories import report_with_replies
-from tests.surveys.test_replies import PDF
+from tests.surveys.replies.test_replies import PDF
 from tests.workers import start_worker, stop_process, wait_for_build
 
 pytestmark = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from surveys.models import Answer, Reply, Respondent
 from tests.factories import (
@@ -36,14 +36,14 @@ def changed():  # type: ignore[no-untyped-def]
         == 200
     )
     reply = Reply.objects.get(questionnaire=q, respondent=estonia)
-    token = Token.objects.create(user=fp_est)
+    _, token = AuthToken.objects.create(user=fp_est)
     assert (
         Client()
         .put(
             f"/api/v1/replies/{reply.pk}/answers/{question(q, '2').pk}/",
             {"value": "Estonian text", "version": 0},
             content_type="application/json",
-            headers={"Authorization": f"Token {token.key}"},
+            headers={"Authorization": f"Token {token}"},
         )
         .status_code
         == 200

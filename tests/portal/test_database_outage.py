@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from portal import outage
 from surveys.models import Answer, Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, build_questionnaire, question
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_the_api_and_the_pages_say_the_same_words(client, draft):
 
 
 def test_other_errors_still_get_the_500_page(draft, monkeypatch):
-    from surveys import views_workspace
+    from surveys.replies.views import workspace as views_workspace
 
     reply, focal, offences = draft
 

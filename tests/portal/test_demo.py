@@ -7,10 +7,11 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from portal import demo
-from reports import formatting
-from surveys import selectors
+from portal.demo import cycle as demo
 from surveys.models import Questionnaire, Reply, Revision
+from surveys.replies import selectors
+from surveys.respondents import formatting
+from surveys.respondents import selectors as respondent_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_demo_refuses_to_load_without_debug(settings):
 
 def test_replies_in_the_report_are_those_of_paragraph_3_in_un_order(loaded):
     in_report = list(selectors.replies_in_report([loaded.pk]))
-    people = [selectors.to_formatting(r.respondent) for r in in_report]
+    people = [respondent_selectors.to_formatting(r.respondent) for r in in_report]
     on = datetime.date(2008, 1, 29)
     assert formatting.count_phrase(people) == "23 States and one regional organization"
     assert formatting.format_list(people, style="prose", on=on) == (

@@ -17,10 +17,10 @@ from portal import storage, tasks
 from portal.celery import app as celery_app
 from reports.models import Build
 from surveys.models import Attachment, ExportJob, Reply, Respondent
-from surveys.services import replies
+from surveys.replies import services as replies
 from tests.factories import MembershipFactory, ReviewerFactory, build_questionnaire, question
 from tests.reports.factories import report_with_replies
-from tests.surveys.test_review_support import pdf_with_text
+from tests.surveys.review.support import pdf_with_text
 
 TWO_HOURS = 2 * 60 * 60
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from portal.tasks import ping
 
@@ -23,6 +25,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         "DATABASE_URL",
         "CELERY_BROKER_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CACHE_URL",
+        "TRUSTED_PROXY_COUNT",
     )
     clean = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
@@ -40,6 +44,44 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="verbale.example.org")
     assert result.returncode != 0
     assert "DJANGO_ENV=production needs SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    [
+        # The key docker-compose.yml used to fall back on: 64 characters, public.
+        "change-me-to-64-random-characters-before-any-real-use-0123456789",
+        "placeholder-" + "x" * 60,
+        "django-insecure-" + "y" * 50,
+        "Change-Me-" + "z" * 60,
+    ],
+)
+def test_production_refuses_to_start_with_a_placeholder_secret_key(placeholder):
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=placeholder,
+        ALLOWED_HOSTS="verbale.example.org",
+    )
+    assert result.returncode != 0
+    assert "refuses this SECRET_KEY: it is a placeholder" in result.stderr
+
+
+def test_compose_file_has_no_secret_key_of_its_own():
+    """docker compose must stop when SECRET_KEY is not set in .env, not fall back on a key."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    key = compose["x-verbale"]["environment"]["SECRET_KEY"]
+    assert re.fullmatch(r"\$\{SECRET_KEY:\?[^}]+\}", key), key
+    example = (ROOT / ".env.example").read_text()
+    assert re.search(r"^SECRET_KEY=$", example, re.MULTILINE)
+
+
+def test_compose_web_service_names_its_proxies_and_shares_rate_counts_in_redis():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web = compose["services"]["web"]["environment"]
+    assert web["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-0}"
+    assert web["DJANGO_ENV"] == "production"  # the shared settings are kept
+    assert web["CACHE_URL"].startswith("redis://")
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
@@ -111,6 +153,32 @@ def test_a_database_host_that_does_not_answer_is_given_up_after_a_timeout():
     assert default.returncode == 0, default.stderr
     assert default.stdout.split() == ["5"]
     assert chosen.stdout.split() == ["2"]
+
+
+def test_token_lifetime_rates_proxies_and_cache_come_from_the_environment():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; r = s.REST_FRAMEWORK; print("
+        "s.REST_KNOX['TOKEN_TTL'].days, r['DEFAULT_THROTTLE_RATES']['user'], "
+        "r['DEFAULT_THROTTLE_RATES']['sign-in'], s.TRUSTED_PROXY_COUNT, r['NUM_PROXIES'], "
+        "s.CACHES['default']['BACKEND'])",
+        API_TOKEN_LIFETIME_DAYS="7",
+        API_RATE_PERSON="100/minute",
+        API_RATE_SIGN_IN="3/minute",
+        TRUSTED_PROXY_COUNT="1",
+        CACHE_URL="redis://cache.example:6379/2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "7",
+        "100/minute",
+        "3/minute",
+        "1",
+        "1",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
 
 
 @pytest.mark.django_db

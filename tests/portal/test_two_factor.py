@@ -9,6 +9,7 @@ from auditlog.models import LogEntry
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from tests.factories import MembershipFactory, ReviewerFactory, SecretariatFactory
 
@@ -132,7 +133,7 @@ def test_api_token_needs_the_code_once_two_factor_is_on(client):
         "/api/v1/auth/token/",
         {"username": user.email, "password": PASSWORD, "otp_token": code(device)},
     )
-    assert granted.status_code == 200 and re.fullmatch(r"[0-9a-f]{40}", granted.json()["token"])
+    assert granted.status_code == 200 and re.fullmatch(r"[0-9a-f]{64}", granted.json()["token"])
 
 
 def test_reviewer_without_two_factor_gets_a_token_with_a_password(client):
@@ -357,3 +358,25 @@ def test_giving_the_code_changes_the_session_key(client):
     client.post("/accounts/two-factor/verify/", {"token": code(device)})
     assert client.session.session_key != half
     assert client.get("/").status_code == 200
+
+
+def test_api_tokens_end_when_an_authenticator_is_reset_or_set_up(client, settings):
+    """A token obtained with a lost phone (or with the password alone, before enrolment) must
+    not outlive the reset or the new authenticator."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    colleague = SecretariatFactory()
+    TOTPDevice.objects.create(user=colleague, confirmed=True)
+    _, lost_token = AuthToken.objects.create(user=colleague)
+    headers = {"HTTP_AUTHORIZATION": f"Token {lost_token}"}
+    assert client.get("/api/v1/respondents/", **headers).status_code == 200
+    signed_in_with_code(client, SecretariatFactory())
+    client.post(f"/accounts/two-factor/people/{colleague.pk}/reset/")
+    client.post("/accounts/logout/")
+    assert client.get("/api/v1/respondents/", **headers).status_code in (401, 403)
+
+    _, early_token = AuthToken.objects.create(user=colleague)
+    enrol(client, colleague)
+    client.post("/accounts/logout/")
+    refused = client.get("/api/v1/respondents/", HTTP_AUTHORIZATION=f"Token {early_token}")
+    assert refused.status_code in (401, 403)
+    assert not AuthToken.objects.filter(user=colleague).exists()

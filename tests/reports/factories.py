@@ -170,7 +170,7 @@ def file_reply(reply: Reply, by: Any, answers: dict[str, Any], **submit: Any) ->
     """Answer questions by number and submit on the respondent's behalf (a reopened reply is
     amended: each answer saved over the version stored)."""
     from surveys.models import Answer
-    from surveys.services import replies
+    from surveys.replies import services as replies
     from tests.factories import question
 
     for number, value in answers.items():

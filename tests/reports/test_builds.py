@@ -205,7 +205,9 @@ def test_the_watchdog_requeues_a_build_whose_worker_went_silent(
         }
     build.refresh_from_db()
     assert build.status == Build.Status.QUEUED and build.celery_task_id != old_task
-    assert "silent for 300 s" in build.error
+    assert [note["text"] for note in build.notes] == [
+        "Attempt 1 stopped: its worker was silent for 300 s. Queued again."
+    ]
     assert len(callbacks) == 1  # the task is sent again once the transaction commits
 
 

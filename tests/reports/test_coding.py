@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from reports import coding, consistency, rendering, selectors, services
 from reports.models import AttributionMember, Evidence, Theme
-from surveys.services import replies as reply_services
+from surveys.replies import services as reply_services
 from tests.factories import question
 from tests.reports.factories import coded_report, file_reply
 
@@ -23,8 +23,8 @@ def coded():  # type: ignore[no-untyped-def]
 def _passage(coded, code: str, words: str, number: str = "2"):  # type: ignore[no-untyped-def]
     reply = coded["replies"][code]
     q = question(coded["questionnaire"], number)
-    revision = coding.latest_revisions([reply.pk])[reply.pk]
-    text = coding.answer_text(q, revision.answers[str(q.pk)])
+    revision = selectors.latest_revisions([reply.pk])[reply.pk]
+    text = selectors.answer_text(q, revision.answers[str(q.pk)])
     start = text.index(words)
     return coding.passage(
         report=coded["report"],

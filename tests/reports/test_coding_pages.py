@@ -314,7 +314,7 @@ def test_the_consistency_page_lists_findings(client, coded):
 
 
 def test_search_finds_candidates_in_the_report_replies_and_files_a_hit_in_one_step(client, coded):
-    from surveys import search
+    from surveys.review import search
 
     for reply in coded["replies"].values():
         search.index_reply(reply_id=reply.pk)

@@ -1,4 +1,4 @@
-"""Tests for the UN-style list formatter in ``reports.formatting``.
+"""Tests for the UN-style list formatter in ``surveys.respondents.formatting``.
 
 The core of this module rebuilds every list of States in a real Report of the
 Secretary-General dated 29 January 2008 (kept as
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.formatting import (
+from surveys.respondents.formatting import (
     FormatError,
     Kind,
     MentionTracker,

@@ -6,6 +6,7 @@ import os
 import signal
 import time
 import uuid
+from collections.abc import Callable
 
 import pytest
 
@@ -55,8 +56,8 @@ def test_a_build_whose_worker_is_killed_is_requeued_by_the_watchdog_and_finishes
         settings.REPORTS_BUILD_QUEUE = queue
         build = services.start_build(report=report_with_replies())
         build = wait_for_build(build, {Build.Status.RUNNING}, seconds=60)
-        time.sleep(2)  # inside the (slow) rendering, heartbeat ticking
-        build.refresh_from_db()
+        started = build.started_at
+        _until(lambda: _refreshed(build).heartbeat_at > started, "the heartbeat to tick")
         assert build.status == Build.Status.RUNNING and build.attempts == 1
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
@@ -67,12 +68,30 @@ def test_a_build_whose_worker_is_killed_is_requeued_by_the_watchdog_and_finishes
     settings.REPORTS_BUILD_QUEUE = None
     settings.REPORTS_BUILD_HEARTBEAT_SECONDS = 1
     settings.REPORTS_BUILD_STALE_SECONDS = 3
-    time.sleep(4)
-    assert services.reap_stalled_builds() == {"requeued": [build.pk], "failed": [], "resent": []}
+    reaped: list[dict[str, list[int]]] = []
+    _until(
+        lambda: reaped.append(services.reap_stalled_builds()) or reaped[-1]["requeued"],
+        "the watchdog to notice the silence",
+    )
+    assert reaped[-1] == {"requeued": [build.pk], "failed": [], "resent": []}
     build.refresh_from_db()
     assert build.status in (Build.Status.QUEUED, Build.Status.RUNNING, Build.Status.SUCCEEDED)
-    assert "silent for" in build.error or build.status != Build.Status.QUEUED
+    assert "Attempt 1 stopped: its worker was silent for" in build.notes[0]["text"]
     # The regular worker picks the re-queued build up and finishes it.
     build = wait_for_build(build, {Build.Status.SUCCEEDED, Build.Status.FAILED})
     assert build.status == Build.Status.SUCCEEDED, build.error
     assert build.attempts == 2
+    # The next attempt kept the note: the build page still says what happened to the first.
+    assert "Attempt 1 stopped" in build.notes[0]["text"]
+
+
+def _refreshed(build: Build) -> Build:
+    build.refresh_from_db()
+    return build
+
+
+def _until(condition: Callable[[], object], what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"Gave up waiting: {what}"
+        time.sleep(0.2)

@@ -2,7 +2,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from portal import demo
+from portal.demo import cycle as demo
 from reports import services as report_services
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from surveys import search
+from surveys.review import search
 
 
 class Command(BaseCommand):

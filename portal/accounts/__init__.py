@@ -1,0 +1,2 @@
+"""People's accounts: API tokens, and the steps by which access is given, used and recovered,
+each recorded in the audit trail."""

@@ -1,0 +1,363 @@
+"""Dispatch, nominations and e-mail: who receives a questionnaire, who acts for a respondent,
+and every message Verbale sends (each one logged for the secretariat)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.errors import ServiceError
+
+from ..models import Activation, EmailLog, Membership, Questionnaire, Reply, Respondent
+
+User = get_user_model()
+
+
+def _in_force(on: datetime.date) -> Q:
+    return (Q(names__valid_from__isnull=True) | Q(names__valid_from__lte=on)) & (
+        Q(names__valid_to__isnull=True) | Q(names__valid_to__gte=on)
+    )
+
+
+def select_recipients(
+    *,
+    on: datetime.date,
+    all_member_states: bool = False,
+    regional_groups: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    respondent_ids: Iterable[int] = (),
+) -> list[Respondent]:
+    """Recipients chosen as all Member States, by regional group, by kind or one by one (the
+    union of what is asked), among respondents that exist on ``on``."""
+    wanted = Q(pk__in=list(respondent_ids))
+    if all_member_states:
+        wanted |= Q(kind=Respondent.Kind.MEMBER_STATE)
+    if groups := list(regional_groups):
+        wanted |= Q(regional_group__in=groups)
+    if kinds := list(kinds):
+        wanted |= Q(kind__in=kinds)
+    existing = Respondent.objects.filter(_in_force(on)).values("pk")
+    return list(Respondent.objects.filter(wanted, pk__in=existing).order_by("code"))
+
+
+@transaction.atomic
+def dispatch_questionnaire(
+    *,
+    questionnaire: Questionnaire,
+    by: Any,
+    respondents: Iterable[Respondent],
+    reference: str = "",
+    sent_on: datetime.date | None = None,
+) -> int:
+    """Send the questionnaire to respondents: freezes its questions and opens a reply for each.
+
+    Safe to repeat, and to call again later to add recipients. Returns how many were added.
+    """
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire.status == Questionnaire.Status.CLOSED:
+        raise ServiceError("This questionnaire is closed.")
+    if not questionnaire.sections.filter(questions__isnull=False).exists():
+        raise ServiceError("Add at least one question before dispatching.")
+    respondents = list(respondents)
+    if not respondents and not questionnaire.replies.exists():
+        raise ServiceError("Choose at least one recipient.")
+    if questionnaire.status == Questionnaire.Status.DRAFT:
+        questionnaire.status = Questionnaire.Status.DISPATCHED
+        questionnaire.dispatched_at = timezone.now()
+        questionnaire.sent_on = sent_on or questionnaire.sent_on or timezone.localdate()
+        if reference:
+            questionnaire.reference = reference
+        questionnaire.save()
+    existing = set(questionnaire.replies.values_list("respondent_id", flat=True))
+    new = [
+        Reply(
+            questionnaire=questionnaire,
+            respondent=r,
+            dispatch_reference=reference or questionnaire.reference,
+        )
+        for r in respondents
+        if r.pk not in existing
+    ]
+    Reply.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def close_questionnaire(*, questionnaire: Questionnaire, by: Any) -> Questionnaire:
+    questionnaire.status = Questionnaire.Status.CLOSED
+    questionnaire.save(update_fields=["status", "updated_at"])
+    return questionnaire
+
+
+# --- e-mail -------------------------------------------------------------------------------
+
+
+def send_email(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    private_context: dict[str, tuple[str, str]] | None = None,
+    questionnaire: Questionnaire | None = None,
+    respondent: Respondent | None = None,
+    by: Any = None,
+) -> EmailLog:
+    """Log the message, then send it once the transaction commits (never for a rolled-back
+    change). A sending failure is recorded on the log row for the secretariat to see.
+
+    ``private_context`` maps a template variable to (what the person receives, what the log
+    keeps): a one-time link is a key to the account, and whoever reads the log (any member of
+    the secretariat, a database dump) must not be able to use it."""
+    private_context = private_context or {}
+    sent = {name: value for name, (value, _logged) in private_context.items()}
+    logged = {name: text for name, (_value, text) in private_context.items()}
+    body = render_to_string(template, {**context, **sent, "site_url": settings.SITE_URL})
+    log = EmailLog.objects.create(
+        kind=kind,
+        to=to,
+        subject=subject,
+        body=render_to_string(template, {**context, **logged, "site_url": settings.SITE_URL})
+        if private_context
+        else body,
+        questionnaire=questionnaire,
+        respondent=respondent,
+        sent_by=by if getattr(by, "pk", None) else None,
+    )
+
+    def deliver() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+        except Exception as error:  # any failure is recorded on the log, not raised
+            EmailLog.objects.filter(pk=log.pk).update(error=str(error)[:2000])
+
+    transaction.on_commit(deliver)
+    return log
+
+
+def focal_points(respondent: Respondent) -> list[Any]:
+    return [
+        m.user
+        for m in respondent.memberships.filter(
+            is_active=True, role=Membership.Role.FOCAL_POINT, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+# --- nominations and activation -----------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def nominate(
+    *,
+    respondent: Respondent,
+    email: str,
+    full_name: str,
+    role: str,
+    by: Any,
+    nomination_reference: str = "",
+) -> Membership:
+    """Register a person nominated by their government and send them an activation link."""
+    if role not in Membership.Role.values:
+        raise ServiceError("Choose focal point, expert or observer.", field_errors={"role": "?"})
+    email = email.strip().lower()
+    try:
+        from django.core.validators import validate_email
+
+        validate_email(email)
+    except ValidationError:
+        raise ServiceError(
+            "Enter a valid e-mail address.", field_errors={"email": "Invalid."}
+        ) from None
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
+    elif user.role:
+        raise ServiceError("This address belongs to secretariat or reviewer staff.")
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        respondent=respondent,
+        defaults={
+            "role": role,
+            "nomination_reference": nomination_reference.strip(),
+            "is_active": True,
+        },
+    )
+    if is_activated(user):
+        # They already chose a password: a new one-time link would only be a second way into
+        # the account. Tell them what changed; a forgotten password is reset by its owner.
+        send_email(
+            kind=EmailLog.Kind.OTHER,
+            to=user.email,
+            subject="Verbale: your access as " + membership.get_role_display().lower(),
+            template="surveys/email/nomination.txt",
+            context={"membership": membership},
+            respondent=respondent,
+            by=by,
+        )
+    else:
+        send_activation(membership=membership, by=by)
+    return membership
+
+
+ACTIVATION_LINK_REMOVED = "[activation link removed]"
+ALREADY_ACTIVATED = (
+    "{email} has already activated their access and signs in with their own password. "
+    "If they have forgotten it, they choose a new one with “Forgotten your password?” on the "
+    "sign-in page: Verbale sends no new activation link for an active account."
+)
+
+
+def is_activated(user: Any) -> bool:
+    """Whether the person has chosen a password (through their activation link or otherwise)."""
+    return user.has_usable_password()
+
+
+@transaction.atomic
+def send_activation(*, membership: Membership, by: Any) -> Activation:
+    """A new one-time link (earlier unused links stop working), only while the person has not
+    activated their access: afterwards the link would let whoever holds it set the password
+    of an account in use. The link goes to the person only; the e-mail log keeps the message
+    without it."""
+    if is_activated(membership.user):
+        raise ServiceError(ALREADY_ACTIVATED.format(email=membership.user.email))
+    membership.activations.filter(used_at__isnull=True).update(expires_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    activation = Activation.objects.create(
+        membership=membership,
+        token_hash=_token_hash(token),
+        expires_at=timezone.now() + datetime.timedelta(days=settings.ACTIVATION_DAYS),
+    )
+    send_email(
+        kind=EmailLog.Kind.ACTIVATION,
+        to=membership.user.email,
+        subject="Verbale: your access as " + membership.get_role_display().lower(),
+        template="surveys/email/activation.txt",
+        context={"membership": membership, "days": settings.ACTIVATION_DAYS},
+        private_context={
+            "link": (
+                settings.SITE_URL + reverse("activate", args=[token]),
+                ACTIVATION_LINK_REMOVED,
+            )
+        },
+        respondent=membership.respondent,
+        by=by,
+    )
+    return activation
+
+
+def activation_for(token: str) -> Activation | None:
+    activation = (
+        Activation.objects.select_related("membership__user")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if activation is None or activation.used_at or activation.expires_at <= timezone.now():
+        return None
+    return activation
+
+
+@transaction.atomic
+def activate(*, token: str, password: str) -> Any:
+    activation = activation_for(token)
+    if activation is None:
+        raise ServiceError(
+            "This activation link has expired or has been used. Ask the "
+            "secretariat to send a new one."
+        )
+    user = activation.membership.user
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ServiceError(
+            " ".join(error.messages), field_errors={"password": " ".join(error.messages)}
+        ) from None
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    activation.used_at = timezone.now()
+    activation.save(update_fields=["used_at"])
+    return user
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def _reminder_sent_since(reply: Reply, since: datetime.date) -> bool:
+    return EmailLog.objects.filter(
+        kind=EmailLog.Kind.REMINDER,
+        questionnaire=reply.questionnaire_id,
+        respondent=reply.respondent_id,
+        sent_at__date__gte=since,
+    ).exists()
+
+
+@transaction.atomic
+def send_reminders(
+    *, questionnaire: Questionnaire, by: Any = None, since: datetime.date | None = None
+) -> int:
+    """Remind the focal points of every recipient that has not submitted.
+
+    With ``since``, a recipient already reminded on or after that date is skipped (what makes
+    the scheduled run safe to repeat). Returns the number of e-mails sent.
+    """
+    if not questionnaire.is_open:
+        raise ServiceError("Reminders go only for a dispatched, open questionnaire.")
+    sent = 0
+    pending = questionnaire.replies.filter(received_on__isnull=True, withdrawn=False)
+    for reply in pending.select_related("respondent").prefetch_related("respondent__names"):
+        if since is not None and _reminder_sent_since(reply, since):
+            continue
+        for user in focal_points(reply.respondent):
+            send_email(
+                kind=EmailLog.Kind.REMINDER,
+                to=user.email,
+                subject=f"Reminder: {questionnaire.title} — replies due "
+                f"{questionnaire.deadline:%-d %B %Y}",
+                template="surveys/email/reminder.txt",
+                context={
+                    "questionnaire": questionnaire,
+                    "respondent": reply.respondent,
+                    "user": user,
+                },
+                questionnaire=questionnaire,
+                respondent=reply.respondent,
+                by=by,
+            )
+            sent += 1
+    return sent
+
+
+def send_due_reminders(*, today: datetime.date) -> int:
+    """For every open questionnaire whose reminder day has come (N days before the deadline,
+    up to the deadline), remind recipients not yet reminded since that day."""
+    sent = 0
+    questionnaires = Questionnaire.objects.filter(
+        status=Questionnaire.Status.DISPATCHED,
+        reminder_days_before__isnull=False,
+        deadline__gte=today,
+    )
+    for questionnaire in questionnaires:
+        due = questionnaire.deadline - datetime.timedelta(days=questionnaire.reminder_days_before)
+        if today >= due:
+            sent += send_reminders(questionnaire=questionnaire, since=due)
+    return sent

@@ -1,0 +1,659 @@
+"""The focal-point workspace: replies of one's delegation, the reply form with autosave,
+attachments, submission and amendment, revisions, printable copies and clarifications.
+
+Views are thin: every rule is in ``services.replies`` and ``services.workspace``. A reply is
+always fetched through ``selectors.replies_visible_to`` (via ``workspace.form_reply``): a
+person who may not see it gets 404, never a hint that it exists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.errors import ServiceError, StaleAnswerError
+from portal.ids import parse_id
+from surveys.models import Answer, Membership, Question, Reply, Revision
+from surveys.questionnaires import answers
+from surveys.replies import selectors, workspace
+from surveys.replies import services as replies
+from surveys.replies.forms import (
+    AnswerPostForm,
+    ClarificationForm,
+    CompareForm,
+    OnBehalfForm,
+    UploadForm,
+    answer_from_post,
+    cell_name,
+)
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES) | {"zh": "中文"}
+RTL = {"ar"}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _reply_or_404(request: HttpRequest, pk: int) -> Reply:
+    reply = workspace.form_reply(user=request.user, pk=pk)
+    if reply is None:
+        raise Http404("No such reply.")
+    return reply
+
+
+def _language(request: HttpRequest, reply: Reply) -> str:
+    """The language the questions are shown in: asked for, else remembered, else the page's."""
+    languages = reply.questionnaire.languages or ["en"]
+    for candidate in (
+        request.GET.get("lang"),
+        request.session.get("reply_language"),
+        getattr(request, "LANGUAGE_CODE", None),
+        "en",
+    ):
+        if candidate in languages:
+            if request.GET.get("lang") == candidate:
+                request.session["reply_language"] = candidate
+            return candidate
+    return languages[0]
+
+
+def _language_context(reply: Reply, language: str) -> dict[str, Any]:
+    return {
+        "language": language,
+        "languages": [
+            (code, LANGUAGE_NAMES.get(code, code)) for code in reply.questionnaire.languages
+        ],
+        "page_language": language,
+        "page_rtl": language in RTL,
+    }
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _form_url(reply: Reply, question_id: int | None = None) -> str:
+    url = reverse("surveys:reply-form", kwargs={"pk": reply.pk})
+    return f"{url}#q-{question_id}" if question_id else url
+
+
+def _progress(reply: Reply) -> dict[str, Any]:
+    answered, required, missing = replies.progress(reply)
+    return {
+        "answered": answered,
+        "required": required,
+        "required_answered": required - len(missing),
+        "missing": [{"id": q.pk, "number": q.number} for q in missing],
+    }
+
+
+def _role(request: HttpRequest, reply: Reply) -> str:
+    role = replies.member_role(request.user, reply)
+    if role:
+        return role
+    return "secretariat" if request.user.is_secretariat else ""
+
+
+def _question_item(
+    question: Question,
+    *,
+    language: str,
+    answer: Answer | None,
+    attachments: list[Any],
+    clarifications: list[Any],
+    shown: bool,
+) -> dict[str, Any]:
+    """Everything the template needs to draw one question, editable or read-only."""
+    state = answer.state if answer else answers.ANSWERED
+    value = answer.value if answer else None
+    files = [
+        {"id": a.pk, "name": a.original_name, "size": a.size, "uploaded_at": a.uploaded_at}
+        for a in attachments
+    ]
+    item: dict[str, Any] = {
+        "question": question,
+        "text": workspace.label(question.text, language),
+        "text_language": workspace.language_of(question.text, language),
+        "help": workspace.label(question.help_text, language) if question.help_text else "",
+        "state": state,
+        "value": value,
+        "version": answer.version if answer else 0,
+        "updated_by": answer.updated_by if answer else None,
+        "updated_at": answer.updated_at if answer else None,
+        "restricted": bool(answer and answer.restricted),
+        "view": workspace.answer_view(
+            question, state=state, value=value, language=language, files=files
+        ),
+        "attachments": attachments,
+        "clarifications": clarifications,
+        "hidden": not shown,
+        "condition_json": json.dumps(question.condition_values),
+    }
+    if question.kind in (answers.SINGLE_CHOICE, answers.MULTIPLE_CHOICE):
+        chosen = value if isinstance(value, list) else [value]
+        item["choices"] = [
+            {
+                "value": c["value"],
+                "label": workspace.label(c["label"], language),
+                "checked": state == answers.ANSWERED and c["value"] in chosen,
+            }
+            for c in question.options.get("choices", [])
+        ]
+    elif question.kind == answers.YES_NO:
+        item["choices"] = [
+            {"value": v, "label": label, "checked": state == answers.ANSWERED and value == v}
+            for v, label in (("yes", "Yes"), ("no", "No"))
+        ]
+    elif question.kind == answers.TABLE:
+        table = workspace.table_view(question, value, language)
+        columns = question.options["columns"]
+        item["table"] = table
+        item["grid"] = [
+            {
+                "key": row["key"],
+                "label": row["label"],
+                "total": row["total"],
+                "cells": [
+                    {
+                        "name": cell_name(row["key"], column["key"]),
+                        "column": column["key"],
+                        "value": "" if cell is None else cell,
+                    }
+                    for column, cell in zip(columns, row["cells"], strict=True)
+                ],
+            }
+            for row in table.rows
+        ]
+        item["column_keys"] = [c["key"] for c in columns]
+    return item
+
+
+def _sections(
+    reply: Reply, language: str, only: int | None = None
+) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """The questionnaire's sections with each question's current answer, files and thread."""
+    questions = workspace.questions_of(reply)
+    current = {a.question_id: a for a in reply.answers.select_related("updated_by").order_by("pk")}
+    values = {qid: a.value for qid, a in current.items() if a.state == answers.ANSWERED}
+    shown = {q.pk for q in replies.visible_questions(reply, values)}
+    files: dict[int, list[Any]] = defaultdict(list)
+    for attachment in reply.attachments.filter(deleted_at__isnull=True).order_by("uploaded_at"):
+        files[attachment.question_id].append(attachment)
+    threads: dict[int, list[Any]] = defaultdict(list)
+    for message in reply.clarifications.select_related("author").order_by("created_at"):
+        threads[message.question_id].append(message)
+    sections: list[dict[str, Any]] = []
+    items: dict[int, dict[str, Any]] = {}
+    for question in questions:
+        if only is not None and question.pk != only:
+            continue
+        if not sections or sections[-1]["section"].pk != question.section_id:
+            section = question.section
+            sections.append(
+                {
+                    "section": section,
+                    "title": workspace.label(section.title, language),
+                    "title_language": workspace.language_of(section.title, language),
+                    "questions": [],
+                }
+            )
+        item = _question_item(
+            question,
+            language=language,
+            answer=current.get(question.pk),
+            attachments=files[question.pk],
+            clarifications=threads[question.pk],
+            shown=question.pk in shown,
+        )
+        sections[-1]["questions"].append(item)
+        items[question.pk] = item
+    return sections, items
+
+
+def _form_context(request: HttpRequest, reply: Reply, language: str) -> dict[str, Any]:
+    user = request.user
+    role = _role(request, reply)
+    refusal = workspace.edit_refusal(user=user, reply=reply)
+    is_open = reply.questionnaire.is_open
+    submitted = reply.status == Reply.Status.SUBMITTED
+    return {
+        "reply": reply,
+        "questionnaire": reply.questionnaire,
+        "role": role,
+        "editable": refusal is None,
+        "refusal": refusal,
+        "can_submit": replies.can_submit(user, reply) and not submitted,
+        "can_amend": submitted
+        and replies.can_submit(user, reply)
+        and (is_open or user.is_secretariat),
+        "can_discuss": user.is_secretariat
+        or role in (Membership.Role.FOCAL_POINT, Membership.Role.EXPERT),
+        "on_behalf": user.is_secretariat and role == "secretariat",
+        "progress": _progress(reply),
+        "latest_revision": selectors.latest_revision(reply),
+        "deadline_status": workspace.deadline_status(reply, timezone.localdate()),
+        **_language_context(reply, language),
+    }
+
+
+# --- the workspace ------------------------------------------------------------------------
+
+
+@require_GET
+def workspace_page(request: HttpRequest) -> HttpResponse:
+    rows = workspace.workspace_rows(user=request.user)
+    return render(request, "surveys/workspace/workspace.html", {"rows": rows})
+
+
+# --- the reply form -----------------------------------------------------------------------
+
+
+@require_GET
+@never_cache
+def reply_form(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    language = _language(request, reply)
+    context = _form_context(request, reply, language)
+    context["sections"], _ = _sections(reply, language)
+    context["clarification_form"] = ClarificationForm()
+    return render(request, "surveys/workspace/reply_form.html", context)
+
+
+@require_POST
+def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The autosave: one question's inputs, with the version the form was showing.
+
+    JSON in reply to the script (200 saved, 400 invalid, 403 not allowed, 409 someone saved
+    since — with what is stored now); a redirect back to the form for a browser without it."""
+    reply = _reply_or_404(request, pk)
+    envelope = AnswerPostForm(request.POST)
+    if not envelope.is_valid():
+        return _save_refused(request, reply, None, "The answer could not be read.", 400)
+    question_id = envelope.cleaned_data["question"]
+    question = Question.objects.filter(
+        pk=question_id, section__questionnaire_id=reply.questionnaire_id
+    ).first()
+    if question is None:
+        return _save_refused(request, reply, None, "No such question.", 400)
+    state, value = answer_from_post(question, request.POST)
+    try:
+        answer = workspace.save_answer_once(
+            reply=reply,
+            question=question,
+            user=request.user,
+            state=state,
+            value=value,
+            expected_version=envelope.cleaned_data["version"],
+        )
+    except StaleAnswerError as error:
+        current = dict(error.current)
+        language = _language(request, reply)
+        current["display"] = workspace.answer_view(
+            question, state=current["state"], value=current["value"], language=language
+        ).plain
+        if _wants_json(request):
+            return JsonResponse(
+                {"error": error.message, "conflict": True, "current": current}, status=409
+            )
+        return _save_refused(request, reply, question, error.message, 409)
+    except ServiceError as error:
+        message = error.field_errors.get(str(question.pk), error.message)
+        return _save_refused(request, reply, question, message, error.status)
+    if not _wants_json(request):
+        messages.success(request, f"Your answer to question {question.number} is saved.")
+        return redirect(_form_url(reply, question.pk))
+    reply.refresh_from_db()
+    return JsonResponse(
+        {
+            "ok": True,
+            "question": question.pk,
+            "state": answer.state,
+            "value": answer.value,
+            "version": answer.version,
+            "saved_at": answer.updated_at.isoformat(),
+            "saved_by": str(request.user),
+            "reply_status": reply.get_status_display(),
+            "progress": _progress(reply),
+        }
+    )
+
+
+def _save_refused(
+    request: HttpRequest, reply: Reply, question: Question | None, message: str, status: int
+) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    where = f"Question {question.number}: " if question else ""
+    messages.error(request, f"{where}{message} Nothing was saved.")
+    return redirect(_form_url(reply, question.pk if question else None))
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+def _question_partial(
+    request: HttpRequest, reply: Reply, question_id: int, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    """One question's block, re-drawn after an upload or a removal (for the script)."""
+    language = _language(request, reply)
+    context = _form_context(request, reply, language)
+    _, items = _sections(reply, language, only=question_id)
+    context.update(
+        item=items[question_id],
+        upload_error=error,
+        clarification_form=ClarificationForm(),
+    )
+    html = render_to_string("surveys/workspace/_question.html", context, request=request)
+    return HttpResponse(html, status=status)
+
+
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    form = UploadForm(request.POST, request.FILES)
+    partial = request.headers.get("X-Verbale-Partial") == "1"
+    question_id = parse_id(form.data.get("question", ""))
+    if (
+        question_id is None
+        or not Question.objects.filter(
+            pk=question_id, section__questionnaire_id=reply.questionnaire_id
+        ).exists()
+    ):
+        return HttpResponse("No such question.", status=400)
+    if not form.is_valid():
+        error, status = "Choose a file to upload.", 400
+    else:
+        try:
+            replies.attach_file(
+                reply=reply,
+                question_id=question_id,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+            )
+        except ServiceError as error_:
+            error, status = error_.message, error_.status
+        else:
+            error, status = "", 200
+    if partial:
+        return _question_partial(request, reply, question_id, error=error, status=status)
+    if error:
+        messages.error(request, f"The file was not attached: {error}")
+    else:
+        messages.success(request, "The file is attached.")
+    return redirect(_form_url(reply, question_id))
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = workspace.attachment_for_download(user=request.user, pk=pk)
+    if (
+        attachment is None
+        or workspace.form_reply(user=request.user, pk=attachment.reply_id) is None
+    ):
+        raise Http404("No such attachment.")
+    reply = attachment.reply
+    error, status = "", 200
+    if attachment.deleted_at is None:
+        try:
+            replies.remove_attachment(attachment=attachment, user=request.user)
+        except ServiceError as error_:
+            error, status = error_.message, error_.status
+    if request.headers.get("X-Verbale-Partial") == "1":
+        return _question_partial(request, reply, attachment.question_id, error=error, status=status)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{attachment.original_name} was removed from the reply.")
+    return redirect(_form_url(reply, attachment.question_id))
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = workspace.attachment_for_download(user=request.user, pk=pk)
+    if attachment is None:
+        raise Http404("No such attachment.")
+    return selectors.attachment_response(attachment)
+
+
+# --- submission and amendment -------------------------------------------------------------
+
+
+@never_cache
+def reply_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation step: what is missing, then "Clear and submit" (a focal point) or
+    "Submit on the respondent's behalf" (the secretariat)."""
+    reply = _reply_or_404(request, pk)
+    language = _language(request, reply)
+    context = _form_context(request, reply, language)
+    on_behalf_form = OnBehalfForm(
+        request.POST or None, initial={"received_on": timezone.localdate()}
+    )
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if not context["can_submit"]:
+            raise PermissionDenied("Only a focal point of this delegation can submit the reply.")
+        try:
+            if context["on_behalf"]:
+                if not on_behalf_form.is_valid():
+                    raise ServiceError("Check the channel and the date received.")
+                revision = replies.submit_reply(
+                    reply=reply,
+                    user=request.user,
+                    channel=on_behalf_form.cleaned_data["channel"],
+                    received_on=on_behalf_form.cleaned_data["received_on"],
+                    note=on_behalf_form.cleaned_data["note"],
+                )
+            else:
+                revision = replies.submit_reply(reply=reply, user=request.user)
+        except ServiceError as error_:
+            error, status = error_.message, error_.status
+            context["progress"] = _progress(reply)
+        else:
+            messages.success(
+                request,
+                f"The reply of {reply.respondent} is submitted (revision {revision.number}). "
+                "An acknowledgement has been sent to the focal points.",
+            )
+            return redirect(_form_url(reply))
+    context.update(on_behalf_form=on_behalf_form, error=error)
+    return render(request, "surveys/workspace/submit.html", context, status=status)
+
+
+@require_POST
+def reply_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    try:
+        replies.reopen_reply(reply=reply, user=request.user)
+    except ServiceError as error:
+        if error.status == 403:
+            raise PermissionDenied(error.message) from None
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "The reply is open for amendment. Submit it again when you are done: "
+            "the submitted revision stays on record.",
+        )
+    return redirect(_form_url(reply))
+
+
+# --- clarifications -----------------------------------------------------------------------
+
+
+@require_POST
+def clarification_post(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    form = ClarificationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a message before sending it.")
+        return redirect(_form_url(reply, form.data.get("question") or None))
+    question_id = form.cleaned_data["question"]
+    try:
+        replies.post_clarification(
+            reply=reply, question_id=question_id, user=request.user, text=form.cleaned_data["text"]
+        )
+    except ServiceError as error:
+        if error.status == 403:
+            raise PermissionDenied(error.message) from None
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Your message is sent.")
+    return redirect(_form_url(reply, question_id))
+
+
+# --- revisions ----------------------------------------------------------------------------
+
+
+def _revision_or_404(reply: Reply, number: int) -> Revision:
+    revision = reply.revisions.select_related("submitted_by").filter(number=number).first()
+    if revision is None:
+        raise Http404("No such revision.")
+    return revision
+
+
+@require_GET
+def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    language = _language(request, reply)
+    revisions = list(reply.revisions.select_related("submitted_by").order_by("-number"))
+    context = {
+        "reply": reply,
+        "questionnaire": reply.questionnaire,
+        "revisions": revisions,
+        **_language_context(reply, language),
+    }
+    return render(request, "surveys/workspace/revisions.html", context)
+
+
+def _revision_sections(reply: Reply, revision: Revision, language: str) -> list[dict[str, Any]]:
+    questions = workspace.questions_of(reply)
+    views = workspace.revision_views(revision, questions, language)
+    sections: list[dict[str, Any]] = []
+    for question in questions:
+        if question.pk not in views:
+            continue
+        if not sections or sections[-1]["section"].pk != question.section_id:
+            sections.append(
+                {
+                    "section": question.section,
+                    "title": workspace.label(question.section.title, language),
+                    "title_language": workspace.language_of(question.section.title, language),
+                    "questions": [],
+                }
+            )
+        entry = revision.answers.get(str(question.pk), {})
+        sections[-1]["questions"].append(
+            {
+                "question": question,
+                "text": workspace.label(question.text, language),
+                "text_language": workspace.language_of(question.text, language),
+                "view": views[question.pk],
+                "restricted": entry.get("restricted", False),
+            }
+        )
+    return sections
+
+
+@require_GET
+def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    revision = _revision_or_404(reply, number)
+    language = _language(request, reply)
+    context = {
+        "reply": reply,
+        "questionnaire": reply.questionnaire,
+        "revision": revision,
+        "sections": _revision_sections(reply, revision, language),
+        **_language_context(reply, language),
+    }
+    return render(request, "surveys/workspace/revision_detail.html", context)
+
+
+@require_GET
+def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    language = _language(request, reply)
+    numbers = list(reply.revisions.order_by("number").values_list("number", flat=True))
+    initial = {"older": numbers[-2], "newer": numbers[-1]} if len(numbers) >= 2 else {}
+    form = CompareForm(request.GET or None, initial=initial)
+    older = newer = None
+    changes = None
+    if form.is_valid():
+        older_number, newer_number = sorted(
+            (form.cleaned_data["older"], form.cleaned_data["newer"])
+        )
+        older, newer = _revision_or_404(reply, older_number), _revision_or_404(reply, newer_number)
+    elif not request.GET and initial:
+        older = _revision_or_404(reply, initial["older"])
+        newer = _revision_or_404(reply, initial["newer"])
+    if older is not None and newer is not None:
+        changes = workspace.compare_revisions(
+            older=older, newer=newer, questions=workspace.questions_of(reply), language=language
+        )
+    context = {
+        "reply": reply,
+        "questionnaire": reply.questionnaire,
+        "numbers": numbers,
+        "form": form,
+        "older": older,
+        "newer": newer,
+        "changes": changes,
+        "changed_count": sum(1 for c in changes or [] if c.changed),
+        **_language_context(reply, language),
+    }
+    return render(request, "surveys/workspace/revision_compare.html", context)
+
+
+def _print_context(request: HttpRequest, reply: Reply, revision: Revision) -> dict[str, Any]:
+    language = _language(request, reply)
+    return {
+        "reply": reply,
+        "questionnaire": reply.questionnaire,
+        "revision": revision,
+        "sections": _revision_sections(reply, revision, language),
+        "printed_at": timezone.now(),
+        **_language_context(reply, language),
+    }
+
+
+@require_GET
+def revision_print(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    reply = _reply_or_404(request, pk)
+    revision = _revision_or_404(reply, number)
+    context = _print_context(request, reply, revision)
+    return render(request, "surveys/workspace/print.html", context)
+
+
+@require_GET
+def revision_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    from portal import printing  # loads WeasyPrint: only where a PDF is made
+
+    reply = _reply_or_404(request, pk)
+    revision = _revision_or_404(reply, number)
+    context = {**_print_context(request, reply, revision), "for_pdf": True}
+    html = render_to_string("surveys/workspace/print.html", context, request=request)
+    pdf = printing.printable(html, base_url=str(settings.BASE_DIR)).write_pdf()
+    filename = f"reply-{reply.respondent.code}-{reply.questionnaire_id}-revision-{number}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

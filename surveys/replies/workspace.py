@@ -1,0 +1,389 @@
+"""The focal-point workspace: what a delegation sees of its replies, and how answers read.
+
+Reads only. Writes stay in ``replies`` (save_answer, attach_file, submit_reply, …); this module
+gathers what the workspace pages show (progress per reply, who may download an attachment,
+answers as a person reads them, the differences between two submitted revisions) so that
+views stay thin and the rules live in one place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portal.errors import ServiceError, StaleAnswerError
+
+from ..models import Answer, Attachment, Membership, Question, Reply, Revision, text_in
+from ..questionnaires import answers
+from . import selectors
+from . import services as replies
+
+STATE_LABELS = {
+    answers.ANSWERED: "Answered",
+    answers.NOT_KNOWN: "Not known",
+    answers.NOT_APPLICABLE: "Not applicable",
+}
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+
+def edit_refusal(*, user: Any, reply: Reply) -> str | None:
+    """Why this person cannot change the reply's answers now, or None when they can.
+
+    Asks the very check ``replies.save_answer`` makes, so the form never offers an edit the
+    service would refuse (and never refuses one the service would accept)."""
+    try:
+        replies._check_editable(reply, user)  # the one rule, not a copy of it
+    except ServiceError as error:
+        return error.message
+    return None
+
+
+def form_reply(*, user: Any, pk: int) -> Reply | None:
+    """The reply whose form this person may open: a member of the respondent or the
+    secretariat. A reviewer never sees a draft, so not through the form either."""
+    reply = selectors.replies_visible_to(user).filter(pk=pk).first()
+    if reply is None:
+        return None
+    if user.is_secretariat or replies.member_role(user, reply) is not None:
+        return reply
+    return None
+
+
+def attachment_for_download(*, user: Any, pk: int) -> Attachment | None:
+    """The attachment if this person may download it, else None (the caller answers 404).
+
+    The rule is ``selectors.attachments_downloadable``, the one every download route asks."""
+    return selectors.downloadable_attachment(user=user, pk=pk)
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def save_answer_once(
+    *,
+    reply: Reply,
+    question: Question,
+    user: Any,
+    state: str,
+    value: Any,
+    expected_version: int,
+) -> Answer:
+    """``replies.save_answer``, safe to send twice.
+
+    When a save reached the server but its answer was lost on the way back (a dropped
+    connection, a proxy timeout), the form sends it again on the version it knew and is refused
+    as stale, although what is stored is exactly what it sent. That is no conflict: the stored
+    answer is returned. Any real difference still raises StaleAnswerError with both versions."""
+    try:
+        return replies.save_answer(
+            reply=reply,
+            question_id=question.pk,
+            user=user,
+            state=state,
+            value=value,
+            expected_version=expected_version,
+        )
+    except StaleAnswerError as error:
+        spec = answers.QuestionSpec(question.kind, question.options, question.required)
+        sent = answers.clean_answer(spec, state, value)  # valid: save_answer checked it first
+        stored = Answer.objects.filter(reply=reply, question=question).first()
+        if (
+            stored is not None
+            and stored.updated_by_id == getattr(user, "pk", None)
+            and (stored.state, stored.value) == (state, sent)
+        ):
+            return stored
+        raise error from None
+
+
+# --- the workspace list -------------------------------------------------------------------
+
+
+def deadline_status(reply: Reply, today: datetime.date) -> tuple[int | None, int | None]:
+    """(days left, days overdue) while the reply has not been received; (None, None) after."""
+    if reply.received_on is not None:
+        return None, None
+    deadline = reply.questionnaire.deadline
+    if deadline >= today:
+        return (deadline - today).days, None
+    return None, (today - deadline).days
+
+
+@dataclass(frozen=True)
+class WorkspaceRow:
+    reply: Reply
+    role: str
+    answered: int
+    required: int
+    required_answered: int
+    days_left: int | None
+    overdue_days: int | None
+
+
+def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[WorkspaceRow]:
+    """The replies of the respondents this person is a member of: those still to be filed
+    first, soonest deadline first."""
+    today = today or timezone.localdate()
+    roles = dict(
+        Membership.objects.filter(user=user, is_active=True).values_list("respondent_id", "role")
+    )
+    qs: QuerySet[Reply] = (
+        selectors.replies_visible_to(user)
+        .filter(respondent_id__in=list(roles))
+        .exclude(questionnaire__status="draft")
+        .prefetch_related("answers")
+        .order_by("questionnaire__deadline", "questionnaire__title", "respondent__code")
+    )
+    rows = []
+    for reply in qs:
+        answered, required, missing = replies.progress(reply)
+        days_left, overdue_days = deadline_status(reply, today)
+        rows.append(
+            WorkspaceRow(
+                reply=reply,
+                role=roles[reply.respondent_id],
+                answered=answered,
+                required=required,
+                required_answered=required - len(missing),
+                days_left=days_left,
+                overdue_days=overdue_days,
+            )
+        )
+    # replies still to be filed come first, soonest deadline first; submitted ones after them
+    rows.sort(key=lambda row: row.reply.status == Reply.Status.SUBMITTED)
+    return rows
+
+
+# --- answers as people read them ----------------------------------------------------------
+
+
+def label(texts: Mapping[str, str] | str | None, language: str) -> str:
+    if isinstance(texts, str):
+        return texts
+    return text_in(dict(texts or {}), language)
+
+
+def language_of(texts: Mapping[str, str] | str | None, language: str) -> str:
+    """The language a text will actually be shown in (a missing translation falls back)."""
+    if isinstance(texts, Mapping) and texts.get(language):
+        return language
+    if isinstance(texts, Mapping) and not texts.get("en") and texts:
+        return next(iter(texts))
+    return "en"
+
+
+@dataclass
+class TableView:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    column_totals: list[int]
+    grand_total: int
+
+
+@dataclass
+class AnswerView:
+    """One answer ready to print: state, and the value in the form its kind reads best."""
+
+    kind: str
+    state: str
+    empty: bool
+    text: str = ""
+    choices: list[str] = field(default_factory=list)
+    table: TableView | None = None
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def plain(self) -> str:
+        """The answer as plain text (what the conflict panel and comparisons show)."""
+        if self.state != answers.ANSWERED:
+            return self.state_label
+        if self.empty:
+            return "(no answer)"
+        if self.table is not None:
+            lines = ["\t".join(["", *self.table.columns])]
+            lines += [
+                "\t".join([r["label"], *("" if c is None else str(c) for c in r["cells"])])
+                for r in self.table.rows
+            ]
+            return "\n".join(lines)
+        if self.files:
+            return "\n".join(f["name"] for f in self.files)
+        if self.choices:
+            return "\n".join(self.choices)
+        return self.text
+
+
+def choice_label(question: Question, value: str, language: str) -> str:
+    if question.kind == answers.YES_NO:
+        return {"yes": "Yes", "no": "No"}.get(value, value)
+    for choice in question.options.get("choices", []):
+        if choice["value"] == value:
+            return label(choice["label"], language)
+    return value
+
+
+def answer_view(
+    question: Question,
+    *,
+    state: str,
+    value: Any,
+    language: str,
+    files: Iterable[Mapping[str, Any]] = (),
+) -> AnswerView:
+    view = AnswerView(kind=question.kind, state=state, empty=not answers.is_answered(state, value))
+    if state != answers.ANSWERED or view.empty:
+        return view
+    if question.kind in (answers.TEXT, answers.NUMBER):
+        view.text = str(value)
+    elif question.kind in (answers.YES_NO, answers.SINGLE_CHOICE):
+        view.choices = [choice_label(question, value, language)]
+    elif question.kind == answers.MULTIPLE_CHOICE:
+        view.choices = [choice_label(question, v, language) for v in value]
+    elif question.kind == answers.TABLE:
+        view.table = table_view(question, value, language)
+    elif question.kind == answers.FILE:
+        view.files = [dict(f) for f in files]
+    return view
+
+
+def table_view(question: Question, value: Any, language: str) -> TableView:
+    options = question.options
+    row_totals, column_totals, grand = answers.table_totals(options, value)
+    value = value or {}
+    rows = [
+        {
+            "key": row["key"],
+            "label": label(row["label"], language),
+            "cells": [value.get(row["key"], {}).get(col["key"]) for col in options["columns"]],
+            "total": row_totals[row["key"]],
+        }
+        for row in options["rows"]
+    ]
+    return TableView(
+        columns=[label(c["label"], language) for c in options["columns"]],
+        rows=rows,
+        column_totals=[column_totals[c["key"]] for c in options["columns"]],
+        grand_total=grand,
+    )
+
+
+def questions_of(reply: Reply) -> list[Question]:
+    return list(
+        Question.objects.filter(section__questionnaire_id=reply.questionnaire_id)
+        .select_related("section")
+        .order_by("section__order", "order", "pk")
+    )
+
+
+def revision_views(
+    revision: Revision, questions: Iterable[Question], language: str
+) -> dict[int, AnswerView]:
+    """Each question's answer as the revision recorded it (questions it left out are absent:
+    they were hidden by a condition, or never answered)."""
+    result = {}
+    for question in questions:
+        entry = revision.answers.get(str(question.pk))
+        if entry is None:
+            continue
+        result[question.pk] = answer_view(
+            question,
+            state=entry.get("state", answers.ANSWERED),
+            value=entry.get("value"),
+            language=language,
+            files=entry.get("attachments", []),
+        )
+    return result
+
+
+# --- differences between two revisions ----------------------------------------------------
+
+TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def text_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """Word by word: [("equal" | "delete" | "insert", text), …]."""
+    a, b = TOKENS.findall(before), TOKENS.findall(after)
+    segments: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("equal", "".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            segments.append(("delete", "".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            segments.append(("insert", "".join(b[j1:j2])))
+    return segments
+
+
+@dataclass
+class QuestionChange:
+    question: Question
+    before: AnswerView | None
+    after: AnswerView | None
+    changed: bool
+    title: str = ""
+    text: list[tuple[str, str]] | None = None
+    table: list[dict[str, Any]] | None = None
+    columns: list[str] = field(default_factory=list)
+
+
+def compare_revisions(
+    *, older: Revision, newer: Revision, questions: Iterable[Question], language: str
+) -> list[QuestionChange]:
+    """Every question either revision answered, with what changed highlighted: words for text,
+    cells for tables, the whole answer otherwise."""
+    questions = list(questions)
+    before = revision_views(older, questions, language)
+    after = revision_views(newer, questions, language)
+    changes = []
+    for question in questions:
+        b, a = before.get(question.pk), after.get(question.pk)
+        if b is None and a is None:
+            continue
+        old = older.answers.get(str(question.pk), {})
+        new = newer.answers.get(str(question.pk), {})
+        changed = (old.get("state"), old.get("value")) != (new.get("state"), new.get("value"))
+        change = QuestionChange(
+            question=question,
+            before=b,
+            after=a,
+            changed=changed,
+            title=label(question.text, language),
+        )
+        both_answered = (
+            b is not None
+            and a is not None
+            and b.state == a.state == answers.ANSWERED
+            and not b.empty
+            and not a.empty
+        )
+        if changed and both_answered and question.kind == answers.TEXT:
+            change.text = text_diff(b.text, a.text)
+        if both_answered and question.kind == answers.TABLE and b.table and a.table:
+            change.columns = a.table.columns
+            change.table = [
+                {
+                    "label": new_row["label"],
+                    "cells": [
+                        {"before": x, "after": y, "changed": x != y}
+                        for x, y in zip(old_row["cells"], new_row["cells"], strict=True)
+                    ],
+                }
+                for old_row, new_row in zip(b.table.rows, a.table.rows, strict=True)
+            ]
+        changes.append(change)
+    return changes

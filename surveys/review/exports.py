@@ -1,0 +1,870 @@
+"""Published replies as tables: side-by-side comparisons, aggregated statistical tables, the
+response dashboard, and exports to CSV, XLSX, JSON and a ZIP of attachments.
+
+Everything here starts from ``replies.selectors.published_replies`` (the last submitted
+revision, restricted answers left out), so no page and no file ever shows a draft or a
+restricted answer. Respondent names are those in force on the questionnaire's date (when it
+was sent, else its deadline).
+
+An export's life
+================
+
+``services.request_export`` fingerprints the data the browse filter selects (which replies, their
+last revision, restrictions, names, questionnaire revisions) together with the format and the
+filter.
+If a finished export has the same fingerprint, its file is reused at once; otherwise an
+``ExportJob`` is queued and the ``surveys.run_export`` task calls :func:`run_export`, which claims
+the job, writes the file while recording its progress, and stores it. :func:`reap_stalled_exports`
+(the ``surveys.export_watchdog`` task, every minute) fails a job whose worker went silent, ran
+past the time limit or never started, with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import logging
+import re
+import tempfile
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from ..models import (
+    Answer,
+    Attachment,
+    ExportJob,
+    Question,
+    Questionnaire,
+    QuestionnaireRevision,
+    Reply,
+    Respondent,
+    RespondentName,
+    Revision,
+    text_in,
+)
+from ..questionnaires import answers as answer_rules
+from ..replies.selectors import Published, published_files, published_of, published_replies
+from .search import (
+    answer_formatter,
+    answer_text,
+    browse,
+    names_date,
+    respondent_name,
+    un_order_key,
+)
+
+logger = logging.getLogger(__name__)
+
+# Policy of the export task, also used by the watchdog to tell "slow" from "gone".
+EXPORT_SOFT_TIME_LIMIT = 14 * 60
+EXPORT_TIME_LIMIT = 15 * 60
+# Bump when the layout of the files changes, so that older files are not reused.
+EXPORT_LAYOUT = 1
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def stale_after() -> timedelta:
+    """Silence after which a running export's worker is taken for dead (it beats on progress)."""
+    return timedelta(seconds=_setting("EXPORT_STALE_SECONDS", 5 * 60))
+
+
+def queue_timeout() -> timedelta:
+    return timedelta(seconds=_setting("EXPORT_QUEUE_TIMEOUT_SECONDS", 30 * 60))
+
+
+# --- questions of several questionnaires -------------------------------------------------------
+
+
+def questions_of(questionnaire_ids: Sequence[int]) -> dict[int, list[Question]]:
+    """Questions per questionnaire, in questionnaire order (one query)."""
+    result: dict[int, list[Question]] = defaultdict(list)
+    for question in (
+        Question.objects.filter(section__questionnaire_id__in=list(questionnaire_ids))
+        .select_related("section")
+        .order_by("section__questionnaire_id", "section__order", "section__pk", "order", "pk")
+    ):
+        result[question.section.questionnaire_id].append(question)
+    return result
+
+
+def in_un_order(published: list[Published]) -> list[Published]:
+    """Replies by questionnaire (latest first), then respondents in UN order of that date."""
+    return sorted(
+        published,
+        key=lambda p: (
+            -p.reply.questionnaire.deadline.toordinal(),
+            p.reply.questionnaire_id,
+            un_order_key(p.reply.respondent, names_date(p.reply.questionnaire)),
+        ),
+    )
+
+
+EXPORT_BATCH = 500  # replies whose revisions are held in memory at once while exporting
+
+
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def published_in_batches(replies: QuerySet[Reply]) -> tuple[int, Iterator[Published]]:
+    """How many replies, and what is published of each in UN order, read a batch at a time so
+    that an export of thousands of replies never holds all their revisions in memory."""
+    ordered = sorted(
+        replies.select_related("questionnaire", "respondent").prefetch_related("respondent__names"),
+        key=lambda r: (
+            -r.questionnaire.deadline.toordinal(),
+            r.questionnaire_id,
+            un_order_key(r.respondent, names_date(r.questionnaire)),
+        ),
+    )
+
+    def generate() -> Iterator[Published]:
+        for batch in batches(ordered, EXPORT_BATCH):
+            yield from published_of(batch)
+
+    return len(ordered), generate()
+
+
+# --- comparison: one question or section across respondents ------------------------------------
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    state: str = ""
+    anchor: str = ""
+
+
+@dataclass
+class ComparisonRow:
+    reply: Reply
+    name: str
+    revision_number: int
+    cells: list[Cell]
+
+
+@dataclass
+class Comparison:
+    questionnaire: Questionnaire
+    questions: list[Question]
+    rows: list[ComparisonRow]
+
+
+def compare_across_respondents(
+    replies: QuerySet[Reply], questionnaire: Questionnaire, question_ids: Sequence[int] | None
+) -> Comparison:
+    """Published answers of every reply to the chosen questions (all when None), one row per
+    respondent in UN order. A fixed number of queries, whatever the number of respondents."""
+    questions = questions_of([questionnaire.pk])[questionnaire.pk]
+    if question_ids:
+        wanted = set(question_ids)
+        questions = [q for q in questions if q.pk in wanted]
+    published = in_un_order(published_replies(replies.filter(questionnaire=questionnaire)))
+    on = names_date(questionnaire)
+    writers = [(q.pk, answer_formatter(q), f"q-{q.pk}") for q in questions]
+    rows = []
+    for item in published:
+        answers = item.answers
+        cells = []
+        for pk, write, anchor in writers:
+            entry = answers.get(pk)
+            cells.append(Cell(write(entry), entry.get("state", "") if entry else "", anchor))
+        rows.append(
+            ComparisonRow(
+                reply=item.reply,
+                name=respondent_name(item.reply.respondent, on),
+                revision_number=item.revision_number,
+                cells=cells,
+            )
+        )
+    return Comparison(questionnaire=questionnaire, questions=questions, rows=rows)
+
+
+# --- comparison: one respondent across questionnaires -------------------------------------------
+
+
+@dataclass
+class HistoryRow:
+    number: str
+    text: str
+    cells: list[Cell]
+
+
+@dataclass
+class History:
+    respondent: Respondent
+    columns: list[Published]
+    rows: list[HistoryRow]
+
+
+def _number_key(number: str) -> tuple[Any, ...]:
+    """Sort "2", "2 (a)", "10" as people read them."""
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"\d+|[^\d\s()]+", number))
+
+
+def respondent_history(replies: QuerySet[Reply], respondent: Respondent) -> History:
+    """One respondent's published replies over the years, questions matched by number."""
+    published = sorted(
+        published_replies(replies.filter(respondent=respondent)),
+        key=lambda p: (p.reply.questionnaire.deadline, p.reply.questionnaire_id),
+    )
+    questions = questions_of([p.reply.questionnaire_id for p in published])
+    by_number: dict[str, dict[int, Question]] = defaultdict(dict)
+    for questionnaire_id, items in questions.items():
+        for question in items:
+            by_number[question.number][questionnaire_id] = question
+    rows = []
+    for number in sorted(by_number, key=_number_key):
+        matched = by_number[number]
+        latest = next(
+            (
+                matched[p.reply.questionnaire_id]
+                for p in reversed(published)
+                if p.reply.questionnaire_id in matched
+            ),
+            None,
+        )
+        cells = []
+        for item in published:
+            question = matched.get(item.reply.questionnaire_id)
+            entry = item.answers.get(question.pk) if question else None
+            cells.append(
+                Cell(
+                    text=answer_text(question, entry) if question else "",
+                    state=(entry or {}).get("state", "") if question else "absent",
+                    anchor=f"q-{question.pk}" if question else "",
+                )
+            )
+        rows.append(
+            HistoryRow(
+                number=number, text=text_in(latest.text, "en") if latest else "", cells=cells
+            )
+        )
+    return History(respondent=respondent, columns=published, rows=rows)
+
+
+# --- statistical tables aggregated ------------------------------------------------------------
+
+
+@dataclass
+class Aggregate:
+    """Sums of a statistical table over respondents, and how many respondents reported."""
+
+    question: Question
+    rows: list[dict[str, Any]]
+    columns: list[dict[str, Any]]
+    sums: dict[str, dict[str, int]]  # row key -> column key -> sum
+    reporting: dict[str, dict[str, int]]  # row key -> column key -> respondents with a number
+    column_totals: dict[str, int]
+    column_reporting: dict[str, int]
+    respondents_reporting: int
+    respondents: int
+    groups: list[dict[str, Any]] = field(default_factory=list)
+
+
+def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
+    """Sum a statistical table by row (e.g. year) and by regional group, counting respondents
+    that gave a number (a blank cell is "not reported", not zero)."""
+    questionnaire = question.section.questionnaire
+    published = published_replies(replies.filter(questionnaire=questionnaire))
+    rows = question.options.get("rows", [])
+    columns = question.options.get("columns", [])
+    sums = {r["key"]: dict.fromkeys((c["key"] for c in columns), 0) for r in rows}
+    reporting = {r["key"]: dict.fromkeys((c["key"] for c in columns), 0) for r in rows}
+    column_totals = dict.fromkeys((c["key"] for c in columns), 0)
+    column_reporting = dict.fromkeys((c["key"] for c in columns), 0)
+    group_sums: dict[str, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys((c["key"] for c in columns), 0)
+    )
+    group_reporting: dict[str, int] = defaultdict(int)
+    anyone = 0
+    for item in published:
+        entry = item.answers.get(question.pk)
+        value = (entry or {}).get("value") if (entry or {}).get("state") == "answered" else None
+        if not value:
+            continue
+        reported_columns = set()
+        for row in rows:
+            cells = value.get(row["key"]) or {}
+            for column in columns:
+                number = cells.get(column["key"])
+                if number is None:
+                    continue
+                sums[row["key"]][column["key"]] += number
+                reporting[row["key"]][column["key"]] += 1
+                reported_columns.add(column["key"])
+        if not reported_columns:
+            continue
+        anyone += 1
+        group = item.reply.respondent.regional_group or item.reply.respondent.kind
+        group_reporting[group] += 1
+        _, totals, _ = answer_rules.table_totals(question.options, value)
+        for key in reported_columns:
+            column_reporting[key] += 1
+        for key, total in totals.items():
+            column_totals[key] += total
+            group_sums[group][key] += total
+    labels = dict(Respondent.RegionalGroup.choices) | dict(Respondent.Kind.choices)
+    groups = [
+        {
+            "key": key,
+            "label": labels.get(key, key),
+            "sums": group_sums[key],
+            "reporting": group_reporting[key],
+        }
+        for key in sorted(group_reporting, key=lambda k: str(labels.get(k, k)))
+    ]
+    return Aggregate(
+        question=question,
+        rows=rows,
+        columns=columns,
+        sums=sums,
+        reporting=reporting,
+        column_totals=column_totals,
+        column_reporting=column_reporting,
+        respondents_reporting=anyone,
+        respondents=len(published),
+        groups=groups,
+    )
+
+
+# --- response dashboard -----------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    questionnaire: Questionnaire
+    recipients: int
+    received: int
+    on_time: int
+    late: int
+    after_cutoff: int
+    timeline: list[tuple[datetime.date, int]]  # cumulative replies received by each date
+    groups: list[dict[str, Any]]
+    kinds: list[dict[str, Any]]
+    not_replied: list[str]
+
+
+def _tally(rows: list[Reply], questionnaire: Questionnaire) -> dict[str, int]:
+    received = [r for r in rows if r.received_on is not None]
+    return {
+        "recipients": len(rows),
+        "received": len(received),
+        "on_time": sum(1 for r in received if r.received_on <= questionnaire.deadline),
+        "late": sum(
+            1 for r in received if questionnaire.deadline < r.received_on <= questionnaire.cutoff
+        ),
+        "after_cutoff": sum(1 for r in received if r.received_on > questionnaire.cutoff),
+        "not_replied": len(rows) - len(received),
+    }
+
+
+def response_dashboard(questionnaire: Questionnaire) -> Dashboard:
+    """Who was asked, who replied and when, against the deadline and the cut-off.
+
+    Counts every recipient (a reply row exists for each from dispatch); a reply counts as
+    received from its first submission. Nothing of a draft is shown, only that no reply came."""
+    rows = list(
+        Reply.objects.filter(questionnaire=questionnaire)
+        .select_related("respondent")
+        .prefetch_related("respondent__names")
+    )
+    on = names_date(questionnaire)
+    received_dates = sorted(r.received_on for r in rows if r.received_on is not None)
+    start = questionnaire.sent_on or (received_dates[0] if received_dates else on)
+    end = max([questionnaire.cutoff, *received_dates[-1:]])
+    timeline: list[tuple[datetime.date, int]] = []
+    count = 0
+    index = 0
+    day = start
+    while day <= end:
+        while index < len(received_dates) and received_dates[index] <= day:
+            count += 1
+            index += 1
+        timeline.append((day, count))
+        day += timedelta(days=1)
+    totals = _tally(rows, questionnaire)
+    by_group: dict[str, list[Reply]] = defaultdict(list)
+    by_kind: dict[str, list[Reply]] = defaultdict(list)
+    for reply in rows:
+        if reply.respondent.regional_group:
+            by_group[reply.respondent.regional_group].append(reply)
+        by_kind[reply.respondent.kind].append(reply)
+    groups = [
+        {"label": label, **_tally(by_group[key], questionnaire)}
+        for key, label in Respondent.RegionalGroup.choices
+        if key in by_group
+    ]
+    kinds = [
+        {"label": label, **_tally(by_kind[key], questionnaire)}
+        for key, label in Respondent.Kind.choices
+        if key in by_kind
+    ]
+    silent = sorted(
+        (r.respondent for r in rows if r.received_on is None and not r.withdrawn),
+        key=lambda respondent: un_order_key(respondent, on),
+    )
+    return Dashboard(
+        questionnaire=questionnaire,
+        recipients=totals["recipients"],
+        received=totals["received"],
+        on_time=totals["on_time"],
+        late=totals["late"],
+        after_cutoff=totals["after_cutoff"],
+        timeline=timeline,
+        groups=groups,
+        kinds=kinds,
+        not_replied=[respondent_name(r, on) for r in silent],
+    )
+
+
+# --- export rows -------------------------------------------------------------------------------
+
+COLUMNS = (
+    "questionnaire",
+    "questionnaire_reference",
+    "respondent_code",
+    "respondent",
+    "respondent_kind",
+    "regional_group",
+    "received_on",
+    "late",
+    "revision",
+    "section",
+    "question",
+    "question_text",
+    "question_kind",
+    "state",
+    "row",
+    "column",
+    "value",
+)
+
+
+def answer_rows(
+    published: Iterable[Published],
+    *,
+    total: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """One row per respondent and question; a statistical table in long format, one row per cell
+    (row, column, value). Unanswered questions (and restricted ones) give an empty row. Rows
+    come in the order of ``published``."""
+    questions: dict[int, list[Question]] = {}
+    kinds = dict(Respondent.Kind.choices)
+    groups = dict(Respondent.RegionalGroup.choices)
+    writers: dict[int, Callable[[dict[str, Any] | None], str]] = {}
+    for done, item in enumerate(published, start=1):
+        if progress is not None:
+            progress(done, total)
+        if item.reply.questionnaire_id not in questions:
+            questions.update(questions_of([item.reply.questionnaire_id]))
+        reply = item.reply
+        questionnaire = reply.questionnaire
+        common = {
+            "questionnaire": questionnaire.title,
+            "questionnaire_reference": questionnaire.reference,
+            "respondent_code": reply.respondent.code,
+            "respondent": respondent_name(reply.respondent, names_date(questionnaire)),
+            "respondent_kind": str(kinds.get(reply.respondent.kind, reply.respondent.kind)),
+            "regional_group": str(groups.get(reply.respondent.regional_group, "")),
+            "received_on": (reply.received_on or item.received_on).isoformat(),
+            "late": "yes" if reply.is_late else "no",
+            "revision": item.revision_number,
+        }
+        for question in questions[questionnaire.pk]:
+            write = writers.get(question.pk)
+            if write is None:
+                write = writers[question.pk] = answer_formatter(question)
+            entry = item.answers.get(question.pk) or {}
+            where = {
+                **common,
+                "section": question.section.number,
+                "question": question.number,
+                "question_text": text_in(question.text, "en"),
+                "question_kind": question.kind,
+                "state": entry.get("state", ""),
+            }
+            value = entry.get("value")
+            if question.kind == answer_rules.TABLE and entry.get("state") == "answered" and value:
+                for row in question.options.get("rows", []):
+                    for column in question.options.get("columns", []):
+                        yield {
+                            **where,
+                            "row": text_in(row["label"], "en"),
+                            "column": text_in(column["label"], "en"),
+                            "value": (value.get(row["key"]) or {}).get(column["key"]),
+                        }
+                continue
+            if question.kind == answer_rules.NUMBER and entry.get("state") == "answered":
+                shown: Any = value
+            else:
+                shown = write(entry)
+            yield {**where, "row": "", "column": "", "value": shown}
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is written as text (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, str) and value[:1] == "-" and value[1:2] not in (" ", ""):
+        return "'" + value
+    return value
+
+
+def write_csv(rows: Iterator[dict[str, Any]], out: io.TextIOBase) -> None:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
+
+
+def write_xlsx(rows: Iterator[dict[str, Any]], path: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Answers")
+    sheet.freeze_panes = "A2"
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for name in COLUMNS:
+            cell = WriteOnlyCell(sheet, value=row[name])
+            if isinstance(row[name], str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cells.append(cell)
+        sheet.append(cells)
+    workbook.save(path)
+
+
+def write_json(rows: Iterator[dict[str, Any]], out: io.TextIOBase, options: dict[str, Any]) -> None:
+    out.write('{"exported_at": ' + json.dumps(timezone.now().isoformat()))
+    out.write(', "filter": ' + json.dumps(options, sort_keys=True))
+    out.write(', "columns": ' + json.dumps(list(COLUMNS)) + ', "rows": [')
+    for index, row in enumerate(rows):
+        out.write((",\n" if index else "\n") + json.dumps(row, ensure_ascii=False))
+    out.write("\n]}\n")
+
+
+_UNSAFE = re.compile(r"[^\w .,()\-]+", re.UNICODE)
+
+
+def _safe_name(text: str, limit: int = 80) -> str:
+    return _UNSAFE.sub("_", text).strip(" ._")[:limit] or "file"
+
+
+def published_attachments(
+    published: Iterable[Published],
+) -> Iterator[tuple[Published, str, Attachment]]:
+    """The published files (``published_files``, the rule reviewers download by) with
+    their question's number, in the order of ``published``, a batch of replies at a time."""
+    numbers: dict[int, str] = {}
+    numbered: set[int] = set()  # questionnaires whose question numbers are loaded
+    for batch in batches(published, EXPORT_BATCH):
+        for item, question_id, attachment in published_files(batch):
+            questionnaire_id = item.reply.questionnaire_id
+            if questionnaire_id not in numbered:
+                numbered.add(questionnaire_id)
+                numbers.update(
+                    Question.objects.filter(section__questionnaire_id=questionnaire_id).values_list(
+                        "pk", "number"
+                    )
+                )
+            yield item, numbers.get(question_id, str(question_id)), attachment
+
+
+def write_zip(
+    published: Iterable[Published], path: str, progress: Callable[[int, int], None], total: int
+) -> int:
+    """All published attachments, one folder per questionnaire and respondent, and a manifest."""
+    done_replies: set[int] = set()
+
+    def counted() -> Iterator[Published]:
+        for item in published:
+            done_replies.add(item.reply.pk)
+            progress(len(done_replies), total)
+            yield item
+
+    items = published_attachments(counted())
+    count = 0
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(["file", "questionnaire", "respondent", "question", "original_name", "sha256"])
+    used: set[str] = set()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item, number, attachment in items:
+            count += 1
+            reply = item.reply
+            name = respondent_name(reply.respondent, names_date(reply.questionnaire))
+            folder = (
+                f"{_safe_name(reply.questionnaire.title, 60)}/"
+                f"{_safe_name(reply.respondent.code + ' ' + name, 80)}"
+            )
+            arcname = (
+                f"{folder}/{_safe_name('Q' + number)} - {_safe_name(attachment.original_name, 120)}"
+            )
+            stem, dot, extension = arcname.rpartition(".")
+            counter = 2
+            while arcname in used:
+                arcname = f"{stem} ({counter}).{extension}" if dot else f"{arcname} ({counter})"
+                counter += 1
+            used.add(arcname)
+            with attachment.file.open("rb") as source, archive.open(arcname, "w") as target:
+                for chunk in iter(lambda: source.read(1 << 20), b""):
+                    target.write(chunk)
+            writer.writerow(
+                [
+                    arcname,
+                    reply.questionnaire.title,
+                    name,
+                    number,
+                    attachment.original_name,
+                    attachment.sha256,
+                ]
+            )
+        archive.writestr("manifest.csv", manifest.getvalue())
+    return count
+
+
+# --- export jobs -------------------------------------------------------------------------------
+
+
+def export_replies(user: Any, options: dict[str, Any]) -> QuerySet[Reply]:
+    """The replies the browse filter selects for this person (the same rule as the page)."""
+    filterset = browse(user, options)
+    if not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
+
+
+def fingerprint(replies: QuerySet[Reply], *, export_format: str, options: dict[str, Any]) -> str:
+    """What a file made now would be made of: the replies chosen, their last revisions, the
+    restrictions on their answers, the names and questionnaire revisions, the format."""
+    chosen = replies.order_by()  # the browse order costs a sort of every reply: not needed
+    reply_ids = sorted(chosen.values_list("pk", flat=True))
+    revisions = Revision.objects.filter(reply__in=chosen.values("pk")).aggregate(
+        last=Max("pk"), count=Count("pk")
+    )
+    restricted = sorted(
+        Answer.objects.filter(reply__in=chosen.values("pk"), restricted=True).values_list(
+            "reply_id", "question_id"
+        )
+    )
+    names = RespondentName.objects.aggregate(last=Max("pk"), count=Count("pk"))
+    changes = QuestionnaireRevision.objects.aggregate(last=Max("pk"))
+    payload = json.dumps(
+        {
+            "layout": EXPORT_LAYOUT,
+            "format": export_format,
+            "options": options,
+            "replies": reply_ids,
+            "revisions": revisions,
+            "restricted": restricted,
+            "names": names,
+            "questionnaire_changes": changes,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def file_name(job: ExportJob) -> str:
+    today = timezone.localdate().isoformat()
+    stem = "verbale-attachments" if job.format == ExportJob.Format.ZIP else "verbale-replies"
+    return f"{stem}-{today}-{job.pk}.{job.format}"
+
+
+def _claim(job_id: int) -> ExportJob | None:
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != ExportJob.Status.QUEUED:
+            return None  # a duplicate delivery, or the watchdog gave up on it
+        now = timezone.now()
+        job.status = ExportJob.Status.RUNNING
+        job.started_at = now
+        job.heartbeat_at = now
+        job.save(update_fields=["status", "started_at", "heartbeat_at"])
+        return job
+
+
+def _running(job: ExportJob) -> QuerySet[ExportJob]:
+    return ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING)
+
+
+def _fail(job: ExportJob, message: str) -> None:
+    """Record a failure unless the watchdog already moved the job on."""
+    _running(job).update(status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now())
+
+
+def _progress_recorder(job: ExportJob, total: int) -> Callable[[int, int], None]:
+    last = {"percent": -1, "at": timezone.now()}
+
+    def record(done: int, of: int | None = None) -> None:
+        of = of or total or 1
+        percent = min(99, int(done * 100 / of))
+        now = timezone.now()
+        elapsed = (now - last["at"]).total_seconds()
+        if done == of or (percent != last["percent"] and elapsed >= 1) or elapsed >= 30:
+            _running(job).update(progress=percent, heartbeat_at=now)
+            last.update(percent=percent, at=now)
+
+    return record
+
+
+def run_export(*, job_id: int, task_id: str | None = None) -> ExportJob:
+    """Make a queued export (called by the ``surveys.run_export`` task); safe to run twice."""
+    job = _claim(job_id)
+    if job is None:
+        return ExportJob.objects.get(pk=job_id)
+    try:
+        _make(job)
+    except SoftTimeLimitExceeded:
+        _fail(
+            job,
+            f"The export took longer than {EXPORT_SOFT_TIME_LIMIT // 60} minutes and stopped: "
+            "narrow the filter and ask again.",
+        )
+    except DatabaseError:
+        # Probably passing: back to the queue and let Celery retry.
+        _running(job).update(status=ExportJob.Status.QUEUED)
+        raise
+    except Exception as error:  # a bug: record it rather than leave the job running
+        logger.exception("Export %s failed", job_id)
+        _fail(job, f"Unexpected error while exporting: {type(error).__name__}: {error}")
+    return ExportJob.objects.get(pk=job_id)
+
+
+def _make(job: ExportJob) -> None:
+    user = job.requested_by
+    replies = export_replies(user, job.options)
+    stamp = fingerprint(replies, export_format=job.format, options=job.options)
+    total, published = published_in_batches(replies)
+    record = _progress_recorder(job, total)
+    name = file_name(job)
+    with tempfile.NamedTemporaryFile(suffix="." + job.format) as handle:
+        if job.format == ExportJob.Format.ZIP:
+            count = write_zip(published, handle.name, record, total)
+        else:
+            counted = _Counting(answer_rows(published, total=total, progress=record))
+            if job.format == ExportJob.Format.XLSX:
+                write_xlsx(counted, handle.name)
+            else:
+                with open(handle.name, "w", encoding="utf-8", newline="") as out:
+                    if job.format == ExportJob.Format.CSV:
+                        out.write("\ufeff")  # Excel reads UTF-8 only with the mark
+                        write_csv(counted, out)  # type: ignore[arg-type]
+                    else:
+                        write_json(counted, out, job.options)  # type: ignore[arg-type]
+            count = counted.count  # type: ignore[attr-defined]
+        handle.seek(0)
+        stored = default_storage.save(f"exports/{job.pk}/{name}", File(handle, name=name))
+    updated = _running(job).update(
+        status=ExportJob.Status.SUCCEEDED,
+        progress=100,
+        row_count=count,
+        file=stored,
+        file_name=name,
+        fingerprint=stamp,
+        finished_at=timezone.now(),
+    )
+    if not updated:  # the watchdog gave up on this job meanwhile: keep its verdict
+        default_storage.delete(stored)
+
+
+class _Counting:
+    """Rows passed through, counted on the way."""
+
+    def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+@transaction.atomic
+def reap_stalled_exports() -> dict[str, list[int]]:
+    """Fail exports nobody is making any more (the ``surveys.export_watchdog`` task):
+
+    * running for longer than the task's hard time limit;
+    * running, with no progress for longer than :func:`stale_after` (the worker died);
+    * queued for longer than :func:`queue_timeout` (no worker is taking exports).
+    """
+    now = timezone.now()
+    failed: list[int] = []
+    running = ExportJob.objects.select_for_update(skip_locked=True).filter(
+        status=ExportJob.Status.RUNNING
+    )
+    for job in running:
+        if job.started_at and job.started_at < now - timedelta(seconds=EXPORT_TIME_LIMIT + 60):
+            reason = (
+                f"The export ran for more than {EXPORT_TIME_LIMIT // 60} minutes and was "
+                "stopped: narrow the filter and ask again."
+            )
+        elif (job.heartbeat_at or job.started_at or job.created_at) < now - stale_after():
+            silent = int(
+                (now - (job.heartbeat_at or job.started_at or job.created_at)).total_seconds()
+            )
+            reason = (
+                f"The worker making this export stopped responding (silent for {silent} s). "
+                "Ask for the export again."
+            )
+        else:
+            continue
+        _fail(job, reason)
+        failed.append(job.pk)
+    stuck = ExportJob.objects.select_for_update(skip_locked=True).filter(
+        status=ExportJob.Status.QUEUED, created_at__lt=now - queue_timeout()
+    )
+    for job in stuck:
+        minutes = int(queue_timeout().total_seconds() // 60)
+        job.status = ExportJob.Status.FAILED
+        job.error = (
+            f"No worker started the export within {minutes} minutes: is a Celery worker running?"
+        )
+        job.finished_at = now
+        job.save(update_fields=["status", "error", "finished_at"])
+        failed.append(job.pk)
+    return {"failed": failed}
+
+
+def can_download(job: ExportJob, user: Any) -> bool:
+    """The person who asked for it, or the secretariat; only reviewers and the secretariat."""
+    if not (user.is_authenticated and (user.is_reviewer or user.is_secretariat)):
+        return False
+    return job.requested_by_id == user.pk or user.is_secretariat

@@ -1,0 +1,117 @@
+"""Celery tasks of the reviewer workspace: thin, they take ids and call a service; safe to run
+twice. Queued with ``transaction.on_commit`` so that a worker never reads uncommitted rows."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from ..replies import extraction
+from . import exports, search
+
+logger = logging.getLogger(__name__)
+
+RETRY = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 60,
+    "max_retries": 3,
+}
+
+
+@shared_task(
+    name="surveys.index_reply",
+    acks_late=True,
+    time_limit=120,
+    soft_time_limit=100,
+    ignore_result=True,
+    **RETRY,
+)
+def index_reply(reply_id: int) -> int:
+    """Rebuild a reply's search entries from what is published now."""
+    return search.index_reply(reply_id=reply_id)
+
+
+# The document is read in a child process bounded by EXTRACTION_SECONDS and
+# EXTRACTION_MEMORY_MB (surveys.replies.extraction.read_in_child); these limits are the backstop for
+# the rest (opening the file, the database): past the soft limit the attachment is marked.
+EXTRACTION_SOFT_TIME_LIMIT = settings.EXTRACTION_SECONDS + 60
+EXTRACTION_TIME_LIMIT = EXTRACTION_SOFT_TIME_LIMIT + 30
+
+
+@shared_task(
+    name="surveys.extract_attachment_text",
+    acks_late=True,
+    time_limit=EXTRACTION_TIME_LIMIT,
+    soft_time_limit=EXTRACTION_SOFT_TIME_LIMIT,
+    ignore_result=True,
+    **RETRY,
+)
+def extract_attachment_text(attachment_id: int) -> int:
+    """Read an attached document's text, store it and index it when it is published."""
+    try:
+        attachment = extraction.extract_attachment(attachment_id=attachment_id)
+    except SoftTimeLimitExceeded:
+        extraction.mark_failed(
+            attachment_id=attachment_id,
+            problem="The text could not be extracted: it took longer than "
+            f"{EXTRACTION_SOFT_TIME_LIMIT} s.",
+        )
+        return 0
+    if attachment is None:
+        return 0  # removed since: nothing to do
+    search.index_attachment(attachment_id=attachment.pk)
+    return len(attachment.extracted_text)
+
+
+@shared_task(
+    name="surveys.run_export",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=exports.EXPORT_SOFT_TIME_LIMIT,
+    time_limit=exports.EXPORT_TIME_LIMIT,
+    ignore_result=True,
+    **RETRY,
+)
+def run_export(self, job_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Make one queued export; a duplicate message of a started or finished job does nothing."""
+    return exports.run_export(job_id=job_id, task_id=self.request.id).status
+
+
+@shared_task(
+    name="surveys.export_watchdog",
+    acks_late=True,
+    time_limit=60,
+    soft_time_limit=50,
+    ignore_result=True,
+)
+def export_watchdog() -> dict[str, list[int]]:
+    """Fail exports whose worker died, ran past the time limit or never started (every minute)."""
+    return exports.reap_stalled_exports()
+
+
+# The two hooks below run after the reply services have committed: the submission or the upload
+# has happened whatever becomes of the index, so a broker that is down (or, with tasks run
+# in-process, an indexing error) is logged rather than shown to the focal point as a failure.
+# ``search.rebuild_index`` puts a missed reply right.
+
+
+def queue_reply_index(reply_id: int) -> None:
+    """Called on commit after a submission or a change of restriction (``surveys.events``)."""
+    try:
+        index_reply.delay(reply_id)
+    except Exception:
+        logger.exception("Could not index reply %s for search", reply_id)
+
+
+def queue_text_extraction(attachment_id: int) -> None:
+    """Called on commit after a file is attached (``surveys.events``)."""
+    try:
+        extract_attachment_text.delay(attachment_id)
+    except Exception:
+        logger.exception("Could not queue text extraction of attachment %s", attachment_id)
