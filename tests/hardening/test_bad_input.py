@@ -207,6 +207,14 @@ def test_an_id_too_large_after_a_real_reply_is_a_404_in_the_api(world):
     assert stored() == before
 
 
+@pytest.mark.parametrize("value", TOO_LARGE)
+def test_a_person_id_too_large_for_any_row_is_refused_in_the_token_list(value, world):
+    """Found by Schemathesis: the database driver overflowed (a 500)."""
+    response = world["api"]["secretariat"].get("/api/v1/auth/tokens/", {"user": value})
+    assert_refused(response)
+    assert "user" in response.json()
+
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_an_address_under_the_api_that_names_nothing_is_a_json_404_even_when_debugging(
     debug, settings, world

@@ -55,7 +55,7 @@ SEED = 20071112  # the day the note verbale went out
 CONFIG = {
     "seed": SEED,
     "suppress-health-check": ["all"],
-    "generation": {"max-examples": 8, "database": "none"},
+    "generation": {"max-examples": 6, "database": "none"},
     "phases": {
         "examples": {"enabled": True},
         "coverage": {"enabled": True},
