@@ -75,6 +75,16 @@ CONFIG = {
             "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
         },
     },
+    "operations": [
+        {
+            # A sequence that revokes the very token it signs in with gets 401s from then on
+            # and explores nothing more; revoking is fuzzed in the other phases, and its
+            # effect tested in tests/portal/test_api_tokens.py.
+            "include-path": "/api/v1/auth/tokens/{id}/",
+            "include-method": "DELETE",
+            "phases": {"stateful": {"enabled": False}},
+        }
+    ],
 }
 
 
@@ -259,6 +269,6 @@ def test_sequences_of_calls_answer_as_the_schema_says(role, world):  # type: ign
     )
     # The links (inferred by Schemathesis from the schema: an id in one answer that names
     # the object of another operation) were followed to answers that succeeded, not only
-    # to 400s and 404s: 56 such steps over 24 links as the secretariat, 6 over one as a
+    # to 400s and 404s: 55 such steps over 20 links as the secretariat, 9 over one as a
     # focal point, who may create nothing (seed and budget as above).
     assert sum(followed.values()) >= {"secretariat": 20, "focal_point": 3}[role], followed
