@@ -328,16 +328,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     # Bodies with invalid text, non-finite numbers or absurd nesting are a 400 (portal.parsers).
-    "DEFAULT_PARSER_CLASSES": [
-        "portal.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: form bodies read a missing boolean as false and an empty date as none. The
+    # one upload (a reply's attachments) takes multipart on its own action.
+    "DEFAULT_PARSER_CLASSES": ["portal.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.parsers.ContentNegotiation",
     "DEFAULT_RENDERER_CLASSES": [
         "portal.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
