@@ -13,10 +13,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from surveys.models import Answer, Question, Reply, Respondent, Revision, text_in
+from surveys.questionnaires import display
 from surveys.replies.selectors import replies_in_report
 from surveys.respondents import formatting
 from surveys.respondents.selectors import to_formatting
-from surveys.review import search as survey_search
 
 from . import consistency, markup, rendering, rules
 from .models import (
@@ -384,7 +384,10 @@ class AnswerSegment:
 
 
 @dataclass
-class AnswerView:
+class CodedAnswer:
+    """An answer on the coding page: its one-line text (``display.answer_line``, the text
+    evidence offsets count in) cut into stretches by the sets whose passages cover them."""
+
     question: Question
     question_text: str
     text: str
@@ -404,7 +407,7 @@ def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[AnswerSegmen
     return out
 
 
-def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[AnswerView]]:
+def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[CodedAnswer]]:
     """The reply's last submission, question by question, with the passages already filed
     for this report marked where they still are."""
     revision = latest_revisions([reply.pk]).get(reply.pk)
@@ -430,7 +433,7 @@ def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[A
         if not text:
             continue
         answers.append(
-            AnswerView(
+            CodedAnswer(
                 question=question,
                 question_text=text_in(question.text, "en"),
                 text=text,
@@ -551,8 +554,9 @@ def footnote_sources(report: Report, number: int) -> tuple[str, list[SetSources]
 
 
 def answer_text(question: Question, entry: dict[str, Any] | None) -> str:
-    """An answer as one plain text, the text evidence quotes and offsets count in."""
-    return survey_search.answer_text(question, entry)
+    """An answer as one plain text, the text evidence quotes and offsets count in (the line
+    ``surveys.questionnaires.display`` writes for exports and search too)."""
+    return display.answer_line(question, entry)
 
 
 def report_replies(report: Report) -> Any:
