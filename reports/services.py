@@ -58,6 +58,7 @@ from .models import (
     Report,
     Section,
 )
+from .snapshot import MASTHEAD_FIELDS, ReportSnapshot, as_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -128,26 +129,8 @@ class WarningsNotAcknowledgedError(ValidationError):
 
 # --- Reports, sections, paragraphs -------------------------------------------------------------
 
-REPORT_FIELDS = frozenset(
-    {
-        "organ",
-        "subsidiary_body",
-        "session",
-        "place_and_dates",
-        "agenda_item",
-        "agenda_title",
-        "agenda_symbol",
-        "symbol",
-        "distribution",
-        "date",
-        "original_language",
-        "page_size",
-        "job_number",
-        "title",
-        "subtitle",
-        "summary",
-    }
-)
+# What create_report and update_report accept: the masthead, declared once in reports/snapshot.py.
+REPORT_FIELDS = frozenset(MASTHEAD_FIELDS)
 
 
 def _check_report_fields(fields: dict[str, Any]) -> None:
@@ -461,11 +444,12 @@ def start_build(
         raise WarningsNotAcknowledgedError(gate.warnings)
     acknowledged = [str(f) for f in gate.warnings]
     digest = selectors.snapshot_sha256(snapshot)
+    stored = snapshot.to_json()  # the JSON the digest is of
     now = timezone.now()
     if gate.blocking:
         return Build.objects.create(
             report=report,
-            snapshot=snapshot,
+            snapshot=stored,
             snapshot_sha256=digest,
             status=Build.Status.FAILED,
             error=f"The report has {len(gate.blocking)} problem(s) to fix: "
@@ -479,7 +463,7 @@ def start_build(
     if previous is not None:
         return Build.objects.create(
             report=report,
-            snapshot=snapshot,
+            snapshot=stored,
             snapshot_sha256=digest,
             status=Build.Status.SUCCEEDED,
             queued_at=now,
@@ -497,7 +481,7 @@ def start_build(
         )
     build = Build.objects.create(
         report=report,
-        snapshot=snapshot,
+        snapshot=stored,
         snapshot_sha256=digest,
         status=Build.Status.QUEUED,
         queued_at=now,
@@ -547,8 +531,11 @@ class Compiled:
     html: str
 
 
-def compile_snapshot(snapshot: dict[str, Any]) -> Compiled:
-    """Snapshot → HTML → checked PDF and DOCX; raises :class:`BuildError` for the editor."""
+def compile_snapshot(snapshot: ReportSnapshot | dict[str, Any]) -> Compiled:
+    """Snapshot → HTML → checked PDF and DOCX; raises :class:`BuildError` for the editor.
+
+    A build's stored JSON is read as a ``ReportSnapshot`` (``ReportSnapshot.from_json``)."""
+    snapshot = as_snapshot(snapshot)
     rendered = rendering.render_print_html(snapshot)
     # Warnings (a member without a reply) were acknowledged when the build was asked for.
     problems = [p for p in rendered.composition.problems if p.blocking]

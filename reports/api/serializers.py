@@ -23,6 +23,7 @@ from ..models import (
     Section,
     Theme,
 )
+from ..snapshot import MASTHEAD_FIELDS
 
 
 def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -41,22 +42,7 @@ class ReportSerializer(strict.ModelSerializer):
         model = Report
         fields = [
             "id",
-            "symbol",
-            "date",
-            "organ",
-            "subsidiary_body",
-            "session",
-            "place_and_dates",
-            "agenda_item",
-            "agenda_title",
-            "agenda_symbol",
-            "distribution",
-            "original_language",
-            "page_size",
-            "job_number",
-            "title",
-            "subtitle",
-            "summary",
+            *MASTHEAD_FIELDS,
             "questionnaires",
             "created_at",
             "updated_at",

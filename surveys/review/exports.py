@@ -61,10 +61,9 @@ from ..models import (
     text_in,
 )
 from ..questionnaires import answers as answer_rules
+from ..questionnaires import display
 from ..replies.selectors import Published, published_files, published_of, published_replies
 from .search import (
-    answer_formatter,
-    answer_text,
     browse,
     names_date,
     respondent_name,
@@ -193,7 +192,7 @@ def compare_across_respondents(
         questions = [q for q in questions if q.pk in wanted]
     published = in_un_order(published_replies(replies.filter(questionnaire=questionnaire)))
     on = names_date(questionnaire)
-    writers = [(q.pk, answer_formatter(q), f"q-{q.pk}") for q in questions]
+    writers = [(q.pk, display.answer_writer(q), f"q-{q.pk}") for q in questions]
     rows = []
     for item in published:
         answers = item.answers
@@ -262,7 +261,7 @@ def respondent_history(replies: QuerySet[Reply], respondent: Respondent) -> Hist
             entry = item.answers.get(question.pk) if question else None
             cells.append(
                 Cell(
-                    text=answer_text(question, entry) if question else "",
+                    text=display.answer_line(question, entry) if question else "",
                     state=(entry or {}).get("state", "") if question else "absent",
                     anchor=f"q-{question.pk}" if question else "",
                 )
@@ -507,7 +506,7 @@ def answer_rows(
         for question in questions[questionnaire.pk]:
             write = writers.get(question.pk)
             if write is None:
-                write = writers[question.pk] = answer_formatter(question)
+                write = writers[question.pk] = display.answer_writer(question)
             entry = item.answers.get(question.pk) or {}
             where = {
                 **common,
