@@ -21,8 +21,17 @@ from .models import (
     Report,
     Section,
 )
-
-SNAPSHOT_FORMAT = 1
+from .snapshot import (
+    MASTHEAD_FIELDS,
+    SNAPSHOT_FORMAT,
+    AttributionSetSnapshot,
+    Masthead,
+    NameSnapshot,
+    ParagraphSnapshot,
+    ReportSnapshot,
+    RespondentSnapshot,
+    SectionSnapshot,
+)
 
 
 def reports() -> QuerySet[Report]:
@@ -63,53 +72,60 @@ def reply_respondent_ids(report: Report) -> list[int]:
     return sorted(set(ids))
 
 
-def _paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
-    return {"id": paragraph.pk, "kind": paragraph.kind, "text": paragraph.text}
+def _section_data(section: Section) -> SectionSnapshot:
+    return SectionSnapshot(
+        id=section.pk,
+        kind=section.kind,
+        title=section.title,
+        generated=section.generated,
+        paragraphs=tuple(
+            ParagraphSnapshot(id=p.pk, kind=p.kind, text=p.text) for p in section.paragraphs.all()
+        ),
+        # only top-level sections have subsections (the JSON of a subsection has no such key)
+        subsections=tuple(_section_data(sub) for sub in section.subsections.all())
+        if section.parent_id is None
+        else None,
+    )
 
 
-def _section_data(section: Section) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": section.pk,
-        "kind": section.kind,
-        "title": section.title,
-        "generated": section.generated,
-        "paragraphs": [_paragraph_data(p) for p in section.paragraphs.all()],
-    }
-    if section.parent_id is None:
-        data["subsections"] = [_section_data(sub) for sub in section.subsections.all()]
-    return data
-
-
-def _respondent_data(respondent: Respondent, report: Report) -> dict[str, Any]:
+def _respondent_data(respondent: Respondent, report: Report) -> RespondentSnapshot:
     """The respondent with only the names in force on the report's date (all of them when
     none is, so that the renderer can say which name is missing)."""
     names = list(respondent.names.all())
     valid = [n for n in names if n.is_valid_on(report.date)] or names
     current = respondent.current_name()
-    return {
-        "id": respondent.pk,
-        "kind": respondent.kind,
-        "label": current.list_name if current else respondent.code,
-        "count_noun": [respondent.count_singular, respondent.count_plural]
+    return RespondentSnapshot(
+        id=respondent.pk,
+        kind=respondent.kind,
+        label=current.list_name if current else respondent.code,
+        count_noun=(respondent.count_singular, respondent.count_plural)
         if respondent.count_singular
         else None,
-        "names": [
-            {
-                "list_name": n.list_name,
-                "text_name": n.text_name,
-                "short_name": n.short_name,
-                "abbreviation": n.abbreviation,
-                "sort_key": n.sort_key,
-                "valid_from": n.valid_from.isoformat() if n.valid_from else None,
-                "valid_to": n.valid_to.isoformat() if n.valid_to else None,
-            }
+        names=tuple(
+            NameSnapshot(
+                list_name=n.list_name,
+                text_name=n.text_name,
+                short_name=n.short_name,
+                abbreviation=n.abbreviation,
+                sort_key=n.sort_key,
+                valid_from=n.valid_from.isoformat() if n.valid_from else None,
+                valid_to=n.valid_to.isoformat() if n.valid_to else None,
+            )
             for n in valid
-        ],
-    }
+        ),
+    )
 
 
-def report_snapshot(report: Report) -> dict[str, Any]:
-    """Everything that decides the printed report, as a plain JSON document.
+def masthead(report: Report) -> Masthead:
+    """The report's masthead fields (``snapshot.MASTHEAD_FIELDS``), the date in ISO form."""
+    values = {name: getattr(report, name) for name in MASTHEAD_FIELDS}
+    values["date"] = report.date.isoformat()
+    return Masthead(**values)
+
+
+def report_snapshot(report: Report) -> ReportSnapshot:
+    """Everything that decides the printed report (``ReportSnapshot.to_json`` is what a build
+    stores).
 
     Two snapshots with the same content print the same PDF: nothing volatile (timestamps, the
     editor's versions) goes in, and the renderer's layout fingerprint does.
@@ -120,47 +136,31 @@ def report_snapshot(report: Report) -> dict[str, Any]:
     respondents = Respondent.objects.filter(pk__in=member_ids | set(replies)).prefetch_related(
         "names"
     )
-    return {
-        "format": SNAPSHOT_FORMAT,
-        "layout": rendering.layout_fingerprint(),
-        "report": {
-            "id": report.pk,
-            "organ": report.organ,
-            "subsidiary_body": report.subsidiary_body,
-            "session": report.session,
-            "place_and_dates": report.place_and_dates,
-            "agenda_item": report.agenda_item,
-            "agenda_title": report.agenda_title,
-            "agenda_symbol": report.agenda_symbol,
-            "symbol": report.symbol,
-            "distribution": report.distribution,
-            "date": report.date.isoformat(),
-            "original_language": report.original_language,
-            "page_size": report.page_size,
-            "job_number": report.job_number,
-            "title": report.title,
-            "subtitle": report.subtitle,
-            "summary": report.summary,
-        },
-        "sections": [_section_data(s) for s in report_sections(report)],
-        "attribution_sets": [
-            {
-                "key": s.key,
-                "statement": s.statement,
-                "members": sorted(m.respondent_id for m in s.members.all()),
-            }
+    return ReportSnapshot(
+        format=SNAPSHOT_FORMAT,
+        layout=rendering.layout_fingerprint(),
+        report_id=report.pk,
+        masthead=masthead(report),
+        sections=tuple(_section_data(s) for s in report_sections(report)),
+        attribution_sets=tuple(
+            AttributionSetSnapshot(
+                key=s.key,
+                statement=s.statement,
+                members=tuple(sorted(m.respondent_id for m in s.members.all())),
+            )
             for s in sets
-        ],
-        "respondents": [
+        ),
+        respondents=tuple(
             _respondent_data(r, report) for r in sorted(respondents, key=lambda r: r.pk)
-        ],
-        "replies": replies,
-    }
+        ),
+        replies=tuple(replies),
+    )
 
 
-def snapshot_sha256(snapshot: dict[str, Any]) -> str:
-    """A checksum of the snapshot's canonical JSON form."""
-    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def snapshot_sha256(snapshot: ReportSnapshot | dict[str, Any]) -> str:
+    """A checksum of the snapshot's canonical JSON form (the stored JSON, keys sorted)."""
+    data = snapshot.to_json() if isinstance(snapshot, ReportSnapshot) else snapshot
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

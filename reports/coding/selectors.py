@@ -11,14 +11,15 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from surveys.models import Answer, Question, Reply, Respondent, Revision, text_in
+from surveys.questionnaires import display
 from surveys.replies.selectors import replies_in_report
 from surveys.respondents import formatting
 from surveys.respondents.selectors import to_formatting
-from surveys.review import search as survey_search
 
 from .. import markup, rendering
 from ..models import AttributionMember, AttributionSet, Evidence, Report, Theme
 from ..selectors import attribution_sets, report_snapshot
+from ..snapshot import ReportSnapshot, SectionSnapshot
 from . import consistency, rules
 
 
@@ -111,16 +112,16 @@ def evidence_views(evidence: Iterable[Evidence]) -> list[EvidenceView]:
     return views
 
 
-def cited_keys(snapshot: dict[str, Any]) -> frozenset[str]:
+def cited_keys(snapshot: ReportSnapshot) -> frozenset[str]:
     """Keys of the sets the report's text cites (footnotes, lists, counts)."""
-    texts = [snapshot["report"].get("summary", "")]
+    texts = [snapshot.masthead.summary]
 
-    def walk(sections: list[dict[str, Any]]) -> None:
+    def walk(sections: Iterable[SectionSnapshot]) -> None:
         for section in sections:
-            texts.extend(p["text"] for p in section.get("paragraphs", []) if p["kind"] == "text")
-            walk(section.get("subsections", []))
+            texts.extend(p.text for p in section.paragraphs if p.kind == "text")
+            walk(section.children)
 
-    walk(snapshot.get("sections", []))
+    walk(snapshot.sections)
     keys = set()
     for text in texts:
         try:
@@ -132,13 +133,13 @@ def cited_keys(snapshot: dict[str, Any]) -> frozenset[str]:
     return frozenset(keys)
 
 
-def coding_facts(report: Report, snapshot: dict[str, Any]) -> consistency.CodingFacts:
+def coding_facts(report: Report, snapshot: ReportSnapshot) -> consistency.CodingFacts:
     sets = list(attribution_sets(report))
     views = evidence_views(report_evidence(report))
     by_member: dict[int, list[consistency.EvidenceFacts]] = {}
     for view in views:
         by_member.setdefault(view.evidence.member_id, []).append(view.facts)
-    labels = {r["id"]: r["label"] for r in snapshot["respondents"]}
+    labels = {r.id: r.label for r in snapshot.respondents}
     replies = report_replies(report)
     ordered = un_ordered([r.respondent for r in replies], on=report.date)
     withdrawn = Reply.objects.filter(
@@ -167,7 +168,7 @@ def coding_facts(report: Report, snapshot: dict[str, Any]) -> consistency.Coding
     )
 
 
-def consistency_gate(report: Report, snapshot: dict[str, Any] | None = None) -> consistency.Gate:
+def consistency_gate(report: Report, snapshot: ReportSnapshot | None = None) -> consistency.Gate:
     """Every finding of the consistency report (the same checks a build runs first)."""
     snapshot = snapshot or report_snapshot(report)
     problems = rendering.compose(snapshot).problems
@@ -181,7 +182,10 @@ class AnswerSegment:
 
 
 @dataclass
-class AnswerView:
+class CodedAnswer:
+    """An answer on the coding page: its one-line text (``display.answer_line``, the text
+    evidence offsets count in) cut into stretches by the sets whose passages cover them."""
+
     question: Question
     question_text: str
     text: str
@@ -201,7 +205,7 @@ def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[AnswerSegmen
     return out
 
 
-def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[AnswerView]]:
+def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[CodedAnswer]]:
     """The reply's last submission, question by question, with the passages already filed
     for this report marked where they still are."""
     revision = latest_revisions([reply.pk]).get(reply.pk)
@@ -227,7 +231,7 @@ def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[A
         if not text:
             continue
         answers.append(
-            AnswerView(
+            CodedAnswer(
                 question=question,
                 question_text=text_in(question.text, "en"),
                 text=text,
@@ -348,8 +352,9 @@ def footnote_sources(report: Report, number: int) -> tuple[str, list[SetSources]
 
 
 def answer_text(question: Question, entry: dict[str, Any] | None) -> str:
-    """An answer as one plain text, the text evidence quotes and offsets count in."""
-    return survey_search.answer_text(question, entry)
+    """An answer as one plain text, the text evidence quotes and offsets count in (the line
+    ``surveys.questionnaires.display`` writes for exports and search too)."""
+    return display.answer_line(question, entry)
 
 
 def report_replies(report: Report) -> Any:

@@ -15,32 +15,15 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from ..models import Paragraph, Report, Section
+from ..snapshot import MASTHEAD_FIELDS
 
 
 class StaleEditError(ValidationError):
     """Someone saved the paragraph since this editor loaded it."""
 
 
-REPORT_FIELDS = frozenset(
-    {
-        "organ",
-        "subsidiary_body",
-        "session",
-        "place_and_dates",
-        "agenda_item",
-        "agenda_title",
-        "agenda_symbol",
-        "symbol",
-        "distribution",
-        "date",
-        "original_language",
-        "page_size",
-        "job_number",
-        "title",
-        "subtitle",
-        "summary",
-    }
-)
+# What create_report and update_report accept: the masthead, declared once in reports/snapshot.py.
+REPORT_FIELDS = frozenset(MASTHEAD_FIELDS)
 
 
 def _check_report_fields(fields: dict[str, Any]) -> None:
