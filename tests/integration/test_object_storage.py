@@ -34,10 +34,11 @@ from tests.factories import (
     SecretariatFactory,
     build_questionnaire,
     question,
+    save_answer,
 )
 from tests.integration.test_faults import _forget_connections, _free_port, _private_redis
 from tests.reports.factories import report_with_replies
-from tests.surveys.review.support import pdf_with_text, save
+from tests.surveys.review.support import pdf_with_text
 from tests.workers import start_worker, stop_process, wait_for_build
 
 pytestmark = [
@@ -250,7 +251,7 @@ def test_an_export_zip_made_by_the_worker_holds_the_files_of_the_store(on_shared
         ("3", "adopted"),
         ("4", ["police"]),
     ):
-        save(reply, focal, number, value)
+        save_answer(reply, focal, number, value)
     data = pdf_with_text("Specialized police units")
     replies.attach_file(
         reply=reply,

@@ -20,8 +20,8 @@ from tests.factories import (
     SecretariatFactory,
     build_questionnaire,
     question,
+    save_answer,
 )
-from tests.surveys.review.support import save
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +49,10 @@ def filed():  # type: ignore[no-untyped-def]
     questionnaire = build_questionnaire(dispatch_to=[salvador])
     reply = Reply.objects.get(questionnaire=questionnaire, respondent=salvador)
     focal = MembershipFactory(respondent=salvador, role="focal_point").user
-    save(reply, focal, "1", "yes")
-    save(reply, focal, "1 (a)", 2004)
-    save(reply, focal, "2", OFFENCES)
-    save(reply, focal, "4", ["police"])
+    save_answer(reply, focal, "1", "yes")
+    save_answer(reply, focal, "1 (a)", 2004)
+    save_answer(reply, focal, "2", OFFENCES)
+    save_answer(reply, focal, "4", ["police"])
     replies.submit_reply(reply=reply, user=focal)
     return {
         "reply": reply,
@@ -113,7 +113,7 @@ def test_each_reply_page_reads_the_answer_through_the_builder(
 def test_the_revision_comparison_reads_both_revisions_through_the_builder(client, filed, spy):
     reply, focal = filed["reply"], filed["focal"]
     replies.reopen_reply(reply=reply, user=focal)
-    save(reply, focal, "4", ["border"])
+    save_answer(reply, focal, "4", ["border"])
     replies.submit_reply(reply=reply, user=focal)
     client.force_login(focal)
     response = client.get(
