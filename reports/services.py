@@ -36,7 +36,6 @@ from typing import Any
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import (
@@ -49,6 +48,8 @@ from django.db import (
 from django.db.models import F, Max
 from django.utils import timezone
 
+from portal import errors
+from portal.errors import ConflictError, InvalidError, ServiceError
 from surveys.models import Respondent
 
 from . import consistency, docx, pdf, rendering, selectors
@@ -112,15 +113,15 @@ def resend_after() -> timedelta:
     return timedelta(seconds=settings.REPORTS_BUILD_RESEND_SECONDS)
 
 
-class StaleEditError(ValidationError):
+class StaleEditError(ConflictError):
     """Someone saved the paragraph since this editor loaded it."""
 
 
-class BuildError(Exception):
-    """A build cannot print: the message is for the editor."""
+class BuildError(ServiceError):
+    """A build cannot print: the message is for the editor (recorded on the build)."""
 
 
-class WarningsNotAcknowledgedError(ValidationError):
+class WarningsNotAcknowledgedError(ConflictError):
     """The consistency report has warnings the person asking for a build has not acknowledged."""
 
     def __init__(self, warnings: Sequence[Any]) -> None:
@@ -167,7 +168,7 @@ def create_report(
 ) -> Report:
     _check_report_fields(fields)
     report = Report(created_by=created_by, **fields)
-    report.full_clean()
+    errors.full_clean(report)
     report.save()
     if questionnaire_ids:
         report.questionnaires.set(questionnaire_ids)
@@ -181,7 +182,7 @@ def update_report(
     _check_report_fields(fields)
     for name, value in fields.items():
         setattr(report, name, value)
-    report.full_clean()
+    errors.full_clean(report)
     report.save()
     if questionnaire_ids is not None:
         report.questionnaires.set(questionnaire_ids)
@@ -203,12 +204,12 @@ def add_section(
 ) -> Section:
     if parent is not None:
         if parent.report_id != report.pk or parent.parent_id is not None:
-            raise ValidationError("A subsection belongs under a section of the same report.")
+            raise InvalidError.of("A subsection belongs under a section of the same report.")
         if parent.kind != Section.Kind.BODY:
-            raise ValidationError("Annexes have no subsections.")
+            raise InvalidError.of("Annexes have no subsections.")
         kind = Section.Kind.BODY
     if generated and kind != Section.Kind.ANNEX:
-        raise ValidationError("Only an annex can hold generated content.")
+        raise InvalidError.of("Only an annex can hold generated content.")
     siblings = Section.objects.filter(report=report, parent=parent, kind=kind)
     section = Section(
         report=report,
@@ -218,7 +219,7 @@ def add_section(
         generated=generated,
         order=_next_order(siblings),
     )
-    section.full_clean()
+    errors.full_clean(section)
     section.save()
     return section
 
@@ -231,9 +232,9 @@ def update_section(
         section.title = title.strip()
     if generated is not None:
         if generated and section.kind != Section.Kind.ANNEX:
-            raise ValidationError("Only an annex can hold generated content.")
+            raise InvalidError.of("Only an annex can hold generated content.")
         section.generated = generated
-    section.full_clean()
+    errors.full_clean(section)
     section.save()
     return section
 
@@ -242,7 +243,7 @@ def update_section(
 def delete_section(*, section: Section) -> None:
     """Delete an empty section; one with text must be emptied first, so nothing is lost."""
     if section.paragraphs.exists() or section.subsections.exists():
-        raise ValidationError(
+        raise InvalidError.of(
             "This section still holds paragraphs or subsections: move or delete them first."
         )
     section.delete()
@@ -282,7 +283,7 @@ def add_paragraph(
         Paragraph.objects.select_for_update().filter(section=section).order_by("order", "pk")
     )
     paragraph = Paragraph(section=section, text=text, kind=kind)
-    paragraph.full_clean(exclude=["order"])
+    errors.full_clean(paragraph, exclude=["order"])
     position = len(paragraphs)
     if after is not None:
         position = next((i + 1 for i, p in enumerate(paragraphs) if p.pk == after.pk), position)
@@ -315,7 +316,7 @@ def save_paragraph(
     paragraph.text = text
     if kind is not None:
         paragraph.kind = kind
-    paragraph.full_clean(exclude=["order"])
+    errors.full_clean(paragraph, exclude=["order"])
     paragraph.version = F("version") + 1
     paragraph.save()
     paragraph.refresh_from_db()
@@ -326,7 +327,7 @@ def save_paragraph(
 def move_paragraph(*, paragraph: Paragraph, section: Section, position: int) -> Paragraph:
     """Put a paragraph at ``position`` (0-based) in ``section``, which may be another one."""
     if section.report_id != paragraph.section.report_id:
-        raise ValidationError("A paragraph can only move within its report.")
+        raise InvalidError.of("A paragraph can only move within its report.")
     source_id = paragraph.section_id
     if source_id != section.pk:
         rest = list(
@@ -378,12 +379,12 @@ def delete_paragraph(*, paragraph: Paragraph) -> None:
 
 def _check_key(report: Report, key: str, *, exclude: int | None = None) -> None:
     if key in RESERVED_KEYS:
-        raise ValidationError({"key": f"{key!r} is reserved by the markup; choose another key."})
+        raise InvalidError.of({"key": f"{key!r} is reserved by the markup; choose another key."})
     clash = AttributionSet.objects.filter(report=report, key=key)
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise ValidationError({"key": f"This report already has a set with the key {key!r}."})
+        raise InvalidError.of({"key": f"This report already has a set with the key {key!r}."})
 
 
 @transaction.atomic
@@ -392,7 +393,7 @@ def create_attribution_set(
 ) -> AttributionSet:
     _check_key(report, key)
     attribution_set = AttributionSet(report=report, key=key, statement=statement)
-    attribution_set.full_clean(validate_constraints=False)
+    errors.full_clean(attribution_set, validate_constraints=False)
     attribution_set.save()
     for respondent_id in dict.fromkeys(respondent_ids):
         add_member(attribution_set=attribution_set, respondent_id=respondent_id)
@@ -408,7 +409,7 @@ def update_attribution_set(
         attribution_set.key = key
     if statement is not None:
         attribution_set.statement = statement
-    attribution_set.full_clean(validate_constraints=False)
+    errors.full_clean(attribution_set, validate_constraints=False)
     attribution_set.save()
     return attribution_set
 
@@ -418,7 +419,7 @@ def add_member(
     *, attribution_set: AttributionSet, respondent_id: int, note: str = ""
 ) -> AttributionMember:
     if not Respondent.objects.filter(pk=respondent_id).exists():
-        raise ValidationError({"respondent": f"No respondent has the id {respondent_id}."})
+        raise InvalidError.of({"respondent": f"No respondent has the id {respondent_id}."})
     member, created = AttributionMember.objects.get_or_create(
         attribution_set=attribution_set, respondent_id=respondent_id, defaults={"note": note}
     )

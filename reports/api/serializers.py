@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -22,10 +21,6 @@ from ..models import (
     Section,
     Theme,
 )
-
-
-def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(serializers.as_serializer_error(error))
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -69,19 +64,13 @@ class ReportSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Report:
         fields, ids = self._fields(validated_data)
-        try:
-            return services.create_report(
-                created_by=self.context["request"].user, questionnaire_ids=ids or (), **fields
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return services.create_report(
+            created_by=self.context["request"].user, questionnaire_ids=ids or (), **fields
+        )
 
     def update(self, instance: Report, validated_data: dict[str, Any]) -> Report:
         fields, ids = self._fields(validated_data)
-        try:
-            return services.update_report(report=instance, questionnaire_ids=ids, **fields)
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return services.update_report(report=instance, questionnaire_ids=ids, **fields)
 
 
 class ReportSectionSerializer(serializers.ModelSerializer):
@@ -91,20 +80,14 @@ class ReportSectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["order"]
 
     def create(self, validated_data: dict[str, Any]) -> Section:
-        try:
-            return services.add_section(**validated_data)
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return services.add_section(**validated_data)
 
     def update(self, instance: Section, validated_data: dict[str, Any]) -> Section:
-        try:
-            return services.update_section(
-                section=instance,
-                title=validated_data.get("title"),
-                generated=validated_data.get("generated"),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return services.update_section(
+            section=instance,
+            title=validated_data.get("title"),
+            generated=validated_data.get("generated"),
+        )
 
 
 class SectionMoveSerializer(serializers.Serializer):
@@ -153,17 +136,12 @@ class ReportParagraphSerializer(serializers.ModelSerializer):
         )
 
     def update(self, instance: Paragraph, validated_data: dict[str, Any]) -> Paragraph:
-        try:
-            return services.save_paragraph(
-                paragraph_id=instance.pk,
-                text=validated_data.get("text", instance.text),
-                version=validated_data["version"],
-                kind=validated_data.get("kind"),
-            )
-        except DjangoValidationError as error:
-            if isinstance(error, services.StaleEditError):
-                raise
-            raise _as_api_error(error) from None
+        return services.save_paragraph(
+            paragraph_id=instance.pk,
+            text=validated_data.get("text", instance.text),
+            version=validated_data["version"],
+            kind=validated_data.get("kind"),
+        )
 
 
 class ParagraphMoveSerializer(serializers.Serializer):
@@ -238,22 +216,19 @@ class EvidenceSerializer(serializers.ModelSerializer):
         attribution_set = validated_data["attribution_set"]
         if validated_data.get("start") is None or validated_data.get("end") is None:
             raise serializers.ValidationError({"start": "Give the passage's start and end."})
-        try:
-            passage = coding.passage(
-                report=attribution_set.report,
-                reply=validated_data["reply"],
-                question_id=validated_data["question"].pk,
-                start=validated_data["start"],
-                end=validated_data["end"],
-                quote=validated_data.get("quote", ""),
-            )
-            return coding.file_passage(
-                attribution_set=attribution_set,
-                passage=passage,
-                by=self.context["request"].user,
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        passage = coding.passage(
+            report=attribution_set.report,
+            reply=validated_data["reply"],
+            question_id=validated_data["question"].pk,
+            start=validated_data["start"],
+            end=validated_data["end"],
+            quote=validated_data.get("quote", ""),
+        )
+        return coding.file_passage(
+            attribution_set=attribution_set,
+            passage=passage,
+            by=self.context["request"].user,
+        )
 
 
 class AttributionMemberSerializer(serializers.ModelSerializer):
@@ -265,14 +240,11 @@ class AttributionMemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["by_rule"]
 
     def create(self, validated_data: dict[str, Any]) -> AttributionMember:
-        try:
-            return services.add_member(
-                attribution_set=validated_data["attribution_set"],
-                respondent_id=validated_data["respondent"].pk,
-                note=validated_data.get("note", ""),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return services.add_member(
+            attribution_set=validated_data["attribution_set"],
+            respondent_id=validated_data["respondent"].pk,
+            note=validated_data.get("note", ""),
+        )
 
     def update(
         self, instance: AttributionMember, validated_data: dict[str, Any]
@@ -310,24 +282,18 @@ class ThemeSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> Theme:
-        try:
-            return coding.create_theme(
-                report=validated_data["report"],
-                title=validated_data["title"],
-                section=validated_data.get("section"),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.create_theme(
+            report=validated_data["report"],
+            title=validated_data["title"],
+            section=validated_data.get("section"),
+        )
 
     def update(self, instance: Theme, validated_data: dict[str, Any]) -> Theme:
-        try:
-            return coding.update_theme(
-                theme=instance,
-                title=validated_data.get("title"),
-                section=validated_data.get("section", False),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.update_theme(
+            theme=instance,
+            title=validated_data.get("title"),
+            section=validated_data.get("section", False),
+        )
 
 
 class AttributionSetSerializer(serializers.ModelSerializer):
@@ -362,31 +328,25 @@ class AttributionSetSerializer(serializers.ModelSerializer):
         validators: list = []  # the service checks the key and says so in words
 
     def create(self, validated_data: dict[str, Any]) -> AttributionSet:
-        try:
-            return coding.create_set(
-                report=validated_data["report"],
-                key=validated_data["key"],
-                statement=validated_data["statement"],
-                theme=validated_data.get("theme"),
-                rule=validated_data.get("rule"),
-                respondent_ids=validated_data.get("respondents", []),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.create_set(
+            report=validated_data["report"],
+            key=validated_data["key"],
+            statement=validated_data["statement"],
+            theme=validated_data.get("theme"),
+            rule=validated_data.get("rule"),
+            respondent_ids=validated_data.get("respondents", []),
+        )
 
     def update(self, instance: AttributionSet, validated_data: dict[str, Any]) -> AttributionSet:
         if validated_data.get("report", instance.report) != instance.report:
             raise serializers.ValidationError({"report": "A set stays with its report."})
-        try:
-            return coding.update_set(
-                attribution_set=instance,
-                key=validated_data.get("key"),
-                statement=validated_data.get("statement"),
-                theme=validated_data.get("theme", False),
-                rule=validated_data.get("rule", False),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.update_set(
+            attribution_set=instance,
+            key=validated_data.get("key"),
+            statement=validated_data.get("statement"),
+            theme=validated_data.get("theme", False),
+            rule=validated_data.get("rule", False),
+        )
 
 
 class SyncResultSerializer(serializers.Serializer):

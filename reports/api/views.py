@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -44,12 +42,6 @@ from .serializers import (
     SyncResultSerializer,
     ThemeSerializer,
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Someone else changed this since you read it."
-    default_code = "conflict"
 
 
 class ReportViewSet(viewsets.ModelViewSet):
@@ -150,12 +142,6 @@ class ReportSectionViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance: Section) -> None:
         services.delete_section(section=instance)
 
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            return super().destroy(request, *args, **kwargs)
-        except ValidationError as error:
-            return Response({"detail": " ".join(error.messages)}, status=400)
-
     @extend_schema(request=SectionMoveSerializer, responses={200: ReportSectionSerializer})
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str | None = None) -> Response:
@@ -176,12 +162,6 @@ class ReportParagraphViewSet(viewsets.ModelViewSet):
     queryset = Paragraph.objects.select_related("section").order_by("section", "order", "pk")
     filterset_fields = ["section", "section__report"]
 
-    def perform_update(self, serializer: ReportParagraphSerializer) -> None:  # type: ignore[override]
-        try:
-            serializer.save()
-        except services.StaleEditError as error:
-            raise Conflict(" ".join(error.messages)) from None
-
     def perform_destroy(self, instance: Paragraph) -> None:
         services.delete_paragraph(paragraph=instance)
 
@@ -192,14 +172,11 @@ class ReportParagraphViewSet(viewsets.ModelViewSet):
         paragraph = self.get_object()
         query = ParagraphMoveSerializer(data=request.data)
         query.is_valid(raise_exception=True)
-        try:
-            moved = services.move_paragraph(
-                paragraph=paragraph,
-                section=query.validated_data["section"],
-                position=query.validated_data["position"],
-            )
-        except ValidationError as error:
-            return Response({"detail": " ".join(error.messages)}, status=400)
+        moved = services.move_paragraph(
+            paragraph=paragraph,
+            section=query.validated_data["section"],
+            position=query.validated_data["position"],
+        )
         return Response(ReportParagraphSerializer(moved).data)
 
 

@@ -9,13 +9,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, viewsets
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal import policy
 from portal.ids import ID_PATTERN, path_id
 from portal.parsers import JSONParser
 from portal.permissions import IsSecretariat, ReadAnyWriteSecretariat
@@ -267,7 +268,7 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def _reads_revision_only(self, reply: Reply) -> bool:
         user = self.request.user
-        return not user.is_secretariat and replies.member_role(user, reply) is None
+        return not policy.allows(user, "reply.read_draft", selectors.standing(user, reply))
 
     @extend_schema(responses={200: AnswerReadSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -334,8 +335,7 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def review(self, request: Request, pk: str) -> Response:
         """Review state, and inclusion after the cut-off (secretariat)."""
         reply = self.get_object()
-        if not request.user.is_secretariat:
-            raise PermissionDenied("Only the secretariat reviews replies.")
+        policy.require(request.user, "secretariat", message="Only the secretariat reviews replies.")
         params = ReviewSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         if "review_state" in params.validated_data:

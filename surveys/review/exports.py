@@ -44,6 +44,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
+from portal import policy
+
 from ..models import (
     Answer,
     Attachment,
@@ -865,6 +867,6 @@ def reap_stalled_exports() -> dict[str, list[int]]:
 
 def can_download(job: ExportJob, user: Any) -> bool:
     """The person who asked for it, or the secretariat; only reviewers and the secretariat."""
-    if not (user.is_authenticated and (user.is_reviewer or user.is_secretariat)):
+    if not policy.allows(user, "review.read"):
         return False
-    return job.requested_by_id == user.pk or user.is_secretariat
+    return job.requested_by_id == user.pk or policy.allows(user, "secretariat")

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime
 import html
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.http import (
@@ -32,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.ids import parse_id
+from portal.permissions import review_required
 
 from ..models import (
     ExportJob,
@@ -52,17 +51,8 @@ from . import exports, search, services
 BROWSE_PAGE_SIZE = 50
 
 
-def review_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Reviewers and the secretariat only (403 for everyone else who is signed in)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and (user.is_reviewer or user.is_secretariat)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Reviewers and the secretariat only (403 for everyone else who is signed in).
+review_access = review_required
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:

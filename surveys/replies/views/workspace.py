@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
@@ -29,9 +28,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.errors import ServiceError, StaleAnswerError
+from portal import policy
+from portal.errors import InvalidError, NotAllowedError, ServiceError, StaleAnswerError, http_status
 from portal.ids import parse_id
-from surveys.models import Answer, Membership, Question, Reply, Revision
+from surveys.models import Answer, Question, Reply, Revision
 from surveys.questionnaires import answers
 from surveys.replies import selectors, workspace
 from surveys.replies import services as replies
@@ -105,11 +105,11 @@ def _progress(reply: Reply) -> dict[str, Any]:
     }
 
 
-def _role(request: HttpRequest, reply: Reply) -> str:
-    role = replies.member_role(request.user, reply)
-    if role:
-        return role
-    return "secretariat" if request.user.is_secretariat else ""
+def _role(request: HttpRequest, standing: policy.Standing) -> str:
+    """How the page speaks to the person ("you act as …"): not a permission."""
+    if standing.member_role:
+        return standing.member_role
+    return "secretariat" if policy.is_secretariat(request.user) else ""
 
 
 def _question_item(
@@ -229,24 +229,17 @@ def _sections(
 
 
 def _form_context(request: HttpRequest, reply: Reply, language: str) -> dict[str, Any]:
-    user = request.user
-    role = _role(request, reply)
-    refusal = workspace.edit_refusal(user=user, reply=reply)
-    is_open = reply.questionnaire.is_open
-    submitted = reply.status == Reply.Status.SUBMITTED
+    # What the person may do here, the templates ask the policy with this standing
+    # (``{% may "reply.amend" standing %}``); the services ask the same rules again.
+    standing = selectors.standing(request.user, reply)
+    refusal = workspace.edit_refusal(user=request.user, reply=reply)
     return {
         "reply": reply,
         "questionnaire": reply.questionnaire,
-        "role": role,
+        "standing": standing,
+        "role": _role(request, standing),
         "editable": refusal is None,
         "refusal": refusal,
-        "can_submit": replies.can_submit(user, reply) and not submitted,
-        "can_amend": submitted
-        and replies.can_submit(user, reply)
-        and (is_open or user.is_secretariat),
-        "can_discuss": user.is_secretariat
-        or role in (Membership.Role.FOCAL_POINT, Membership.Role.EXPERT),
-        "on_behalf": user.is_secretariat and role == "secretariat",
         "progress": _progress(reply),
         "latest_revision": selectors.latest_revision(reply),
         "deadline_status": workspace.deadline_status(reply, timezone.localdate()),
@@ -316,7 +309,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _save_refused(request, reply, question, error.message, 409)
     except ServiceError as error:
         message = error.field_errors.get(str(question.pk), error.message)
-        return _save_refused(request, reply, question, message, error.status)
+        return _save_refused(request, reply, question, message, http_status(error))
     if not _wants_json(request):
         messages.success(request, f"Your answer to question {question.number} is saved.")
         return redirect(_form_url(reply, question.pk))
@@ -389,7 +382,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
         except ServiceError as error_:
-            error, status = error_.message, error_.status
+            error, status = error_.message, http_status(error_)
         else:
             error, status = "", 200
     if partial:
@@ -415,7 +408,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             replies.remove_attachment(attachment=attachment, user=request.user)
         except ServiceError as error_:
-            error, status = error_.message, error_.status
+            error, status = error_.message, http_status(error_)
     if request.headers.get("X-Verbale-Partial") == "1":
         return _question_partial(request, reply, attachment.question_id, error=error, status=status)
     if error:
@@ -449,12 +442,10 @@ def reply_submit(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST":
-        if not context["can_submit"]:
-            raise PermissionDenied("Only a focal point of this delegation can submit the reply.")
         try:
-            if context["on_behalf"]:
+            if policy.allows(request.user, "reply.submit_on_behalf", context["standing"]):
                 if not on_behalf_form.is_valid():
-                    raise ServiceError("Check the channel and the date received.")
+                    raise InvalidError("Check the channel and the date received.")
                 revision = replies.submit_reply(
                     reply=reply,
                     user=request.user,
@@ -464,8 +455,10 @@ def reply_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 revision = replies.submit_reply(reply=reply, user=request.user)
+        except NotAllowedError:
+            raise  # the refusal page (portal.middleware.ServiceErrorMiddleware)
         except ServiceError as error_:
-            error, status = error_.message, error_.status
+            error, status = error_.message, http_status(error_)
             context["progress"] = _progress(reply)
         else:
             messages.success(
@@ -483,9 +476,9 @@ def reply_amend(request: HttpRequest, pk: int) -> HttpResponse:
     reply = _reply_or_404(request, pk)
     try:
         replies.reopen_reply(reply=reply, user=request.user)
+    except NotAllowedError:
+        raise  # the refusal page (portal.middleware.ServiceErrorMiddleware)
     except ServiceError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from None
         messages.error(request, error.message)
     else:
         messages.success(
@@ -511,9 +504,9 @@ def clarification_post(request: HttpRequest, pk: int) -> HttpResponse:
         replies.post_clarification(
             reply=reply, question_id=question_id, user=request.user, text=form.cleaned_data["text"]
         )
+    except NotAllowedError:
+        raise  # the refusal page (portal.middleware.ServiceErrorMiddleware)
     except ServiceError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from None
         messages.error(request, error.message)
     else:
         messages.success(request, "Your message is sent.")
