@@ -110,6 +110,24 @@ class Live:
         return Visitor(self.url, role)
 
 
+def _registry_loaded() -> None:
+    """The registry the migrations loaded, put back if a test before this package left the
+    database flushed (a transactional test with ``serialized_rollback`` restores the registry
+    when the next such test begins, not when it ends)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from surveys.models import Respondent, RespondentName
+    from surveys.respondents.reference_data import read_reference_rows
+    from surveys.respondents.services import load_reference_respondents
+
+    # Content types a flush removed may still be cached under ids that are gone.
+    ContentType.objects.clear_cache()
+    if not Respondent.objects.exists():
+        load_reference_respondents(
+            read_reference_rows(), respondent_model=Respondent, name_model=RespondentName
+        )
+
+
 @pytest.fixture(scope="package")
 def live(
     live_server: LiveServer,
@@ -124,6 +142,7 @@ def live(
         assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"] or (
             "test" in str(connection.settings_dict["NAME"])
         ), "not the test database: refusing to write to it"
+        _registry_loaded()
         registry = connection.creation.serialize_db_to_string()
         overrides = override_settings(PASSWORD_HASHERS=[MD5], MEDIA_ROOT=media)
         overrides.enable()
