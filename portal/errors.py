@@ -27,7 +27,7 @@ class ServiceError(Exception):
     @property
     def messages(self) -> list[str]:
         """Every message, the general one first (as Django's ``ValidationError.messages``)."""
-        extra = [text for text in self.field_errors.values() if text != self.message]
+        extra = [text for text in self.field_errors.values() if text not in self.message]
         return [self.message, *extra] if self.message else extra
 
     def __str__(self) -> str:

@@ -73,6 +73,9 @@ def test_a_model_refusal_keeps_its_fields_in_the_vocabulary():
     error = errors.InvalidError.from_django(ValidationError({"symbol": ["Required."]}))
     assert error.field_errors == {"symbol": "Required."}
     assert error.messages == ["Required."]
+    both = errors.InvalidError.of({"key": "Choose another key.", "rule": "Give a number."})
+    assert both.field_errors == {"key": "Choose another key.", "rule": "Give a number."}
+    assert str(both) == "Choose another key. Give a number."  # each message once
 
 
 def test_warnings_not_acknowledged_are_a_conflict():
