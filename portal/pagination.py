@@ -20,7 +20,7 @@ _DIGITS = re.compile(r"^[0-9]{1,9}$")
 
 def _bounded(request: Request, name: str, default: int, low: int, high: int) -> int:
     text = request.query_params.get(name)
-    if text is None or text == "":
+    if text is None:  # empty is a value lost on the way, not the default (portal.filtering)
         return default
     if not _DIGITS.match(text) or not low <= int(text) <= high:
         raise ValidationError({name: f"Give {name} as a whole number from {low} to {high:,}."})

@@ -6,7 +6,8 @@ import codecs
 import math
 from typing import Any
 
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser as DRFJSONParser
 from rest_framework.utils import json
 
@@ -42,3 +43,31 @@ class JSONParser(DRFJSONParser):
         if problem:
             raise ParseError(problem)
         return data
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, which also refuses at once a body no parser of the view reads.
+
+    DRF reads a body only when the view asks for ``request.data``, and answers 415 then, with
+    one exception: when something has read a form body before it (``portal.middleware``
+    checks the text of every form), a view that parses JSON only is handed an empty form
+    instead, where a missing boolean reads as false. Checking the media type here, before
+    the view runs, answers every such body with a 415 instead.
+
+    Who may ask still comes first, as when DRF reads the body: without a sign-in, a CSRF
+    token or the role, the answer is the 401 or 403 it would have been."""
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        if _has_body(request) and self.select_parser(request, request.parsers) is None:
+            view = request.parser_context.get("view")
+            if view is not None:
+                view.perform_authentication(request)
+                view.check_permissions(request)
+            raise UnsupportedMediaType(request.content_type)
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+def _has_body(request: Any) -> bool:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return chunked or (length.isascii() and length.isdigit() and int(length) > 0)

@@ -5,6 +5,10 @@ failing write leaves half a file under a name the database may point to later. H
 go first to a hidden temporary file in the same directory, which is renamed into place only
 once every byte is written; on any error the temporary file is removed and the error raised.
 
+The same rules hold in an S3-compatible object store (``STORAGE_URL``, portal/settings/files.py):
+an object appears only once its upload completes, and the sweep lists and dates files through
+the storage API (``listdir``, ``get_modified_time``), never through local paths.
+
 A file is useful only with the row that points to it. :func:`deleted_unless_committed` removes
 the files a transaction stored when it does not commit; what no process was left to remove (a
 worker killed between the two, a request cut off while Django spooled the upload) is swept by
@@ -25,7 +29,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
@@ -85,7 +89,7 @@ def deleted_unless_committed() -> Iterator[list[FieldFile]]:
         for file in stored:
             try:
                 file.storage.delete(file.name)
-            except OSError:  # the sweep will find it
+            except Exception:  # the sweep will find it (OSError on disk, boto's errors in S3)
                 logger.warning("Could not remove %s after a failed write", file.name, exc_info=True)
         raise
 
@@ -112,40 +116,84 @@ def _old_files(root: Path, cutoff: float) -> Iterator[Path]:
                 continue
 
 
+def stored_names(storage: Storage, directory: str = "") -> Iterator[str]:
+    """Every file name in ``storage`` under ``directory``, through the storage API only: the
+    same on the local disk and in an object store."""
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:  # no MEDIA_ROOT yet (nothing stored), or a folder removed meanwhile
+        return
+    prefix = f"{directory}/" if directory else ""
+    for name in files:
+        yield prefix + name
+    for sub in directories:
+        yield from stored_names(storage, prefix + sub)
+
+
+def _old_stored(storage: Storage, cutoff: float) -> Iterator[str]:
+    for name in stored_names(storage):
+        try:
+            modified = storage.get_modified_time(name).timestamp()
+        except Exception:  # FileNotFoundError on disk, a 404 from an object store
+            if storage.exists(name):
+                raise
+            continue  # removed meanwhile
+        if modified < cutoff:
+            yield name
+
+
+def where_stored(name: str = "", storage: Storage = default_storage) -> str:
+    """Where a stored file (or the store itself) is, for messages to the people running
+    Verbale: a path on this machine's disk, or an ``s3://bucket/key`` address."""
+    if isinstance(storage, FileSystemStorage):
+        return storage.path(name) if name else str(storage.location)
+    bucket = getattr(storage, "bucket_name", "")
+    key = "/".join(part for part in (getattr(storage, "location", ""), name) if part)
+    return f"s3://{bucket}/{key}".rstrip("/")
+
+
 def sweep_orphans(*, older_than: timedelta | None = None) -> dict[str, int]:
-    """Delete files in MEDIA_ROOT that no row points to, and uploads Django spooled to
-    FILE_UPLOAD_TEMP_DIR for requests that never finished, once older than ``older_than``
-    (ORPHAN_FILE_AGE). Younger ones may belong to a request or a build still at work."""
+    """Delete stored files (local MEDIA_ROOT or the object store) that no row points to, and
+    uploads Django spooled to this machine's FILE_UPLOAD_TEMP_DIR for requests that never
+    finished, once older than ``older_than`` (ORPHAN_FILE_AGE). Younger ones may belong to a
+    request or a build still at work."""
     age = older_than if older_than is not None else settings.ORPHAN_FILE_AGE
     cutoff = time.time() - age.total_seconds()
-    media = Path(settings.MEDIA_ROOT)
     referenced = referenced_names()
     removed = {"media": 0, "uploads": 0}
-    old = list(_old_files(media, cutoff))
-    orphans = [path for path in old if path.relative_to(media).as_posix() not in referenced]
+    old = list(_old_stored(default_storage, cutoff))
+    orphans = [name for name in old if name not in referenced]
     if len(orphans) > max(SWEEP_SAFETY_MINIMUM, len(old) // 2):
         # Most files unreferenced is not a leftover of cut-off uploads but a database that does
-        # not match this folder (restored from an older dump, or another installation's):
+        # not match this store (restored from an older dump, or another installation's):
         # those files may be exactly what someone needs back.
         logger.error(
             "Not sweeping %s: %d of its %d files older than %s have no row; check that "
-            "DATABASE_URL and MEDIA_ROOT belong together",
-            media,
+            "DATABASE_URL and the file store (MEDIA_ROOT or STORAGE_URL) belong together",
+            where_stored(),
             len(orphans),
             len(old),
             age,
         )
         orphans = []
-    for path in orphans:
-        logger.info("Removing %s: no row points to it", path)
-        path.unlink(missing_ok=True)
+    for name in orphans:
+        logger.info("Removing %s: no row points to it", name)
+        default_storage.delete(name)
         removed["media"] += 1
     spool = settings.FILE_UPLOAD_TEMP_DIR
-    if spool and Path(spool).resolve() != media.resolve():
+    # Spooled uploads stay on each machine's disk: every worker sweeps its own folder.
+    if spool and not _is_media(Path(spool)):
         for path in _old_files(Path(spool), cutoff):
-            # Django names them tmpXXXX.upload.<ext>: leave anything else alone.
-            if ".upload" in path.name:
+            # Django names them tmpXXXX.upload.<ext>; a download from an object store over
+            # SPOOL_BYTES waits in tmpXXXX.S3File (django-storages). Leave anything else alone.
+            if ".upload" in path.name or path.name.endswith(".S3File"):
                 logger.info("Removing %s: an upload whose request never finished", path)
                 path.unlink(missing_ok=True)
                 removed["uploads"] += 1
     return removed
+
+
+def _is_media(path: Path) -> bool:
+    if not isinstance(default_storage, FileSystemStorage):
+        return False
+    return path.resolve() == Path(default_storage.location).resolve()

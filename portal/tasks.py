@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import connection
 
-from . import storage
+from . import jobs, storage
 from .models import User
 
 
@@ -24,3 +24,16 @@ def ping() -> dict[str, object]:
 def sweep_orphan_files() -> dict[str, int]:
     """Remove stored files no row points to and abandoned spooled uploads (from beat)."""
     return storage.sweep_orphans()
+
+
+@shared_task(
+    name="portal.jobs_watchdog",
+    acks_late=True,
+    time_limit=60,
+    soft_time_limit=50,
+    ignore_result=True,
+)
+def jobs_watchdog() -> dict[str, dict[str, list[int]]]:
+    """Fail, queue again or send again the background jobs of every registered kind whose
+    worker went silent, ran too long or never started (from beat, every minute)."""
+    return jobs.reap_all()

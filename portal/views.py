@@ -21,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed, NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,6 +35,7 @@ from .accounts.api import IssuedTokenSerializer, TokenRequestSerializer
 from .errors import ServiceError
 from .forms import AuditFilterForm, SecondFactorForm, TokenForm
 from .models import User
+from .parsers import JSONParser
 from .permissions import secretariat_required
 
 logger = logging.getLogger(__name__)
@@ -254,6 +256,9 @@ class ObtainToken(APIView):
 
     permission_classes = [AllowAny]
     throttle_scope = "sign-in"
+    # The rest of the API reads JSON only (portal.parsers); credentials may also come as a
+    # form, as for DRF's own token view: every field is text, which a form says as well.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         request=TokenRequestSerializer,

@@ -5,6 +5,7 @@ from django import forms
 from surveys.models import Questionnaire
 
 from .models import Paragraph, Report, Section
+from .snapshot import MASTHEAD_FIELDS
 
 
 class ReportForm(forms.ModelForm):
@@ -17,25 +18,7 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = [
-            "symbol",
-            "date",
-            "organ",
-            "subsidiary_body",
-            "session",
-            "place_and_dates",
-            "agenda_item",
-            "agenda_title",
-            "agenda_symbol",
-            "distribution",
-            "original_language",
-            "page_size",
-            "job_number",
-            "title",
-            "subtitle",
-            "summary",
-            "questionnaires",
-        ]
+        fields = [*MASTHEAD_FIELDS, "questionnaires"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "agenda_title": forms.Textarea(attrs={"rows": 2}),

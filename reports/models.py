@@ -7,13 +7,12 @@ rows into a snapshot (``reports.selectors.report_snapshot``).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from portal.jobs import Job
 
 # Keys an attribution set may not take because the markup gives them a meaning of their own.
 RESERVED_KEYS = frozenset({"replies"})
@@ -312,36 +311,18 @@ def build_file_path(instance: Build, filename: str) -> str:
     return f"reports/{instance.report_id}/builds/{instance.pk}/{filename}"
 
 
-class Build(models.Model):
+class Build(Job):
     """One compilation of a frozen snapshot of a report into PDF (and DOCX).
 
-    Status moves queued → running → succeeded or failed, and is written only by
-    ``reports.services``; the watchdog makes sure no build stays running once its worker is gone.
+    Status moves queued → running → succeeded or failed (the lifecycle of ``portal.jobs``), and
+    is written only by ``reports.services``; the watchdog makes sure no build stays running
+    once its worker is gone.
     """
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="builds")
     snapshot = models.JSONField()
     snapshot_sha256 = models.CharField(max_length=64, db_index=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When its task message was last sent to the broker."
-    )
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last sign of life of the worker building it."
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
     duration = models.DurationField(null=True, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     pdf_size = models.PositiveBigIntegerField(null=True, blank=True)
@@ -359,24 +340,11 @@ class Build(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    task_retries = models.PositiveSmallIntegerField(
-        default=0,
-        help_text="How often Celery had retried the task message that runs the current attempt "
-        "(a message retried after a database error carries on with the attempt).",
-    )
-    notes = models.JSONField(
-        default=list,
-        blank=True,
-        help_text="What happened to the build on its way, oldest first: attempts stopped, "
-        "messages sent again. Each note is {'at': ISO time, 'text': ...}.",
-    )
     acknowledged_warnings = models.JSONField(
         default=list,
         blank=True,
         help_text="Consistency warnings the person who asked for the build acknowledged.",
     )
-    celery_task_id = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -384,17 +352,3 @@ class Build(models.Model):
 
     def __str__(self) -> str:
         return f"Build {self.pk} of {self.report.symbol} ({self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE
-
-    def add_note(self, text: str, *, at: datetime | None = None) -> None:
-        """Append to the build's history (saved by the caller, under the row's lock): a later
-        attempt must not wipe what the page says about an earlier one."""
-        self.notes = [*self.notes, {"at": (at or timezone.now()).isoformat(), "text": text}]
-
-    @property
-    def history(self) -> list[tuple[datetime, str]]:
-        """The notes with their times as datetimes, for the build page."""
-        return [(datetime.fromisoformat(note["at"]), note["text"]) for note in self.notes]

@@ -1,6 +1,8 @@
 """From a frozen snapshot of a report to what prints: numbers, lists, footnotes, HTML.
 
-Everything here is a pure function of the snapshot (``reports.selectors.report_snapshot``): no
+Everything here is a pure function of the snapshot (a :class:`reports.snapshot.ReportSnapshot`,
+filled by ``reports.selectors.report_snapshot``; a build's stored JSON is read back with
+``ReportSnapshot.from_json``): no
 database, no clock, no storage, so a build renders the same bytes whenever it runs, and the
 editor's preview shows exactly the paragraph and footnote numbers the PDF will carry.
 
@@ -29,6 +31,13 @@ from django.utils.safestring import mark_safe
 from surveys.respondents import formatting
 
 from . import markup
+from .snapshot import (
+    ParagraphSnapshot,
+    ReportSnapshot,
+    RespondentSnapshot,
+    SectionSnapshot,
+    as_snapshot,
+)
 
 # Bump when a change to this module changes the printed output, so that builds of an unchanged
 # report are not reused across the change (the print CSS is fingerprinted separately).
@@ -234,46 +243,45 @@ def plain_text(runs: Iterable[Run]) -> str:
 
 
 class _Composer:
-    def __init__(self, snapshot: dict[str, Any]) -> None:
+    def __init__(self, snapshot: ReportSnapshot) -> None:
         self.snapshot = snapshot
-        self.report = snapshot["report"]
-        self.on = datetime.date.fromisoformat(self.report["date"])
+        self.masthead = snapshot.masthead
+        self.on = datetime.date.fromisoformat(self.masthead.date)
         self.problems: list[Problem] = []
         self.footnotes: list[NoteRun] = []
         self.tracker = formatting.MentionTracker()
         self.paragraph_number = 0
         self.respondents: dict[int, formatting.Respondent] = {}
         self.labels: dict[int, str] = {}
-        for data in snapshot.get("respondents", []):
+        for data in snapshot.respondents:
             self._load_respondent(data)
         self.sets: dict[str, list[int]] = {
-            item["key"]: list(item["members"]) for item in snapshot.get("attribution_sets", [])
+            item.key: list(item.members) for item in snapshot.attribution_sets
         }
-        self.replies: list[int] = list(snapshot.get("replies", []))
+        self.replies: list[int] = list(snapshot.replies)
         self.checked_sets: set[str] = set()
 
-    def _load_respondent(self, data: dict[str, Any]) -> None:
-        rid = int(data["id"])
-        self.labels[rid] = data.get("label") or f"respondent {rid}"
+    def _load_respondent(self, data: RespondentSnapshot) -> None:
+        rid = data.id
+        self.labels[rid] = data.label or f"respondent {rid}"
         try:
             names = tuple(
                 formatting.Name(
-                    list_name=n["list_name"],
-                    text_name=n["text_name"],
-                    sort_key=n["sort_key"],
-                    short_name=n.get("short_name", ""),
-                    abbreviation=n.get("abbreviation", ""),
-                    valid_from=_date_or_none(n.get("valid_from")),
-                    valid_to=_date_or_none(n.get("valid_to")),
+                    list_name=n.list_name,
+                    text_name=n.text_name,
+                    sort_key=n.sort_key,
+                    short_name=n.short_name,
+                    abbreviation=n.abbreviation,
+                    valid_from=_date_or_none(n.valid_from),
+                    valid_to=_date_or_none(n.valid_to),
                 )
-                for n in data["names"]
+                for n in data.names
             )
-            noun = data.get("count_noun")
             self.respondents[rid] = formatting.Respondent(
                 id=rid,
-                kind=data["kind"],
+                kind=data.kind,  # type: ignore[arg-type]
                 names=names,
-                count_noun=tuple(noun) if noun else None,  # type: ignore[arg-type]
+                count_noun=data.count_noun,
             )
         except formatting.FormatError as error:
             self.problems.append(
@@ -458,24 +466,24 @@ class _Composer:
 
     # Blocks ----------------------------------------------------------------------------------
 
-    def paragraph(self, block: dict[str, Any], *, where: str, numbered: bool) -> ParagraphOut:
-        pid = block.get("id")
-        if block.get("kind") == "heading":
+    def paragraph(self, block: ParagraphSnapshot, *, where: str, numbered: bool) -> ParagraphOut:
+        pid = block.id
+        if block.kind == "heading":
             return ParagraphOut(
-                id=pid, number=None, lead=[TextRun(block["text"].strip())], heading=True
+                id=pid, number=None, lead=[TextRun(block.text.strip())], heading=True
             )
         number = None
         if numbered:
             self.paragraph_number += 1
             number = self.paragraph_number
             where = f"Paragraph {number}"
-        out = ParagraphOut(id=pid, number=number, lead=[], source=block["text"])
+        out = ParagraphOut(id=pid, number=number, lead=[], source=block.text)
         try:
-            parsed = markup.parse_paragraph(block["text"])
+            parsed = markup.parse_paragraph(block.text)
         except markup.MarkupError as error:
             out.problem = Problem(where, str(error), pid)
             self.problems.append(out.problem)
-            out.lead = [TextRun(block["text"])]
+            out.lead = [TextRun(block.text)]
             return out
         if not parsed.lead and not parsed.items:
             out.problem = Problem(
@@ -495,22 +503,22 @@ class _Composer:
         out.problem = first_problem
         return out
 
-    def section(self, data: dict[str, Any], *, number: str, annex: bool) -> SectionOut:
+    def section(self, data: SectionSnapshot, *, number: str, annex: bool) -> SectionOut:
         prefix = "Annex" if annex else "Section"
         out = SectionOut(
-            id=data["id"],
+            id=data.id,
             number=number,
-            title=data["title"],
-            anchor=f"{'annex' if annex else 'sec'}-{data['id']}",
+            title=data.title,
+            anchor=f"{'annex' if annex else 'sec'}-{data.id}",
             annex=annex,
         )
         before = self.paragraph_number
         where = f"{prefix} {number}".strip()
-        for block in data.get("paragraphs", []):
+        for block in data.paragraphs:
             out.paragraphs.append(self.paragraph(block, where=where, numbered=not annex))
-        for index, sub in enumerate(data.get("subsections", []), start=1):
+        for index, sub in enumerate(data.children, start=1):
             out.subsections.append(self.section(sub, number=letter(index), annex=annex))
-        if annex and data.get("generated") == "respondents":
+        if annex and data.generated == "respondents":
             out.respondent_groups = self.respondent_groups(where)
         if self.paragraph_number > before:
             out.first, out.last = before + 1, self.paragraph_number
@@ -543,19 +551,22 @@ class _Composer:
 
     def compose(self) -> Composition:
         summary = []
-        if self.report.get("summary", "").strip():
-            block = {"id": None, "text": self.report["summary"]}
+        if self.masthead.summary.strip():
+            block = ParagraphSnapshot(id=None, kind="text", text=self.masthead.summary)
             summary = [self.paragraph(block, where="Summary", numbered=False)]
         sections, annexes = [], []
-        body = [s for s in self.snapshot.get("sections", []) if s.get("kind", "body") == "body"]
-        extra = [s for s in self.snapshot.get("sections", []) if s.get("kind") == "annex"]
+        body, extra = self.snapshot.body, self.snapshot.annexes
         for index, data in enumerate(body, start=1):
             sections.append(self.section(data, number=roman(index), annex=False))
         for index, data in enumerate(extra, start=1):
             number = roman(index) if len(extra) > 1 else ""
             annexes.append(self.section(data, number=number, annex=True))
         return Composition(
-            report={**self.report, "date_text": un_date(self.on)},
+            report={
+                "id": self.snapshot.report_id,
+                **self.masthead.to_json(),
+                "date_text": un_date(self.on),
+            },
             summary=summary,
             sections=sections,
             annexes=annexes,
@@ -578,9 +589,12 @@ def _starts_sentence(before: str) -> bool:
     return not stripped or stripped.endswith((".", "!", "?"))
 
 
-def compose(snapshot: dict[str, Any]) -> Composition:
-    """Walk the snapshot in reading order: numbers, lists, footnotes and problems."""
-    return _Composer(snapshot).compose()
+def compose(snapshot: ReportSnapshot | dict[str, Any]) -> Composition:
+    """Walk the snapshot in reading order: numbers, lists, footnotes and problems.
+
+    The JSON form (a build's stored snapshot, a test's hand-written one) is read as a
+    ``ReportSnapshot`` first."""
+    return _Composer(as_snapshot(snapshot)).compose()
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -651,7 +665,9 @@ class Rendered:
     composition: Composition
 
 
-def render_print_html(snapshot: dict[str, Any], *, css: str | None = None) -> Rendered:
+def render_print_html(
+    snapshot: ReportSnapshot | dict[str, Any], *, css: str | None = None
+) -> Rendered:
     """The whole report as one self-contained HTML document for WeasyPrint."""
     composition = compose(snapshot)
     context = _context(composition, mode="print")
@@ -659,7 +675,7 @@ def render_print_html(snapshot: dict[str, Any], *, css: str | None = None) -> Re
     return Rendered(render_to_string("reports/print/report.html", context), composition)
 
 
-def render_preview_html(snapshot: dict[str, Any]) -> Rendered:
+def render_preview_html(snapshot: ReportSnapshot | dict[str, Any]) -> Rendered:
     """The editor's live preview: the same numbers, footnotes under their paragraph, problems
     at the paragraph they belong to."""
     composition = compose(snapshot)
@@ -673,6 +689,5 @@ def footnote_ids(composition: Composition, *, with_agenda: bool) -> list[str]:
     return (["fn-agenda", *ids]) if with_agenda else ids
 
 
-def has_agenda_note(snapshot: dict[str, Any]) -> bool:
-    report = snapshot["report"]
-    return bool(report.get("agenda_item") and report.get("agenda_symbol"))
+def has_agenda_note(snapshot: ReportSnapshot | dict[str, Any]) -> bool:
+    return as_snapshot(snapshot).masthead.has_agenda_note

@@ -13,10 +13,10 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from surveys.models import Answer, Question, Reply, Respondent, Revision, text_in
+from surveys.questionnaires import display
 from surveys.replies.selectors import replies_in_report
 from surveys.respondents import formatting
 from surveys.respondents.selectors import to_formatting
-from surveys.review import search as survey_search
 
 from . import consistency, markup, rendering, rules
 from .models import (
@@ -29,8 +29,17 @@ from .models import (
     Section,
     Theme,
 )
-
-SNAPSHOT_FORMAT = 1
+from .snapshot import (
+    MASTHEAD_FIELDS,
+    SNAPSHOT_FORMAT,
+    AttributionSetSnapshot,
+    Masthead,
+    NameSnapshot,
+    ParagraphSnapshot,
+    ReportSnapshot,
+    RespondentSnapshot,
+    SectionSnapshot,
+)
 
 
 def reports() -> QuerySet[Report]:
@@ -71,53 +80,60 @@ def reply_respondent_ids(report: Report) -> list[int]:
     return sorted(set(ids))
 
 
-def _paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
-    return {"id": paragraph.pk, "kind": paragraph.kind, "text": paragraph.text}
+def _section_data(section: Section) -> SectionSnapshot:
+    return SectionSnapshot(
+        id=section.pk,
+        kind=section.kind,
+        title=section.title,
+        generated=section.generated,
+        paragraphs=tuple(
+            ParagraphSnapshot(id=p.pk, kind=p.kind, text=p.text) for p in section.paragraphs.all()
+        ),
+        # only top-level sections have subsections (the JSON of a subsection has no such key)
+        subsections=tuple(_section_data(sub) for sub in section.subsections.all())
+        if section.parent_id is None
+        else None,
+    )
 
 
-def _section_data(section: Section) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": section.pk,
-        "kind": section.kind,
-        "title": section.title,
-        "generated": section.generated,
-        "paragraphs": [_paragraph_data(p) for p in section.paragraphs.all()],
-    }
-    if section.parent_id is None:
-        data["subsections"] = [_section_data(sub) for sub in section.subsections.all()]
-    return data
-
-
-def _respondent_data(respondent: Respondent, report: Report) -> dict[str, Any]:
+def _respondent_data(respondent: Respondent, report: Report) -> RespondentSnapshot:
     """The respondent with only the names in force on the report's date (all of them when
     none is, so that the renderer can say which name is missing)."""
     names = list(respondent.names.all())
     valid = [n for n in names if n.is_valid_on(report.date)] or names
     current = respondent.current_name()
-    return {
-        "id": respondent.pk,
-        "kind": respondent.kind,
-        "label": current.list_name if current else respondent.code,
-        "count_noun": [respondent.count_singular, respondent.count_plural]
+    return RespondentSnapshot(
+        id=respondent.pk,
+        kind=respondent.kind,
+        label=current.list_name if current else respondent.code,
+        count_noun=(respondent.count_singular, respondent.count_plural)
         if respondent.count_singular
         else None,
-        "names": [
-            {
-                "list_name": n.list_name,
-                "text_name": n.text_name,
-                "short_name": n.short_name,
-                "abbreviation": n.abbreviation,
-                "sort_key": n.sort_key,
-                "valid_from": n.valid_from.isoformat() if n.valid_from else None,
-                "valid_to": n.valid_to.isoformat() if n.valid_to else None,
-            }
+        names=tuple(
+            NameSnapshot(
+                list_name=n.list_name,
+                text_name=n.text_name,
+                short_name=n.short_name,
+                abbreviation=n.abbreviation,
+                sort_key=n.sort_key,
+                valid_from=n.valid_from.isoformat() if n.valid_from else None,
+                valid_to=n.valid_to.isoformat() if n.valid_to else None,
+            )
             for n in valid
-        ],
-    }
+        ),
+    )
 
 
-def report_snapshot(report: Report) -> dict[str, Any]:
-    """Everything that decides the printed report, as a plain JSON document.
+def masthead(report: Report) -> Masthead:
+    """The report's masthead fields (``snapshot.MASTHEAD_FIELDS``), the date in ISO form."""
+    values = {name: getattr(report, name) for name in MASTHEAD_FIELDS}
+    values["date"] = report.date.isoformat()
+    return Masthead(**values)
+
+
+def report_snapshot(report: Report) -> ReportSnapshot:
+    """Everything that decides the printed report (``ReportSnapshot.to_json`` is what a build
+    stores).
 
     Two snapshots with the same content print the same PDF: nothing volatile (timestamps, the
     editor's versions) goes in, and the renderer's layout fingerprint does.
@@ -128,47 +144,31 @@ def report_snapshot(report: Report) -> dict[str, Any]:
     respondents = Respondent.objects.filter(pk__in=member_ids | set(replies)).prefetch_related(
         "names"
     )
-    return {
-        "format": SNAPSHOT_FORMAT,
-        "layout": rendering.layout_fingerprint(),
-        "report": {
-            "id": report.pk,
-            "organ": report.organ,
-            "subsidiary_body": report.subsidiary_body,
-            "session": report.session,
-            "place_and_dates": report.place_and_dates,
-            "agenda_item": report.agenda_item,
-            "agenda_title": report.agenda_title,
-            "agenda_symbol": report.agenda_symbol,
-            "symbol": report.symbol,
-            "distribution": report.distribution,
-            "date": report.date.isoformat(),
-            "original_language": report.original_language,
-            "page_size": report.page_size,
-            "job_number": report.job_number,
-            "title": report.title,
-            "subtitle": report.subtitle,
-            "summary": report.summary,
-        },
-        "sections": [_section_data(s) for s in report_sections(report)],
-        "attribution_sets": [
-            {
-                "key": s.key,
-                "statement": s.statement,
-                "members": sorted(m.respondent_id for m in s.members.all()),
-            }
+    return ReportSnapshot(
+        format=SNAPSHOT_FORMAT,
+        layout=rendering.layout_fingerprint(),
+        report_id=report.pk,
+        masthead=masthead(report),
+        sections=tuple(_section_data(s) for s in report_sections(report)),
+        attribution_sets=tuple(
+            AttributionSetSnapshot(
+                key=s.key,
+                statement=s.statement,
+                members=tuple(sorted(m.respondent_id for m in s.members.all())),
+            )
             for s in sets
-        ],
-        "respondents": [
+        ),
+        respondents=tuple(
             _respondent_data(r, report) for r in sorted(respondents, key=lambda r: r.pk)
-        ],
-        "replies": replies,
-    }
+        ),
+        replies=tuple(replies),
+    )
 
 
-def snapshot_sha256(snapshot: dict[str, Any]) -> str:
-    """A checksum of the snapshot's canonical JSON form."""
-    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def snapshot_sha256(snapshot: ReportSnapshot | dict[str, Any]) -> str:
+    """A checksum of the snapshot's canonical JSON form (the stored JSON, keys sorted)."""
+    data = snapshot.to_json() if isinstance(snapshot, ReportSnapshot) else snapshot
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -314,16 +314,16 @@ def evidence_views(evidence: Iterable[Evidence]) -> list[EvidenceView]:
     return views
 
 
-def cited_keys(snapshot: dict[str, Any]) -> frozenset[str]:
+def cited_keys(snapshot: ReportSnapshot) -> frozenset[str]:
     """Keys of the sets the report's text cites (footnotes, lists, counts)."""
-    texts = [snapshot["report"].get("summary", "")]
+    texts = [snapshot.masthead.summary]
 
-    def walk(sections: list[dict[str, Any]]) -> None:
+    def walk(sections: Iterable[SectionSnapshot]) -> None:
         for section in sections:
-            texts.extend(p["text"] for p in section.get("paragraphs", []) if p["kind"] == "text")
-            walk(section.get("subsections", []))
+            texts.extend(p.text for p in section.paragraphs if p.kind == "text")
+            walk(section.children)
 
-    walk(snapshot.get("sections", []))
+    walk(snapshot.sections)
     keys = set()
     for text in texts:
         try:
@@ -335,13 +335,13 @@ def cited_keys(snapshot: dict[str, Any]) -> frozenset[str]:
     return frozenset(keys)
 
 
-def coding_facts(report: Report, snapshot: dict[str, Any]) -> consistency.CodingFacts:
+def coding_facts(report: Report, snapshot: ReportSnapshot) -> consistency.CodingFacts:
     sets = list(attribution_sets(report))
     views = evidence_views(report_evidence(report))
     by_member: dict[int, list[consistency.EvidenceFacts]] = {}
     for view in views:
         by_member.setdefault(view.evidence.member_id, []).append(view.facts)
-    labels = {r["id"]: r["label"] for r in snapshot["respondents"]}
+    labels = {r.id: r.label for r in snapshot.respondents}
     replies = report_replies(report)
     ordered = un_ordered([r.respondent for r in replies], on=report.date)
     withdrawn = Reply.objects.filter(
@@ -370,7 +370,7 @@ def coding_facts(report: Report, snapshot: dict[str, Any]) -> consistency.Coding
     )
 
 
-def consistency_gate(report: Report, snapshot: dict[str, Any] | None = None) -> consistency.Gate:
+def consistency_gate(report: Report, snapshot: ReportSnapshot | None = None) -> consistency.Gate:
     """Every finding of the consistency report (the same checks a build runs first)."""
     snapshot = snapshot or report_snapshot(report)
     problems = rendering.compose(snapshot).problems
@@ -384,7 +384,10 @@ class AnswerSegment:
 
 
 @dataclass
-class AnswerView:
+class CodedAnswer:
+    """An answer on the coding page: its one-line text (``display.answer_line``, the text
+    evidence offsets count in) cut into stretches by the sets whose passages cover them."""
+
     question: Question
     question_text: str
     text: str
@@ -404,7 +407,7 @@ def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[AnswerSegmen
     return out
 
 
-def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[AnswerView]]:
+def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[CodedAnswer]]:
     """The reply's last submission, question by question, with the passages already filed
     for this report marked where they still are."""
     revision = latest_revisions([reply.pk]).get(reply.pk)
@@ -430,7 +433,7 @@ def reply_answers(report: Report, reply: Reply) -> tuple[Revision | None, list[A
         if not text:
             continue
         answers.append(
-            AnswerView(
+            CodedAnswer(
                 question=question,
                 question_text=text_in(question.text, "en"),
                 text=text,
@@ -551,8 +554,9 @@ def footnote_sources(report: Report, number: int) -> tuple[str, list[SetSources]
 
 
 def answer_text(question: Question, entry: dict[str, Any] | None) -> str:
-    """An answer as one plain text, the text evidence quotes and offsets count in."""
-    return survey_search.answer_text(question, entry)
+    """An answer as one plain text, the text evidence quotes and offsets count in (the line
+    ``surveys.questionnaires.display`` writes for exports and search too)."""
+    return display.answer_line(question, entry)
 
 
 def report_replies(report: Report) -> Any:

@@ -9,9 +9,12 @@ A build's life
 :func:`start_build` freezes the report into a snapshot.  If the last good build printed the very
 same snapshot, the new build reuses its files at once; otherwise it is queued and a Celery task
 calls :func:`run_build`, which claims the build, renders it while a heartbeat thread keeps
-``heartbeat_at`` fresh, and records the result.  :func:`reap_stalled_builds` (the
-``reports.watchdog`` task, every minute) fails or re-queues a build whose worker went silent or
-ran past the time limit, so no build stays "running" once nobody is building it.  A database
+``heartbeat_at`` fresh, and records the result.  The watchdog (``portal.jobs_watchdog``, every
+minute; :func:`reap_stalled_builds` for builds alone) fails or re-queues a build whose worker went
+silent or ran past the time limit, so no build stays "running" once nobody is building it. The
+lifecycle (claim, heartbeat, watchdog, resend) is that of every background job, in
+``portal/jobs.py``; this module declares the build's kind (``BUILDS``) and what is its own:
+rendering, the files, reuse.  A database
 error (PostgreSQL restarting) is retried by the task as the same attempt; only one attempt ever
 records a result, and no file is left that no row names.  What happened on the way (attempts
 stopped, messages sent again) is kept in the build's notes and shown on the build page.
@@ -23,12 +26,9 @@ import hashlib
 import logging
 import os
 import re
-import threading
 import time
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,16 +39,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import (
-    Error,
-    InterfaceError,
-    OperationalError,
-    connection,
     transaction,
 )
 from django.db.models import F, Max
 from django.utils import timezone
 
-from portal import errors
+from portal import errors, jobs
 from portal.errors import ConflictError, InvalidError, ServiceError
 from surveys.models import Respondent
 
@@ -62,6 +58,7 @@ from .models import (
     Report,
     Section,
 )
+from .snapshot import MASTHEAD_FIELDS, ReportSnapshot, as_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +67,9 @@ BUILD_TASK = "reports.build"  # reports.tasks.build_report
 BUILD_SOFT_TIME_LIMIT = 8 * 60
 BUILD_TIME_LIMIT = 9 * 60
 MAX_ATTEMPTS = 3
-# What a database that restarts or drops a connection raises. The build task retries on them
-# (``reports.tasks``) and the retried message carries on with the same attempt (``_claim``): a
-# database blip is not a worker's death and uses up no attempt. InterfaceError ("connection
-# already closed") is not a DatabaseError, hence both.
-TRANSIENT_DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+# What a database that restarts or drops a connection raises: the build task retries on them
+# and the retried message carries on with the same attempt (``portal.jobs.claim``).
+TRANSIENT_DATABASE_ERRORS = jobs.TRANSIENT_DATABASE_ERRORS
 
 
 def heartbeat_seconds() -> float:
@@ -134,26 +129,8 @@ class WarningsNotAcknowledgedError(ConflictError):
 
 # --- Reports, sections, paragraphs -------------------------------------------------------------
 
-REPORT_FIELDS = frozenset(
-    {
-        "organ",
-        "subsidiary_body",
-        "session",
-        "place_and_dates",
-        "agenda_item",
-        "agenda_title",
-        "agenda_symbol",
-        "symbol",
-        "distribution",
-        "date",
-        "original_language",
-        "page_size",
-        "job_number",
-        "title",
-        "subtitle",
-        "summary",
-    }
-)
+# What create_report and update_report accept: the masthead, declared once in reports/snapshot.py.
+REPORT_FIELDS = frozenset(MASTHEAD_FIELDS)
 
 
 def _check_report_fields(fields: dict[str, Any]) -> None:
@@ -440,23 +417,9 @@ def remove_member(*, member: AttributionMember) -> None:
 def _enqueue(build: Build) -> None:
     """Queue the task once the build row is committed, so the worker can read it.
 
-    Sent by name: the tasks module is an interface on top of this one (as views are), so this
-    module never imports it."""
-    build_id, task_id = build.pk, build.celery_task_id
-    queue = settings.REPORTS_BUILD_QUEUE
-
-    def send() -> None:
-        options: dict[str, Any] = {"task_id": task_id}
-        if queue:
-            options["queue"] = queue
-        try:
-            current_app.signature(BUILD_TASK).apply_async(args=[build_id], **options)
-        except Exception:
-            # The build is committed as queued: the watchdog sends it again (see
-            # resend_after), so a broker that is down delays the build instead of losing it.
-            logger.exception("Could not queue build %s; the watchdog will send it again", build_id)
-
-    transaction.on_commit(send)
+    Sent by name (``BUILD_TASK``): the tasks module is an interface on top of this one (as views
+    are), so this module never imports it."""
+    jobs.enqueue(BUILDS, build)
 
 
 @transaction.atomic
@@ -481,11 +444,12 @@ def start_build(
         raise WarningsNotAcknowledgedError(gate.warnings)
     acknowledged = [str(f) for f in gate.warnings]
     digest = selectors.snapshot_sha256(snapshot)
+    stored = snapshot.to_json()  # the JSON the digest is of
     now = timezone.now()
     if gate.blocking:
         return Build.objects.create(
             report=report,
-            snapshot=snapshot,
+            snapshot=stored,
             snapshot_sha256=digest,
             status=Build.Status.FAILED,
             error=f"The report has {len(gate.blocking)} problem(s) to fix: "
@@ -499,7 +463,7 @@ def start_build(
     if previous is not None:
         return Build.objects.create(
             report=report,
-            snapshot=snapshot,
+            snapshot=stored,
             snapshot_sha256=digest,
             status=Build.Status.SUCCEEDED,
             queued_at=now,
@@ -517,13 +481,13 @@ def start_build(
         )
     build = Build.objects.create(
         report=report,
-        snapshot=snapshot,
+        snapshot=stored,
         snapshot_sha256=digest,
         status=Build.Status.QUEUED,
         queued_at=now,
         sent_at=now,
         requested_by=requested_by,
-        celery_task_id=str(uuid.uuid4()),
+        celery_task_id=jobs.new_task_id(),
         acknowledged_warnings=acknowledged,
     )
     if enqueue:
@@ -567,8 +531,11 @@ class Compiled:
     html: str
 
 
-def compile_snapshot(snapshot: dict[str, Any]) -> Compiled:
-    """Snapshot → HTML → checked PDF and DOCX; raises :class:`BuildError` for the editor."""
+def compile_snapshot(snapshot: ReportSnapshot | dict[str, Any]) -> Compiled:
+    """Snapshot → HTML → checked PDF and DOCX; raises :class:`BuildError` for the editor.
+
+    A build's stored JSON is read as a ``ReportSnapshot`` (``ReportSnapshot.from_json``)."""
+    snapshot = as_snapshot(snapshot)
     rendered = rendering.render_print_html(snapshot)
     # Warnings (a member without a reply) were acknowledged when the build was asked for.
     problems = [p for p in rendered.composition.problems if p.blocking]
@@ -627,132 +594,37 @@ def _delete_attempt_files(build: Build, attempts: Sequence[int]) -> None:
 
 
 def _claim(build_id: int, task_id: str | None, retries: int = 0) -> Build | None:
-    """Mark the build running for this attempt, or return None when it is not ours to run.
+    """Mark the build running for this attempt, or None when it is not ours to run (see
+    ``portal.jobs.claim``: a message retried after a database error goes on with the attempt,
+    one delivered again after its worker died is a new attempt, up to ``MAX_ATTEMPTS``)."""
+    return jobs.claim(BUILDS, build_id, task_id, retries)
 
-    ``retries`` is how often Celery has retried this task message. A build already running
-    under the same message either had that message retried after a database error (more
-    retries than when it claimed the build: the attempt goes on, counting nothing), or had it
-    delivered again because its worker died (same retries: a new attempt).
-    """
-    with transaction.atomic():
-        build = Build.objects.select_for_update().select_related("report").get(pk=build_id)
-        if build.status in (Build.Status.SUCCEEDED, Build.Status.FAILED):
-            return None  # already done: a duplicate delivery
-        if task_id and build.celery_task_id and task_id != build.celery_task_id:
-            return None  # a message of an attempt the watchdog has since replaced
-        now = timezone.now()
-        if build.status == Build.Status.RUNNING:
-            if task_id and retries > build.task_retries:
-                build.add_note(
-                    f"Attempt {build.attempts} was interrupted by a database error and went on.",
-                    at=now,
-                )
-                build.task_retries = retries
-                build.heartbeat_at = now
-                build.save(update_fields=["task_retries", "heartbeat_at", "notes"])
-                return build
-            build.add_note(
-                f"Attempt {build.attempts} stopped: its worker was lost before finishing.", at=now
-            )
-        if build.attempts >= MAX_ATTEMPTS:
-            _fail(build, f"Gave up after {build.attempts} attempts; the worker stopped each time.")
-            return None
-        build.status = Build.Status.RUNNING
-        build.attempts += 1
-        build.task_retries = retries
-        build.started_at = now
-        build.heartbeat_at = now
-        build.save(
-            update_fields=[
-                "status",
-                "attempts",
-                "task_retries",
-                "started_at",
-                "heartbeat_at",
-                "notes",
-            ]
-        )
-        return build
+
+def _on_fail(build: Build, now: datetime) -> dict[str, Any]:
+    """A failed build names no file, so whatever its attempts wrote goes (once committed)."""
+    _delete_attempt_files(build, range(1, build.attempts + 1))
+    return {"duration": now - build.started_at if build.started_at else None}
 
 
 def _fail(build: Build, message: str) -> None:
-    """Fail the build (under its row lock): a failed build names no file, so whatever its
-    attempts wrote goes."""
-    now = timezone.now()
-    build.status = Build.Status.FAILED
-    build.error = message
-    build.finished_at = now
-    if build.started_at:
-        build.duration = now - build.started_at
-    build.save(update_fields=["status", "error", "finished_at", "duration", "notes"])
-    _delete_attempt_files(build, range(1, build.attempts + 1))
+    """Fail the build (under its row lock)."""
+    jobs.fail(BUILDS, build, message)
 
 
 def _finish_failed(build: Build, message: str) -> None:
     """Record a failure unless the watchdog already moved the build on."""
-    now = timezone.now()
-    with transaction.atomic():
-        failed = Build.objects.filter(
-            pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
-        ).update(
-            status=Build.Status.FAILED,
-            error=message,
-            finished_at=now,
-            duration=now - build.started_at if build.started_at else None,
-        )
-        if failed:
-            _delete_attempt_files(build, range(1, build.attempts + 1))
+    jobs.finish_failed(BUILDS, build, message)
 
 
 def _beat(build: Build) -> int:
     """One sign of life; only the attempt that is running may give it."""
-    return Build.objects.filter(
-        pk=build.pk, status=Build.Status.RUNNING, attempts=build.attempts
-    ).update(heartbeat_at=timezone.now())
+    return jobs.beat(BUILDS, build)
 
 
-@contextmanager
-def _heartbeat(build: Build) -> Iterator[None]:
-    """Keep ``heartbeat_at`` fresh from a thread while the build renders.
-
-    WeasyPrint holds the task's thread for the whole layout, so the sign of life has to come
-    from elsewhere; when the worker process dies the heartbeat stops with it, which is what the
-    watchdog looks for. Nothing else may stop it before the build ends: a heartbeat that gave up
-    at the first failed beat (PostgreSQL restarting) had the watchdog queue a build that was
-    still rendering, and two renders ran at once.
-    """
-    interval = heartbeat_seconds()
-    if interval <= 0:
-        yield
-        return
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(interval):
-                try:
-                    _beat(build)
-                except Exception:
-                    logger.warning(
-                        "Heartbeat of build %s failed; trying again in %s s",
-                        build.pk,
-                        interval,
-                        exc_info=True,
-                    )
-                    # A broken connection stays broken: drop it (it is this thread's own), the
-                    # next beat opens a new one.
-                    with suppress(Error):
-                        connection.close()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=beat, name=f"build-{build.pk}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=interval + 5)
+def _heartbeat(build: Build) -> Any:
+    """Keep ``heartbeat_at`` fresh from a thread while the build renders (``portal.jobs``):
+    WeasyPrint holds the task's thread for the whole layout."""
+    return jobs.heartbeat(BUILDS, build, lambda: _beat(build))
 
 
 def run_build(*, build_id: int, task_id: str | None = None, retries: int = 0) -> Build:
@@ -843,82 +715,33 @@ def _store(build: Build, compiled: Compiled, *, seconds: float) -> None:
         _delete_files(written)
 
 
-@transaction.atomic
 def reap_stalled_builds() -> dict[str, list[int]]:
-    """Fail or re-queue builds nobody is building any more (the ``reports.watchdog`` task).
-
-    * running, and the heartbeat silent for longer than :func:`stale_after`: the worker died;
-      queued again while attempts remain, else failed;
-    * running for longer than the task's hard time limit: failed;
-    * queued for longer than :func:`queue_timeout`: failed (no worker is taking builds);
-    * queued, its message sent longer than :func:`resend_after` ago: sent again (the broker may
-      have lost it).
-
-    What happened is added to the build's notes, which later attempts keep.
-    """
-    now = timezone.now()
-    result: dict[str, list[int]] = {"requeued": [], "failed": [], "resent": []}
-    running = Build.objects.select_for_update(skip_locked=True).filter(status=Build.Status.RUNNING)
-    too_long = now - timedelta(seconds=BUILD_TIME_LIMIT + 60)
-    for build in running:
-        if build.started_at and build.started_at < too_long:
-            _fail(
-                build,
-                f"The build ran for more than {BUILD_TIME_LIMIT // 60} minutes and was stopped. "
-                "The last good PDF is still available.",
-            )
-            result["failed"].append(build.pk)
-            continue
-        last_sign = build.heartbeat_at or build.started_at or build.created_at
-        if heartbeat_seconds() <= 0 or last_sign >= now - stale_after():
-            continue
-        silent = int((now - last_sign).total_seconds())
-        if build.attempts < MAX_ATTEMPTS:
-            _send_again(
-                build,
-                now,
-                note=f"Attempt {build.attempts} stopped: its worker was silent for {silent} s. "
-                "Queued again.",
-                status=Build.Status.QUEUED,
-                queued_at=now,
-            )
-            result["requeued"].append(build.pk)
-        else:
-            _fail(
-                build,
-                f"The worker building this report stopped responding (silent for {silent} s, "
-                f"attempt {build.attempts} of {MAX_ATTEMPTS}). The last good PDF is still "
-                "available.",
-            )
-            result["failed"].append(build.pk)
-    queued = Build.objects.select_for_update(skip_locked=True).filter(status=Build.Status.QUEUED)
-    for build in queued:
-        if build.queued_at and build.queued_at < now - queue_timeout():
-            minutes = int(queue_timeout().total_seconds() // 60)
-            _fail(
-                build,
-                f"No worker started the build within {minutes} minutes: is a Celery worker "
-                "running?",
-            )
-            result["failed"].append(build.pk)
-            continue
-        last_sent = build.sent_at or build.queued_at or build.created_at
-        if heartbeat_seconds() <= 0 or last_sent >= now - resend_after():
-            continue
-        # Its message may have been lost (broker restarted, or down when it was queued).
-        waited = int((now - last_sent).total_seconds())
-        _send_again(build, now, note=f"No worker took the build for {waited} s: sent again.")
-        result["resent"].append(build.pk)
-    return result
+    """Fail or re-queue builds nobody is building any more (``portal.jobs.reap``): silent for
+    longer than :func:`stale_after` (queued again while attempts remain), running past the
+    task's hard time limit, queued longer than :func:`queue_timeout`, or sent longer than
+    :func:`resend_after` ago (sent again). What happened is added to the build's notes."""
+    return jobs.reap(BUILDS)
 
 
-def _send_again(build: Build, now: datetime, *, note: str, **changes: Any) -> None:
-    """A new message for the build, under a new task id (a late copy of the old message is
-    then recognised and ignored), with ``note`` added to its history and ``changes`` saved."""
-    for name, value in changes.items():
-        setattr(build, name, value)
-    build.add_note(note, at=now)
-    build.celery_task_id = str(uuid.uuid4())
-    build.sent_at = now
-    build.save(update_fields=["celery_task_id", "sent_at", "notes", *changes])
-    _enqueue(build)
+BUILDS = jobs.register(
+    jobs.JobKind(
+        name="build",
+        model=Build,
+        task=BUILD_TASK,
+        noun="build",
+        time_limit=BUILD_TIME_LIMIT,
+        max_attempts=MAX_ATTEMPTS,
+        heartbeat_seconds=heartbeat_seconds,
+        stale_after=stale_after,
+        queue_timeout=queue_timeout,
+        resend_after=resend_after,
+        watched=lambda: heartbeat_seconds() > 0,
+        queue=lambda: settings.REPORTS_BUILD_QUEUE,
+        select_related=("report",),
+        on_fail=_on_fail,
+        ran_too_long="The build ran for more than {minutes} minutes and was stopped. "
+        "The last good PDF is still available.",
+        went_silent="The worker building this report stopped responding (silent for {silent} s, "
+        "attempt {attempt} of {max_attempts}). The last good PDF is still available.",
+    )
+)

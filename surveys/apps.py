@@ -28,8 +28,15 @@ class SurveysConfig(AppConfig):
         # The time of a delegation's last keystroke is not an audit event.
         auditlog.register(models.Reply, exclude_fields=["last_activity_at"])
 
-        from . import events
-        from .review import receivers
+        from portal import jobs
+
+        from . import events, tasks  # noqa: F401
+        from .review import exports, receivers
+
+        # Exports are a kind of background job: the watchdog (portal.jobs) looks after them. The
+        # tasks of exports and e-mail are sent by name: registered here for processes that run
+        # tasks in-process.
+        jobs.register(exports.EXPORTS)
 
         events.reply_submitted.connect(receivers.index_reply, dispatch_uid="review.index")
         events.reply_published_changed.connect(receivers.index_reply, dispatch_uid="review.index")

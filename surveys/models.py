@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.jobs import Job
+
 
 class Respondent(models.Model):
     """A Member State, observer State, group of States or organization that replies.
@@ -510,7 +512,16 @@ class Revision(models.Model):
 
 
 class EmailLog(models.Model):
-    """Every e-mail Verbale sends, visible to the secretariat."""
+    """Every e-mail Verbale sends, visible to the secretariat.
+
+    Written when the message is composed (``sent_at``) and queued; the ``surveys.send_email``
+    task sends it, trying again on SMTP errors, and records the outcome: sent, or failed with
+    the reason (``error``, which while it is queued is that of the last attempt)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
 
     class Kind(models.TextChoices):
         ACTIVATION = "activation", "Activation link"
@@ -534,6 +545,9 @@ class EmailLog(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     error = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
@@ -618,12 +632,12 @@ class SearchEntry(models.Model):
         return f"{self.reply_id} / {self.question_number}: {self.text[:60]}"
 
 
-class ExportJob(models.Model):
+class ExportJob(Job):
     """An export of published replies (CSV, XLSX, JSON, or their attachments as a ZIP).
 
     Made by a Celery task that records its progress here; ``fingerprint`` identifies the data the
     file was made from, so that asking again for unchanged data reuses the file. The
-    ``surveys.export_watchdog`` task fails a job whose worker is gone, with the reason.
+    watchdog (``portal.jobs``) fails a job whose worker is gone, with the reason.
     """
 
     class Status(models.TextChoices):
@@ -652,12 +666,7 @@ class ExportJob(models.Model):
     reused_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    error = models.TextField(blank=True, default="")
-    celery_task_id = models.CharField(max_length=50, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -665,7 +674,3 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} export {self.pk} ({self.get_status_display()})"
-
-    @property
-    def is_done(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

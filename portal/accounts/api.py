@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..ids import MAX_ID
 from . import services
 
 
@@ -78,7 +79,8 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
         tokens = services.tokens_visible_to(self.request.user)
         if self.action == "list" and "user" in self.request.query_params:
             chosen = self.request.query_params.getlist("user")
-            person = serializers.IntegerField(min_value=1)
+            # A larger number overflows the database driver (a 500): it names nobody.
+            person = serializers.IntegerField(min_value=1, max_value=MAX_ID)
             if len(chosen) > 1:
                 raise serializers.ValidationError({"user": ["Give one person's id."]})
             try:

@@ -1,15 +1,18 @@
 """Settings shared by every environment, all read through django-environ.
 
 With no variable set Verbale runs embedded: SQLite under ``var/``, Celery tasks executed
-in-process, files under ``var/media/``. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to
-PostgreSQL and Redis with no code change.
+in-process, files under ``var/media/``. ``DATABASE_URL``, ``CELERY_BROKER_URL`` and
+``STORAGE_URL`` switch to PostgreSQL, Redis and an S3-compatible object store with no code change.
 """
 
 import contextlib
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from .files import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VERBALE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -240,8 +243,10 @@ STATICFILES_DIRS = [
 MEDIA_URL = "media/"  # never served directly: files go through permission-checked views
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
-    # Files are written under a temporary name and renamed when whole (a full disk leaves none).
-    "default": {"BACKEND": "portal.storage.MediaStorage"},
+    # Local disk under MEDIA_ROOT (written under a temporary name and renamed when whole), or,
+    # with STORAGE_URL=s3://… or AWS_STORAGE_BUCKET_NAME set, an S3-compatible object store
+    # that every machine shares (portal/settings/files.py).
+    "default": default_storage_from_env(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -274,12 +279,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Marks builds whose worker died as failed (or queues them again): never "running" forever.
-    "report-build-watchdog": {"task": "reports.watchdog", "schedule": 60.0},
+    # Every kind of background job (builds, exports; portal/jobs.py): a job whose worker died is
+    # queued again or failed, one nobody started fails, a lost message is sent again.
+    "jobs-watchdog": {"task": "portal.jobs_watchdog", "schedule": 60.0},
     # Reminders N days before each open questionnaire's deadline; safe to run more than once.
     "questionnaire-reminders": {"task": "surveys.send_due_reminders", "schedule": 60.0 * 60},
-    # Marks export jobs stuck past their time limit as failed, with the reason.
-    "export-watchdog": {"task": "surveys.export_watchdog", "schedule": 60.0},
     # Removes stored files no row points to and spooled uploads left by cut-off requests.
     "files-sweep": {"task": "portal.sweep_orphan_files", "schedule": 60.0 * 15},
 }
@@ -297,6 +301,23 @@ REPORTS_BUILD_QUEUE_TIMEOUT_SECONDS = env.float("REPORTS_BUILD_QUEUE_TIMEOUT_SEC
 REPORTS_BUILD_RESEND_SECONDS = env.float("REPORTS_BUILD_RESEND_SECONDS", default=300)
 # Celery queue for build tasks ("": the default queue), e.g. for workers sized for WeasyPrint.
 REPORTS_BUILD_QUEUE = env.str("REPORTS_BUILD_QUEUE", default="")
+
+# Exports of replies (surveys/review/exports.py), watched by the same watchdog. An export beats
+# on its progress (at least every 30 s while it writes rows); silent for EXPORT_STALE_SECONDS it
+# fails ("ask again"), as does one nobody started within EXPORT_QUEUE_TIMEOUT_SECONDS; one still
+# queued after EXPORT_RESEND_SECONDS has its message sent again.
+EXPORT_STALE_SECONDS = env.float("EXPORT_STALE_SECONDS", default=5 * 60)
+EXPORT_QUEUE_TIMEOUT_SECONDS = env.float("EXPORT_QUEUE_TIMEOUT_SECONDS", default=30 * 60)
+EXPORT_RESEND_SECONDS = env.float("EXPORT_RESEND_SECONDS", default=5 * 60)
+
+# E-mail is sent by the surveys.send_email task, never in the web request. An SMTP server that
+# refuses or cannot be reached is tried again EMAIL_MAX_RETRIES times, waiting
+# EMAIL_RETRY_BACKOFF_SECONDS, then twice as long each time (at most an hour); then the message
+# is marked failed on the e-mail log with the reason.
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=5)
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=60)
+# Celery queue for e-mail ("": the default queue), e.g. so that a long build never delays mail.
+EMAIL_QUEUE = env.str("EMAIL_QUEUE", default="")
 # Tests only: rendering waits this long, or until REPORTS_TEST_RENDER_GATE (a file) exists, so a
 # test can kill a worker or drop its database connections in the middle of a build.
 REPORTS_TEST_RENDER_DELAY_SECONDS = 0.0
@@ -309,16 +330,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.filtering.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.Pagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     # Bodies with invalid text, non-finite numbers or absurd nesting are a 400 (portal.parsers).
-    "DEFAULT_PARSER_CLASSES": [
-        "portal.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: form bodies read a missing boolean as false and an empty date as none. The
+    # one upload (a reply's attachments) takes multipart on its own action.
+    "DEFAULT_PARSER_CLASSES": ["portal.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.parsers.ContentNegotiation",
     "DEFAULT_RENDERER_CLASSES": [
         "portal.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

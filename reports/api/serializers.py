@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from portal import serializers as strict
 from surveys.api.serializers import id_field
 from surveys.models import Question, Questionnaire, Reply
 
@@ -21,10 +22,11 @@ from ..models import (
     Section,
     Theme,
 )
+from ..snapshot import MASTHEAD_FIELDS
 
 
-class ReportSerializer(serializers.ModelSerializer):
-    questionnaires = serializers.PrimaryKeyRelatedField(
+class ReportSerializer(strict.ModelSerializer):
+    questionnaires = strict.PrimaryKeyRelatedField(
         many=True,
         queryset=Questionnaire.objects.all(),
         required=False,
@@ -35,22 +37,7 @@ class ReportSerializer(serializers.ModelSerializer):
         model = Report
         fields = [
             "id",
-            "symbol",
-            "date",
-            "organ",
-            "subsidiary_body",
-            "session",
-            "place_and_dates",
-            "agenda_item",
-            "agenda_title",
-            "agenda_symbol",
-            "distribution",
-            "original_language",
-            "page_size",
-            "job_number",
-            "title",
-            "subtitle",
-            "summary",
+            *MASTHEAD_FIELDS,
             "questionnaires",
             "created_at",
             "updated_at",
@@ -73,7 +60,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return services.update_report(report=instance, questionnaire_ids=ids, **fields)
 
 
-class ReportSectionSerializer(serializers.ModelSerializer):
+class ReportSectionSerializer(strict.ModelSerializer):
     class Meta:
         model = Section
         fields = ["id", "report", "parent", "kind", "title", "generated", "order"]
@@ -91,18 +78,18 @@ class ReportSectionSerializer(serializers.ModelSerializer):
 
 
 class SectionMoveSerializer(serializers.Serializer):
-    offset = serializers.ChoiceField(choices=[-1, 1], help_text="-1 moves up, 1 moves down.")
+    offset = strict.ChoiceField(choices=[-1, 1], help_text="-1 moves up, 1 moves down.")
 
 
-class ReportParagraphSerializer(serializers.ModelSerializer):
-    after = serializers.PrimaryKeyRelatedField(
+class ReportParagraphSerializer(strict.ModelSerializer):
+    after = strict.PrimaryKeyRelatedField(
         queryset=Paragraph.objects.all(),
         required=False,
         allow_null=True,
         write_only=True,
         help_text="On creation: put the new paragraph after this one (default: at the end).",
     )
-    version = serializers.IntegerField(
+    version = strict.IntegerField(
         required=False,
         min_value=1,
         help_text="On update: the version you edited; a stale version is refused with 409.",
@@ -145,31 +132,31 @@ class ReportParagraphSerializer(serializers.ModelSerializer):
 
 
 class ParagraphMoveSerializer(serializers.Serializer):
-    section = serializers.PrimaryKeyRelatedField(
+    section = strict.PrimaryKeyRelatedField(
         queryset=Section.objects.all(), help_text="The section (or subsection) to move into."
     )
-    position = serializers.IntegerField(
+    position = strict.IntegerField(
         min_value=0, help_text="0-based place among that section's paragraphs."
     )
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(strict.ModelSerializer):
     """A passage of a reply (or a rule-based member's answer) behind a member of a set.
 
     On creation, send the set, the reply, the question and the offsets into the answer as the
     coding page shows it (``quote`` too, to be refused if the reply changed under you)."""
 
-    attribution_set = serializers.PrimaryKeyRelatedField(
+    attribution_set = strict.PrimaryKeyRelatedField(
         queryset=AttributionSet.objects.all(),
         write_only=True,
         help_text="On creation: the set to file the passage under.",
     )
-    respondent = serializers.IntegerField(source="member.respondent_id", read_only=True)
-    reply = serializers.PrimaryKeyRelatedField(queryset=Reply.objects.all())
-    question = serializers.PrimaryKeyRelatedField(queryset=Question.objects.all())
-    start = serializers.IntegerField(min_value=0, allow_null=True, required=True)
-    end = serializers.IntegerField(min_value=1, allow_null=True, required=True)
-    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    respondent = strict.IntegerField(source="member.respondent_id", read_only=True)
+    reply = strict.PrimaryKeyRelatedField(queryset=Reply.objects.all())
+    question = strict.PrimaryKeyRelatedField(queryset=Question.objects.all())
+    start = strict.IntegerField(min_value=0, allow_null=True, required=True)
+    end = strict.IntegerField(min_value=1, allow_null=True, required=True)
+    quote = strict.CharField(required=False, allow_blank=True, trim_whitespace=False)
     state = serializers.SerializerMethodField(
         help_text="current, moved (still in the amended answer, elsewhere) or stale (gone)."
     )
@@ -231,7 +218,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         )
 
 
-class AttributionMemberSerializer(serializers.ModelSerializer):
+class AttributionMemberSerializer(strict.ModelSerializer):
     evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -261,13 +248,13 @@ class AttributionMemberSerializer(serializers.ModelSerializer):
         )
 
 
-class NestedMemberSerializer(serializers.ModelSerializer):
+class NestedMemberSerializer(strict.ModelSerializer):
     class Meta:
         model = AttributionMember
         fields = ["id", "respondent", "note", "by_rule"]
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class ThemeSerializer(strict.ModelSerializer):
     class Meta:
         model = Theme
         fields = ["id", "report", "title", "section", "order"]
@@ -296,7 +283,7 @@ class ThemeSerializer(serializers.ModelSerializer):
         )
 
 
-class AttributionSetSerializer(serializers.ModelSerializer):
+class AttributionSetSerializer(strict.ModelSerializer):
     members = NestedMemberSerializer(many=True, read_only=True)
     respondents = serializers.ListField(
         child=id_field(),
@@ -350,41 +337,41 @@ class AttributionSetSerializer(serializers.ModelSerializer):
 
 
 class SyncResultSerializer(serializers.Serializer):
-    added = serializers.IntegerField()
-    removed = serializers.IntegerField()
-    updated = serializers.IntegerField()
+    added = strict.IntegerField()
+    removed = strict.IntegerField()
+    updated = strict.IntegerField()
 
 
 class FindingSerializer(serializers.Serializer):
-    check = serializers.CharField(help_text="What was checked, e.g. member-without-reply.")
-    severity = serializers.ChoiceField(
+    check = strict.CharField(help_text="What was checked, e.g. member-without-reply.")
+    severity = strict.ChoiceField(
         choices=["blocking", "warning", "note"],
         help_text="blocking: fix before building; warning: acknowledge before building; "
         "note: for information.",
     )
-    where = serializers.CharField()
-    message = serializers.CharField()
-    set_key = serializers.CharField(allow_blank=True)
-    respondent_id = serializers.IntegerField(allow_null=True)
-    paragraph_id = serializers.IntegerField(allow_null=True)
-    evidence_id = serializers.IntegerField(allow_null=True)
+    where = strict.CharField()
+    message = strict.CharField()
+    set_key = strict.CharField(allow_blank=True)
+    respondent_id = strict.IntegerField(allow_null=True)
+    paragraph_id = strict.IntegerField(allow_null=True)
+    evidence_id = strict.IntegerField(allow_null=True)
 
 
 class ConsistencySerializer(serializers.Serializer):
-    blocking = serializers.IntegerField()
-    warnings = serializers.IntegerField()
-    notes = serializers.IntegerField()
+    blocking = strict.IntegerField()
+    warnings = strict.IntegerField()
+    notes = strict.IntegerField()
     findings = FindingSerializer(many=True)
 
 
 class BuildRequestSerializer(serializers.Serializer):
-    acknowledge_warnings = serializers.BooleanField(
+    acknowledge_warnings = strict.BooleanField(
         default=False,
         help_text="Build even though the consistency report has warnings (recorded on the build).",
     )
 
 
-class BuildSerializer(serializers.ModelSerializer):
+class BuildSerializer(strict.ModelSerializer):
     pdf_url = serializers.SerializerMethodField()
     docx_url = serializers.SerializerMethodField()
 
@@ -421,13 +408,13 @@ class BuildSerializer(serializers.ModelSerializer):
 
 
 class ProblemSerializer(serializers.Serializer):
-    where = serializers.CharField()
-    message = serializers.CharField()
-    paragraph_id = serializers.IntegerField(allow_null=True)
+    where = strict.CharField()
+    message = strict.CharField()
+    paragraph_id = strict.IntegerField(allow_null=True)
 
 
 class PreviewSerializer(serializers.Serializer):
-    html = serializers.CharField(help_text="The preview as an HTML fragment.")
-    paragraph_count = serializers.IntegerField()
-    footnote_count = serializers.IntegerField()
+    html = strict.CharField(help_text="The preview as an HTML fragment.")
+    paragraph_count = strict.IntegerField()
+    footnote_count = strict.IntegerField()
     problems = ProblemSerializer(many=True)

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from portal import serializers as strict
 from portal.ids import MAX_ID
 
 from ..models import (
@@ -25,12 +26,12 @@ from ..respondents.formatting import Style
 # driver (portal.ids reads ids in addresses the same way).
 
 
-def id_field(**kwargs: Any) -> serializers.IntegerField:
+def id_field(**kwargs: Any) -> strict.IntegerField:
     """An integer that names a row."""
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+    return strict.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-class RespondentNameSerializer(serializers.ModelSerializer):
+class RespondentNameSerializer(strict.ModelSerializer):
     class Meta:
         model = RespondentName
         fields = [
@@ -46,7 +47,7 @@ class RespondentNameSerializer(serializers.ModelSerializer):
         ]
 
 
-class RespondentSerializer(serializers.ModelSerializer):
+class RespondentSerializer(strict.ModelSerializer):
     names = RespondentNameSerializer(many=True, help_text="Name history, oldest first.")
     name = serializers.SerializerMethodField(help_text="The list form of today's name.")
 
@@ -92,11 +93,11 @@ class FormatRequestSerializer(serializers.Serializer):
         allow_empty=False,
         help_text="Respondent ids, in any order.",
     )
-    style = serializers.ChoiceField(
+    style = strict.ChoiceField(
         choices=[s.value for s in Style],
         help_text='"list" for a bare list (footnote, parenthesis), "prose" inside a sentence.',
     )
-    date = serializers.DateField(help_text="The document's date: names in force then are used.")
+    date = strict.DateField(help_text="The document's date: names in force then are used.")
     mentioned = serializers.ListField(
         child=id_field(),
         required=False,
@@ -106,8 +107,8 @@ class FormatRequestSerializer(serializers.Serializer):
 
 
 class FormatResponseSerializer(serializers.Serializer):
-    text = serializers.CharField(help_text="The list, without a closing full stop.")
-    count = serializers.CharField(
+    text = strict.CharField(help_text="The list, without a closing full stop.")
+    count = strict.CharField(
         help_text='The count phrase, e.g. "23 States and one regional organization".'
     )
 
@@ -115,8 +116,8 @@ class FormatResponseSerializer(serializers.Serializer):
 # --- questionnaires -----------------------------------------------------------------------
 
 
-class QuestionSerializer(serializers.ModelSerializer):
-    reason = serializers.CharField(
+class QuestionSerializer(strict.ModelSerializer):
+    reason = strict.CharField(
         write_only=True,
         required=False,
         allow_blank=True,
@@ -146,10 +147,10 @@ class QuestionSerializer(serializers.ModelSerializer):
         read_only_fields = ["order"]
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(strict.ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
     title = serializers.JSONField(help_text='Per language: {"en": "…"}.')
-    reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    reason = strict.CharField(write_only=True, required=False, allow_blank=True)
 
     class Meta:
         model = Section
@@ -157,9 +158,9 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["order"]
 
 
-class QuestionnaireSerializer(serializers.ModelSerializer):
+class QuestionnaireSerializer(strict.ModelSerializer):
     sections = SectionSerializer(many=True, read_only=True)
-    languages = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    languages = serializers.ListField(child=strict.CharField(), allow_empty=False)
 
     class Meta:
         model = Questionnaire
@@ -184,28 +185,28 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
 
 class DispatchSerializer(serializers.Serializer):
-    all_member_states = serializers.BooleanField(default=False)
+    all_member_states = strict.BooleanField(default=False)
     regional_groups = serializers.ListField(
-        child=serializers.ChoiceField(choices=Respondent.RegionalGroup.values), default=list
+        child=strict.ChoiceField(choices=Respondent.RegionalGroup.values), default=list
     )
     kinds = serializers.ListField(
-        child=serializers.ChoiceField(choices=Respondent.Kind.values), default=list
+        child=strict.ChoiceField(choices=Respondent.Kind.values), default=list
     )
     respondents = serializers.ListField(child=id_field(), default=list)
-    reference = serializers.CharField(required=False, allow_blank=True, default="")
-    sent_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reference = strict.CharField(required=False, allow_blank=True, default="")
+    sent_on = strict.DateField(required=False, allow_null=True, default=None)
 
 
 class CopySerializer(serializers.Serializer):
-    title = serializers.CharField()
-    deadline = serializers.DateField()
-    cutoff = serializers.DateField()
+    title = strict.CharField()
+    deadline = strict.DateField()
+    cutoff = strict.DateField()
 
 
 # --- replies ------------------------------------------------------------------------------
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(strict.ModelSerializer):
     class Meta:
         model = Answer
         fields = ["question", "state", "value", "restricted", "version", "updated_at"]
@@ -215,36 +216,34 @@ class AnswerReadSerializer(serializers.Serializer):
     """An answer as a person reads it: the delegation and the secretariat the current draft
     (with its version, for the next save), reviewers the last submitted revision."""
 
-    question = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=Answer.State.choices)
+    question = strict.IntegerField()
+    state = strict.ChoiceField(choices=Answer.State.choices)
     value = serializers.JSONField(allow_null=True)
-    restricted = serializers.BooleanField(required=False, help_text="Delegation, secretariat.")
-    version = serializers.IntegerField(required=False, help_text="Delegation, secretariat.")
+    restricted = strict.BooleanField(required=False, help_text="Delegation, secretariat.")
+    version = strict.IntegerField(required=False, help_text="Delegation, secretariat.")
     updated_at = serializers.DateTimeField(required=False, help_text="Delegation, secretariat.")
-    revision = serializers.IntegerField(
+    revision = strict.IntegerField(
         required=False, help_text="Reviewers: the number of the revision read."
     )
 
 
 class AnswerWriteSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=Answer.State.values, default=Answer.State.ANSWERED)
+    state = strict.ChoiceField(choices=Answer.State.values, default=Answer.State.ANSWERED)
     value = serializers.JSONField(required=False, allow_null=True, default=None)
-    version = serializers.IntegerField(
+    version = strict.IntegerField(
         min_value=0, help_text="The version your copy shows (0 for a new answer)."
     )
 
 
-class ReplySerializer(serializers.ModelSerializer):
-    respondent_name = serializers.CharField(source="respondent.__str__", read_only=True)
+class ReplySerializer(strict.ModelSerializer):
+    respondent_name = strict.CharField(source="respondent.__str__", read_only=True)
     # Blank until the reply is first received: the schema says so.
-    review_state = serializers.ChoiceField(
+    review_state = strict.ChoiceField(
         choices=Reply.ReviewState.choices, allow_blank=True, read_only=True
     )
-    channel = serializers.ChoiceField(
-        choices=Reply.Channel.choices, allow_blank=True, read_only=True
-    )
-    late = serializers.BooleanField(source="is_late", read_only=True)
-    in_report = serializers.BooleanField(read_only=True)
+    channel = strict.ChoiceField(choices=Reply.Channel.choices, allow_blank=True, read_only=True)
+    late = strict.BooleanField(source="is_late", read_only=True)
+    in_report = strict.BooleanField(read_only=True)
 
     class Meta:
         model = Reply
@@ -266,21 +265,21 @@ class ReplySerializer(serializers.ModelSerializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=Reply.Channel.choices, default="portal")
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    channel = strict.ChoiceField(choices=Reply.Channel.choices, default="portal")
+    received_on = strict.DateField(required=False, allow_null=True, default=None)
+    note = strict.CharField(required=False, allow_blank=True, default="")
 
 
 class ReviewSerializer(serializers.Serializer):
-    review_state = serializers.ChoiceField(choices=Reply.ReviewState.values, required=False)
-    include_after_cutoff = serializers.BooleanField(required=False)
+    review_state = strict.ChoiceField(choices=Reply.ReviewState.values, required=False)
+    include_after_cutoff = strict.BooleanField(required=False)
 
 
 class RestrictSerializer(serializers.Serializer):
-    restricted = serializers.BooleanField()
+    restricted = strict.BooleanField()
 
 
-class RevisionSerializer(serializers.ModelSerializer):
+class RevisionSerializer(strict.ModelSerializer):
     submitted_by = serializers.StringRelatedField()
 
     class Meta:
@@ -297,7 +296,7 @@ class RevisionSerializer(serializers.ModelSerializer):
         ]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(strict.ModelSerializer):
     class Meta:
         model = Attachment
         fields = [
@@ -312,5 +311,5 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
-    question = id_field()
+    question = strict.FormIdField()
     file = serializers.FileField()

@@ -3,7 +3,6 @@ from collections.abc import Mapping
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, viewsets
@@ -62,7 +61,6 @@ class RespondentViewSet(
 
     serializer_class = RespondentSerializer
     permission_classes = [ReadAnyWriteSecretariat]
-    filter_backends = [DjangoFilterBackend]
     filterset_class = RespondentFilter
 
     def get_queryset(self):  # type: ignore[no-untyped-def]

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
+import smtplib
 from collections.abc import Iterable
 from typing import Any
 
+from celery import current_app
+from celery.exceptions import Retry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +29,7 @@ from portal.errors import InvalidError
 from ..models import Activation, EmailLog, Membership, Questionnaire, Reply, Respondent
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 def _in_force(on: datetime.date) -> Q:
@@ -106,6 +111,14 @@ def close_questionnaire(*, questionnaire: Questionnaire, by: Any) -> Questionnai
 # --- e-mail -------------------------------------------------------------------------------
 
 
+# The task that sends a logged message (surveys.tasks.send_email), sent by name: tasks are an
+# interface on top of the services, like views.
+EMAIL_TASK = "surveys.send_email"
+# What an SMTP server that refuses, drops or cannot be reached raises (socket errors are
+# OSErrors): the task tries again later. Anything else is a bug and fails the message at once.
+EMAIL_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
+
+
 def send_email(
     *,
     kind: str,
@@ -118,12 +131,14 @@ def send_email(
     respondent: Respondent | None = None,
     by: Any = None,
 ) -> EmailLog:
-    """Log the message, then send it once the transaction commits (never for a rolled-back
-    change). A sending failure is recorded on the log row for the secretariat to see.
+    """Log the message as queued, and queue its sending once the transaction commits (never for
+    a rolled-back change): the ``surveys.send_email`` task sends it, tries again on SMTP errors
+    and records on the log whether it was sent or failed, and why.
 
     ``private_context`` maps a template variable to (what the person receives, what the log
     keeps): a one-time link is a key to the account, and whoever reads the log (any member of
-    the secretariat, a database dump) must not be able to use it."""
+    the secretariat, a database dump) must not be able to use it. Such a message travels to the
+    worker in the task's arguments only, never in a row."""
     private_context = private_context or {}
     sent = {name: value for name, (value, _logged) in private_context.items()}
     logged = {name: text for name, (_value, text) in private_context.items()}
@@ -138,16 +153,63 @@ def send_email(
         questionnaire=questionnaire,
         respondent=respondent,
         sent_by=by if getattr(by, "pk", None) else None,
+        status=EmailLog.Status.QUEUED,
     )
+    private_body = body if private_context else None
 
-    def deliver() -> None:
+    def queue() -> None:
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-        except Exception as error:  # any failure is recorded on the log, not raised
-            EmailLog.objects.filter(pk=log.pk).update(error=str(error)[:2000])
+            current_app.signature(EMAIL_TASK).apply_async(
+                args=[log.pk],
+                kwargs={"body": private_body} if private_body else {},
+                **({"queue": settings.EMAIL_QUEUE} if settings.EMAIL_QUEUE else {}),
+            )
+        except Exception as error:
+            # A broker that is down, or (tasks run in-process, errors propagated) the sending
+            # itself: the change the message is about has happened; the log says the message
+            # did not go, and why.
+            logger.exception("E-mail %s was not sent", log.pk)
+            if isinstance(error, Retry) and error.exc is not None:
+                error = error.exc  # the first attempt's error, raised as Celery's Retry
+            tried = EmailLog.objects.filter(pk=log.pk, attempts__gt=0).exists()
+            record_email_error(
+                log_id=log.pk,
+                error=error,
+                final=True,
+                prefix="" if tried else "Could not be queued for sending: ",
+            )
 
-    transaction.on_commit(deliver)
+    transaction.on_commit(queue)
     return log
+
+
+def deliver_email(*, log_id: int, body: str | None = None) -> EmailLog | None:
+    """Send one logged message (the ``surveys.send_email`` task); ``body`` is the text with its
+    private parts when the log keeps another. An SMTP error goes up for the task to try again
+    (:func:`record_email_error`); a message already sent is not sent twice."""
+    log = EmailLog.objects.filter(pk=log_id).first()
+    if log is None or log.status == EmailLog.Status.SENT:
+        return log
+    EmailLog.objects.filter(pk=log_id).update(attempts=F("attempts") + 1)
+    send_mail(log.subject, body or log.body, settings.DEFAULT_FROM_EMAIL, [log.to])
+    EmailLog.objects.filter(pk=log_id).update(
+        status=EmailLog.Status.SENT, error="", delivered_at=timezone.now()
+    )
+    log.refresh_from_db()
+    return log
+
+
+def record_email_error(*, log_id: int, error: BaseException, final: bool, prefix: str = "") -> None:
+    """Show on the log why an attempt to send failed: still queued while the task tries again,
+    failed once it has given up."""
+    reason = f"{prefix}{type(error).__name__}: {error}"[:2000]
+    if final:
+        status, text = EmailLog.Status.FAILED, reason
+    else:
+        status, text = EmailLog.Status.QUEUED, f"{reason} (trying again)"
+    EmailLog.objects.filter(pk=log_id).exclude(status=EmailLog.Status.SENT).update(
+        status=status, error=text
+    )
 
 
 def focal_points(respondent: Respondent) -> list[Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,17 +21,10 @@ from django.utils import timezone
 from portal import policy
 from portal.errors import ServiceError, StaleAnswerError
 
-from ..models import Answer, Attachment, Membership, Question, Reply, Revision, text_in
-from ..questionnaires import answers
+from ..models import Answer, Attachment, Membership, Question, Reply, Revision
+from ..questionnaires import answers, display
 from . import selectors
 from . import services as replies
-
-STATE_LABELS = {
-    answers.ANSWERED: "Answered",
-    answers.NOT_KNOWN: "Not known",
-    answers.NOT_APPLICABLE: "Not applicable",
-}
-
 
 # --- who may do what ----------------------------------------------------------------------
 
@@ -165,121 +158,7 @@ def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[Wor
     return rows
 
 
-# --- answers as people read them ----------------------------------------------------------
-
-
-def label(texts: Mapping[str, str] | str | None, language: str) -> str:
-    if isinstance(texts, str):
-        return texts
-    return text_in(dict(texts or {}), language)
-
-
-def language_of(texts: Mapping[str, str] | str | None, language: str) -> str:
-    """The language a text will actually be shown in (a missing translation falls back)."""
-    if isinstance(texts, Mapping) and texts.get(language):
-        return language
-    if isinstance(texts, Mapping) and not texts.get("en") and texts:
-        return next(iter(texts))
-    return "en"
-
-
-@dataclass
-class TableView:
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    column_totals: list[int]
-    grand_total: int
-
-
-@dataclass
-class AnswerView:
-    """One answer ready to print: state, and the value in the form its kind reads best."""
-
-    kind: str
-    state: str
-    empty: bool
-    text: str = ""
-    choices: list[str] = field(default_factory=list)
-    table: TableView | None = None
-    files: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def state_label(self) -> str:
-        return STATE_LABELS.get(self.state, self.state)
-
-    @property
-    def plain(self) -> str:
-        """The answer as plain text (what the conflict panel and comparisons show)."""
-        if self.state != answers.ANSWERED:
-            return self.state_label
-        if self.empty:
-            return "(no answer)"
-        if self.table is not None:
-            lines = ["\t".join(["", *self.table.columns])]
-            lines += [
-                "\t".join([r["label"], *("" if c is None else str(c) for c in r["cells"])])
-                for r in self.table.rows
-            ]
-            return "\n".join(lines)
-        if self.files:
-            return "\n".join(f["name"] for f in self.files)
-        if self.choices:
-            return "\n".join(self.choices)
-        return self.text
-
-
-def choice_label(question: Question, value: str, language: str) -> str:
-    if question.kind == answers.YES_NO:
-        return {"yes": "Yes", "no": "No"}.get(value, value)
-    for choice in question.options.get("choices", []):
-        if choice["value"] == value:
-            return label(choice["label"], language)
-    return value
-
-
-def answer_view(
-    question: Question,
-    *,
-    state: str,
-    value: Any,
-    language: str,
-    files: Iterable[Mapping[str, Any]] = (),
-) -> AnswerView:
-    view = AnswerView(kind=question.kind, state=state, empty=not answers.is_answered(state, value))
-    if state != answers.ANSWERED or view.empty:
-        return view
-    if question.kind in (answers.TEXT, answers.NUMBER):
-        view.text = str(value)
-    elif question.kind in (answers.YES_NO, answers.SINGLE_CHOICE):
-        view.choices = [choice_label(question, value, language)]
-    elif question.kind == answers.MULTIPLE_CHOICE:
-        view.choices = [choice_label(question, v, language) for v in value]
-    elif question.kind == answers.TABLE:
-        view.table = table_view(question, value, language)
-    elif question.kind == answers.FILE:
-        view.files = [dict(f) for f in files]
-    return view
-
-
-def table_view(question: Question, value: Any, language: str) -> TableView:
-    options = question.options
-    row_totals, column_totals, grand = answers.table_totals(options, value)
-    value = value or {}
-    rows = [
-        {
-            "key": row["key"],
-            "label": label(row["label"], language),
-            "cells": [value.get(row["key"], {}).get(col["key"]) for col in options["columns"]],
-            "total": row_totals[row["key"]],
-        }
-        for row in options["rows"]
-    ]
-    return TableView(
-        columns=[label(c["label"], language) for c in options["columns"]],
-        rows=rows,
-        column_totals=[column_totals[c["key"]] for c in options["columns"]],
-        grand_total=grand,
-    )
+# --- answers as people read them (shapes and builder: surveys.questionnaires.display) -----
 
 
 def questions_of(reply: Reply) -> list[Question]:
@@ -292,21 +171,15 @@ def questions_of(reply: Reply) -> list[Question]:
 
 def revision_views(
     revision: Revision, questions: Iterable[Question], language: str
-) -> dict[int, AnswerView]:
-    """Each question's answer as the revision recorded it (questions it left out are absent:
-    they were hidden by a condition, or never answered)."""
+) -> dict[int, display.QuestionDisplay]:
+    """Each question with its answer as the revision recorded it (questions it left out are
+    absent: they were hidden by a condition, or never answered)."""
     result = {}
     for question in questions:
         entry = revision.answers.get(str(question.pk))
         if entry is None:
             continue
-        result[question.pk] = answer_view(
-            question,
-            state=entry.get("state", answers.ANSWERED),
-            value=entry.get("value"),
-            language=language,
-            files=entry.get("attachments", []),
-        )
+        result[question.pk] = display.question_display(question, language, entry)
     return result
 
 
@@ -334,8 +207,8 @@ def text_diff(before: str, after: str) -> list[tuple[str, str]]:
 @dataclass
 class QuestionChange:
     question: Question
-    before: AnswerView | None
-    after: AnswerView | None
+    before: display.AnswerDisplay | None
+    after: display.AnswerDisplay | None
     changed: bool
     title: str = ""
     text: list[tuple[str, str]] | None = None
@@ -353,7 +226,9 @@ def compare_revisions(
     after = revision_views(newer, questions, language)
     changes = []
     for question in questions:
-        b, a = before.get(question.pk), after.get(question.pk)
+        shown_before, shown_after = before.get(question.pk), after.get(question.pk)
+        b = shown_before.answer if shown_before else None
+        a = shown_after.answer if shown_after else None
         if b is None and a is None:
             continue
         old = older.answers.get(str(question.pk), {})
@@ -364,7 +239,7 @@ def compare_revisions(
             before=b,
             after=a,
             changed=changed,
-            title=label(question.text, language),
+            title=display.label(question.text, language),
         )
         both_answered = (
             b is not None
@@ -376,13 +251,13 @@ def compare_revisions(
         if changed and both_answered and question.kind == answers.TEXT:
             change.text = text_diff(b.text, a.text)
         if both_answered and question.kind == answers.TABLE and b.table and a.table:
-            change.columns = a.table.columns
+            change.columns = list(a.table.column_labels)
             change.table = [
                 {
-                    "label": new_row["label"],
+                    "label": new_row.label,
                     "cells": [
                         {"before": x, "after": y, "changed": x != y}
-                        for x, y in zip(old_row["cells"], new_row["cells"], strict=True)
+                        for x, y in zip(old_row.cells, new_row.cells, strict=True)
                     ],
                 }
                 for old_row, new_row in zip(b.table.rows, a.table.rows, strict=True)

@@ -14,9 +14,11 @@ last revision, restrictions, names, questionnaire revisions) together with the f
 filter.
 If a finished export has the same fingerprint, its file is reused at once; otherwise an
 ``ExportJob`` is queued and the ``surveys.run_export`` task calls :func:`run_export`, which claims
-the job, writes the file while recording its progress, and stores it. :func:`reap_stalled_exports`
-(the ``surveys.export_watchdog`` task, every minute) fails a job whose worker went silent, ran
-past the time limit or never started, with the reason.
+the job, writes the file while recording its progress (its heartbeat), and stores it. The
+watchdog of every background job (``portal.jobs``, the ``portal.jobs_watchdog`` task, every
+minute) fails a job whose worker went silent, ran past the time limit or never started, with the
+reason, and sends again the message of one left queued; :func:`reap_stalled_exports` does it for
+exports alone.
 """
 
 from __future__ import annotations
@@ -40,11 +42,10 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from portal import policy
+from portal import jobs, policy
 
 from ..models import (
     Answer,
@@ -60,10 +61,9 @@ from ..models import (
     text_in,
 )
 from ..questionnaires import answers as answer_rules
+from ..questionnaires import display
 from ..replies.selectors import Published, published_files, published_of, published_replies
 from .search import (
-    answer_formatter,
-    answer_text,
     browse,
     names_date,
     respondent_name,
@@ -75,21 +75,25 @@ logger = logging.getLogger(__name__)
 # Policy of the export task, also used by the watchdog to tell "slow" from "gone".
 EXPORT_SOFT_TIME_LIMIT = 14 * 60
 EXPORT_TIME_LIMIT = 15 * 60
+EXPORT_TASK = "surveys.run_export"  # surveys.review.tasks.run_export
 # Bump when the layout of the files changes, so that older files are not reused.
 EXPORT_LAYOUT = 1
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 def stale_after() -> timedelta:
-    """Silence after which a running export's worker is taken for dead (it beats on progress)."""
-    return timedelta(seconds=_setting("EXPORT_STALE_SECONDS", 5 * 60))
+    """Silence after which a running export's worker is taken for dead (it beats on progress):
+    ``EXPORT_STALE_SECONDS``."""
+    return timedelta(seconds=settings.EXPORT_STALE_SECONDS)
 
 
 def queue_timeout() -> timedelta:
-    return timedelta(seconds=_setting("EXPORT_QUEUE_TIMEOUT_SECONDS", 30 * 60))
+    """An export nobody started within ``EXPORT_QUEUE_TIMEOUT_SECONDS`` fails."""
+    return timedelta(seconds=settings.EXPORT_QUEUE_TIMEOUT_SECONDS)
+
+
+def resend_after() -> timedelta:
+    """An export still queued after ``EXPORT_RESEND_SECONDS`` has its message sent again."""
+    return timedelta(seconds=settings.EXPORT_RESEND_SECONDS)
 
 
 # --- questions of several questionnaires -------------------------------------------------------
@@ -188,7 +192,7 @@ def compare_across_respondents(
         questions = [q for q in questions if q.pk in wanted]
     published = in_un_order(published_replies(replies.filter(questionnaire=questionnaire)))
     on = names_date(questionnaire)
-    writers = [(q.pk, answer_formatter(q), f"q-{q.pk}") for q in questions]
+    writers = [(q.pk, display.answer_writer(q), f"q-{q.pk}") for q in questions]
     rows = []
     for item in published:
         answers = item.answers
@@ -257,7 +261,7 @@ def respondent_history(replies: QuerySet[Reply], respondent: Respondent) -> Hist
             entry = item.answers.get(question.pk) if question else None
             cells.append(
                 Cell(
-                    text=answer_text(question, entry) if question else "",
+                    text=display.answer_line(question, entry) if question else "",
                     state=(entry or {}).get("state", "") if question else "absent",
                     anchor=f"q-{question.pk}" if question else "",
                 )
@@ -502,7 +506,7 @@ def answer_rows(
         for question in questions[questionnaire.pk]:
             write = writers.get(question.pk)
             if write is None:
-                write = writers[question.pk] = answer_formatter(question)
+                write = writers[question.pk] = display.answer_writer(question)
             entry = item.answers.get(question.pk) or {}
             where = {
                 **common,
@@ -709,29 +713,13 @@ def file_name(job: ExportJob) -> str:
     return f"{stem}-{today}-{job.pk}.{job.format}"
 
 
-def _claim(job_id: int) -> ExportJob | None:
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != ExportJob.Status.QUEUED:
-            return None  # a duplicate delivery, or the watchdog gave up on it
-        now = timezone.now()
-        job.status = ExportJob.Status.RUNNING
-        job.started_at = now
-        job.heartbeat_at = now
-        job.save(update_fields=["status", "started_at", "heartbeat_at"])
-        return job
-
-
 def _running(job: ExportJob) -> QuerySet[ExportJob]:
-    return ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING)
-
-
-def _fail(job: ExportJob, message: str) -> None:
-    """Record a failure unless the watchdog already moved the job on."""
-    _running(job).update(status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now())
+    """The job's row while this attempt is the one in charge (``portal.jobs.running``)."""
+    return jobs.running(EXPORTS, job)
 
 
 def _progress_recorder(job: ExportJob, total: int) -> Callable[[int, int], None]:
+    """Progress is the export's heartbeat: recorded at least every 30 s while rows are written."""
     last = {"percent": -1, "at": timezone.now()}
 
     def record(done: int, of: int | None = None) -> None:
@@ -746,26 +734,30 @@ def _progress_recorder(job: ExportJob, total: int) -> Callable[[int, int], None]
     return record
 
 
-def run_export(*, job_id: int, task_id: str | None = None) -> ExportJob:
-    """Make a queued export (called by the ``surveys.run_export`` task); safe to run twice."""
-    job = _claim(job_id)
+def run_export(*, job_id: int, task_id: str | None = None, retries: int = 0) -> ExportJob:
+    """Make a queued export (called by the ``surveys.run_export`` task); safe to run twice.
+
+    A transient database error propagates for the task to retry, and the retried message goes on
+    with the same attempt (``portal.jobs.claim``)."""
+    job = jobs.claim(EXPORTS, job_id, task_id, retries)
     if job is None:
         return ExportJob.objects.get(pk=job_id)
     try:
         _make(job)
     except SoftTimeLimitExceeded:
-        _fail(
+        jobs.finish_failed(
+            EXPORTS,
             job,
             f"The export took longer than {EXPORT_SOFT_TIME_LIMIT // 60} minutes and stopped: "
             "narrow the filter and ask again.",
         )
-    except DatabaseError:
-        # Probably passing: back to the queue and let Celery retry.
-        _running(job).update(status=ExportJob.Status.QUEUED)
-        raise
+    except jobs.TRANSIENT_DATABASE_ERRORS:
+        raise  # the job stays running; the retried message carries on with this attempt
     except Exception as error:  # a bug: record it rather than leave the job running
         logger.exception("Export %s failed", job_id)
-        _fail(job, f"Unexpected error while exporting: {type(error).__name__}: {error}")
+        jobs.finish_failed(
+            EXPORTS, job, f"Unexpected error while exporting: {type(error).__name__}: {error}"
+        )
     return ExportJob.objects.get(pk=job_id)
 
 
@@ -793,15 +785,19 @@ def _make(job: ExportJob) -> None:
             count = counted.count  # type: ignore[attr-defined]
         handle.seek(0)
         stored = default_storage.save(f"exports/{job.pk}/{name}", File(handle, name=name))
-    updated = _running(job).update(
-        status=ExportJob.Status.SUCCEEDED,
-        progress=100,
-        row_count=count,
-        file=stored,
-        file_name=name,
-        fingerprint=stamp,
-        finished_at=timezone.now(),
-    )
+    try:
+        updated = _running(job).update(
+            status=ExportJob.Status.SUCCEEDED,
+            progress=100,
+            row_count=count,
+            file=stored,
+            file_name=name,
+            fingerprint=stamp,
+            finished_at=timezone.now(),
+        )
+    except BaseException:
+        default_storage.delete(stored)  # no file that no row names; the retry writes it again
+        raise
     if not updated:  # the watchdog gave up on this job meanwhile: keep its verdict
         default_storage.delete(stored)
 
@@ -819,50 +815,34 @@ class _Counting:
             yield row
 
 
-@transaction.atomic
 def reap_stalled_exports() -> dict[str, list[int]]:
-    """Fail exports nobody is making any more (the ``surveys.export_watchdog`` task):
+    """Fail exports nobody is making any more (``portal.jobs.reap``): running past the task's
+    hard time limit, with no progress for longer than :func:`stale_after` (the worker died), or
+    queued for longer than :func:`queue_timeout`; a queued export whose message may have been
+    lost is sent again after :func:`resend_after`."""
+    return jobs.reap(EXPORTS)
 
-    * running for longer than the task's hard time limit;
-    * running, with no progress for longer than :func:`stale_after` (the worker died);
-    * queued for longer than :func:`queue_timeout` (no worker is taking exports).
-    """
-    now = timezone.now()
-    failed: list[int] = []
-    running = ExportJob.objects.select_for_update(skip_locked=True).filter(
-        status=ExportJob.Status.RUNNING
+
+# One attempt: an export that killed its worker is not tried again behind the person's back;
+# they are told and may ask again with a narrower filter.
+EXPORTS = jobs.register(
+    jobs.JobKind(
+        name="export",
+        model=ExportJob,
+        task=EXPORT_TASK,
+        noun="export",
+        time_limit=EXPORT_TIME_LIMIT,
+        max_attempts=1,
+        stale_after=stale_after,
+        queue_timeout=queue_timeout,
+        resend_after=resend_after,
+        watched=lambda: True,
+        ran_too_long="The export ran for more than {minutes} minutes and was stopped: "
+        "narrow the filter and ask again.",
+        went_silent="The worker making this export stopped responding (silent for {silent} s). "
+        "Ask for the export again.",
     )
-    for job in running:
-        if job.started_at and job.started_at < now - timedelta(seconds=EXPORT_TIME_LIMIT + 60):
-            reason = (
-                f"The export ran for more than {EXPORT_TIME_LIMIT // 60} minutes and was "
-                "stopped: narrow the filter and ask again."
-            )
-        elif (job.heartbeat_at or job.started_at or job.created_at) < now - stale_after():
-            silent = int(
-                (now - (job.heartbeat_at or job.started_at or job.created_at)).total_seconds()
-            )
-            reason = (
-                f"The worker making this export stopped responding (silent for {silent} s). "
-                "Ask for the export again."
-            )
-        else:
-            continue
-        _fail(job, reason)
-        failed.append(job.pk)
-    stuck = ExportJob.objects.select_for_update(skip_locked=True).filter(
-        status=ExportJob.Status.QUEUED, created_at__lt=now - queue_timeout()
-    )
-    for job in stuck:
-        minutes = int(queue_timeout().total_seconds() // 60)
-        job.status = ExportJob.Status.FAILED
-        job.error = (
-            f"No worker started the export within {minutes} minutes: is a Celery worker running?"
-        )
-        job.finished_at = now
-        job.save(update_fields=["status", "error", "finished_at"])
-        failed.append(job.pk)
-    return {"failed": failed}
+)
 
 
 def can_download(job: ExportJob, user: Any) -> bool:

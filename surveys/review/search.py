@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +60,7 @@ from ..models import (
     text_in,
 )
 from ..questionnaires import answers as answer_rules
+from ..questionnaires import display
 from ..questionnaires.selectors import questionnaires_visible_to
 from ..replies.extraction import clean
 from ..replies.selectors import Published, published_replies, replies_visible_to
@@ -253,72 +254,6 @@ def filter_options(params: Any) -> dict[str, str]:
 
 # --- answers as plain text ---------------------------------------------------------------------
 
-STATE_LABELS = {
-    answer_rules.NOT_KNOWN: "Not known",
-    answer_rules.NOT_APPLICABLE: "Not applicable",
-}
-
-
-YES_NO_LABELS = {"yes": "Yes", "no": "No"}
-
-
-def answer_formatter(
-    question: Question, language: str = "en"
-) -> Callable[[dict[str, Any] | None], str]:
-    """A function writing answers to this question as one line of plain text.
-
-    Labels are looked up once per question, not once per answer: a comparison page writes
-    thousands of answers to the same few dozen questions."""
-    kind = question.kind
-    choices = {
-        c["value"]: text_in(c["label"], language) for c in question.options.get("choices", [])
-    }
-    rows = [(r["key"], text_in(r["label"], language)) for r in question.options.get("rows", [])]
-    columns = [
-        (c["key"], text_in(c["label"], language)) for c in question.options.get("columns", [])
-    ]
-
-    def table(value: dict[str, Any]) -> str:
-        lines = []
-        for row_key, row_label in rows:
-            cells = value.get(row_key) or {}
-            parts = [
-                f"{label} {cells[key]}" for key, label in columns if cells.get(key) is not None
-            ]
-            if parts:
-                lines.append(f"{row_label}: " + ", ".join(parts))
-        return "; ".join(lines)
-
-    def write(entry: dict[str, Any] | None) -> str:
-        if not entry:
-            return ""
-        state, value = entry.get("state"), entry.get("value")
-        if state in STATE_LABELS:
-            return STATE_LABELS[state]
-        if value is None or value == "" or value == [] or value == {}:
-            return ""
-        if kind == answer_rules.TEXT:
-            return str(value)
-        if kind == answer_rules.YES_NO:
-            return YES_NO_LABELS.get(value, str(value))
-        if kind == answer_rules.SINGLE_CHOICE:
-            return choices.get(value, str(value))
-        if kind == answer_rules.MULTIPLE_CHOICE:
-            return "; ".join(choices.get(v, str(v)) for v in value)
-        if kind == answer_rules.TABLE:
-            return table(value)
-        if kind == answer_rules.FILE:
-            return "; ".join(item["name"] for item in entry.get("attachments", []))
-        return str(value)
-
-    return write
-
-
-def answer_text(question: Question, entry: dict[str, Any] | None, language: str = "en") -> str:
-    """An answer as one line of plain text (exports, comparison cells, search)."""
-    return answer_formatter(question, language)(entry)
-
-
 # Kinds whose words are worth searching (numbers, tables and yes/no are compared, not searched).
 SEARCHED_KINDS = (
     answer_rules.TEXT,
@@ -372,7 +307,7 @@ def _entries_for(
             "question_number": question.number,
             "question_order": question.section.order * 10_000 + question.order,
         }
-        text = clean(answer_text(question, entry))
+        text = clean(display.answer_line(question, entry))
         if text:
             entries.append(SearchEntry(source=SearchEntry.Source.ANSWER, text=text, **where))
         for item in entry.get("attachments", []):

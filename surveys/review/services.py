@@ -1,7 +1,8 @@
 """Writes of the reviewer area: asking for an export.
 
 The export itself is made by a worker (``tasks.run_export`` calling ``exports.run_export``); this
-module creates the job and queues it, so views → services → tasks → exports point one way.
+module creates the job and queues it through ``portal.jobs`` (the task is sent by name), so
+views → services → tasks → exports point one way.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from portal import jobs
+
 from ..models import ExportJob
-from . import tasks
+from . import exports
 from .exports import export_replies, fingerprint
 
 
@@ -48,13 +51,15 @@ def request_export(*, user: Any, options: dict[str, Any], export_format: str) ->
             finished_at=now,
         )
     with transaction.atomic():
+        now = timezone.now()
         job = ExportJob.objects.create(
-            format=export_format, options=options, requested_by=user, fingerprint=stamp
+            format=export_format,
+            options=options,
+            requested_by=user,
+            fingerprint=stamp,
+            queued_at=now,
+            sent_at=now,
+            celery_task_id=jobs.new_task_id(),
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        jobs.enqueue(exports.EXPORTS, job)  # on commit, so that the worker finds the row
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    result = tasks.run_export.delay(job_id)
-    ExportJob.objects.filter(pk=job_id, celery_task_id="").update(celery_task_id=result.id or "")

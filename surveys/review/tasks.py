@@ -8,19 +8,16 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+
+from portal import jobs
 
 from ..replies import extraction
 from . import exports, search
 
 logger = logging.getLogger(__name__)
 
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 60,
-    "max_retries": 3,
-}
+# A database restarting: tried again after 5, 10, 20 s (portal.jobs.database_retry).
+RETRY = jobs.database_retry()
 
 
 @shared_task(
@@ -69,7 +66,7 @@ def extract_attachment_text(attachment_id: int) -> int:
 
 
 @shared_task(
-    name="surveys.run_export",
+    name=exports.EXPORT_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -80,7 +77,9 @@ def extract_attachment_text(attachment_id: int) -> int:
 )
 def run_export(self, job_id: int) -> str:  # type: ignore[no-untyped-def]
     """Make one queued export; a duplicate message of a started or finished job does nothing."""
-    return exports.run_export(job_id=job_id, task_id=self.request.id).status
+    return exports.run_export(
+        job_id=job_id, task_id=self.request.id, retries=self.request.retries or 0
+    ).status
 
 
 @shared_task(
@@ -91,7 +90,8 @@ def run_export(self, job_id: int) -> str:  # type: ignore[no-untyped-def]
     ignore_result=True,
 )
 def export_watchdog() -> dict[str, list[int]]:
-    """Fail exports whose worker died, ran past the time limit or never started (every minute)."""
+    """Fail exports whose worker died, ran past the time limit or never started (on demand; beat
+    runs ``portal.jobs_watchdog``, which looks after every kind of job)."""
     return exports.reap_stalled_exports()
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 from typing import Any
 
 import hypothesis
@@ -29,10 +30,12 @@ import pytest
 import schemathesis
 from django.core.files.base import ContentFile
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from knox.models import AuthToken
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.parameters import ParameterLocation
 
+from portal.ids import parse_id
 from portal.wsgi import application
 from reports.models import Build
 from surveys.models import Reply, Respondent
@@ -46,20 +49,18 @@ from tests.factories import (
 )
 from tests.reports.factories import file_reply, report_with_replies
 
-# Still `integration` (not in `make test`) until the negative-data findings listed in the
-# branch report are fixed: remove the marker then; the run takes about two minutes.
-pytestmark = [pytest.mark.django_db, pytest.mark.integration]
+pytestmark = pytest.mark.django_db
 
 SEED = 20071112  # the day the note verbale went out
 CONFIG = {
     "seed": SEED,
     "suppress-health-check": ["all"],
-    "generation": {"max-examples": 4, "database": "none"},
+    "generation": {"max-examples": 6, "database": "none"},
     "phases": {
         "examples": {"enabled": True},
         "coverage": {"enabled": True},
         "fuzzing": {"enabled": True},
-        "stateful": {"enabled": True, "max-steps": 6},
+        "stateful": {"enabled": True, "max-steps": 12},
     },
     "checks": {
         "enabled": True,
@@ -74,6 +75,16 @@ CONFIG = {
             "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
         },
     },
+    "operations": [
+        {
+            # A sequence that revokes the very token it signs in with gets 401s from then on
+            # and explores nothing more; revoking is fuzzed in the other phases, and its
+            # effect tested in tests/portal/test_api_tokens.py.
+            "include-path": "/api/v1/auth/tokens/{id}/",
+            "include-method": "DELETE",
+            "phases": {"stateful": {"enabled": False}},
+        }
+    ],
 }
 
 
@@ -164,16 +175,17 @@ def _headers(role: str, world: dict[str, Any]) -> dict[str, str]:
 _RESOURCE = re.compile(r"^/api/v1/([\w-]+)/")
 
 
-def _aim_at_known_rows(case: Any, ids: dict[str, list[int]]) -> None:
-    """Map generated integer path ids onto rows that exist (one in five stays as generated:
-    mostly a 404)."""
+def _aim_at_known_rows(case: Any, ids: dict[str, list[int]], keep: set[str] = frozenset()) -> None:
+    """Map generated path ids onto rows that exist (one in five stays as generated: mostly a
+    404). Only ids as the schema's pattern writes them: one that breaks it ("07", "0") was
+    made to be refused, and must reach Verbale as it is."""
     match = _RESOURCE.match(case.operation.path)
     resource = match.group(1) if match else ""
     for name, value in list((case.path_parameters or {}).items()):
+        if name in keep:
+            continue
         pool = ids.get(resource if name == "id" else name) or []
-        number = value if isinstance(value, int) else None
-        if number is None and isinstance(value, str) and value.isascii() and value.isdigit():
-            number = int(value)
+        number = parse_id(value)
         if pool and number is not None and number % 5:
             case.path_parameters[name] = pool[number % len(pool)]
 
@@ -219,15 +231,35 @@ def test_the_api_answers_a_focal_point_as_its_schema_says(case, world):  # type:
 def test_sequences_of_calls_answer_as_the_schema_says(role, world):  # type: ignore[no-untyped-def]
     """The stateful phase: ids one answer returns are used by the next request."""
     machine = _schema(role, world).as_state_machine()
+    followed: Counter[str] = Counter()
 
     class Calls(machine):  # type: ignore[misc, valid-type]
-        def before_call(self, case: Any) -> None:
-            _aim_at_known_rows(case, world["ids"])
+        # Each sequence starts from the fixture's rows: Hypothesis replays the start of a
+        # sequence to explore from it, and must get the same answers again.
+        def setup(self) -> None:
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self) -> None:
+            transaction.savepoint_rollback(self.savepoint)
+
+        def step(self, input: Any) -> Any:
+            from_link = {
+                name for where, name in input.applied_parameters if where == ParameterLocation.PATH
+            }
+            _aim_at_known_rows(input.case, world["ids"], keep=from_link)
+            output = super().step(input)
+            if (
+                input.transition is not None
+                and input.is_applied
+                and output.response.status_code < 300
+            ):
+                followed[input.transition.id] += 1
+            return output
 
     hypothesis.stateful.run_state_machine_as_test(
         Calls,
         settings=hypothesis.settings(
-            max_examples=10,
+            max_examples=60,
             stateful_step_count=CONFIG["phases"]["stateful"]["max-steps"],
             derandomize=True,
             deadline=None,
@@ -235,3 +267,8 @@ def test_sequences_of_calls_answer_as_the_schema_says(role, world):  # type: ign
             suppress_health_check=list(hypothesis.HealthCheck),
         ),
     )
+    # The links (inferred by Schemathesis from the schema: an id in one answer that names
+    # the object of another operation) were followed to answers that succeeded, not only
+    # to 400s and 404s: 55 such steps over 20 links as the secretariat, 9 over one as a
+    # focal point, who may create nothing (seed and budget as above).
+    assert sum(followed.values()) >= {"secretariat": 20, "focal_point": 3}[role], followed

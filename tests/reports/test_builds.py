@@ -246,17 +246,20 @@ def test_the_watchdog_fails_a_build_no_worker_picked_up(settings):
     assert "is a Celery worker running?" in build.error
 
 
-def test_the_watchdog_task_is_registered_under_its_scheduled_name():
+def test_the_watchdog_task_is_registered_under_its_scheduled_name_and_looks_after_builds():
+    from portal import jobs
     from portal.celery import app
 
-    assert "reports.watchdog" in app.tasks
-    assert settings_schedule_task() == "reports.watchdog"
+    app.loader.import_default_modules()  # what a worker and beat do when they start
+    assert "portal.jobs_watchdog" in app.tasks
+    assert settings_schedule_task() == "portal.jobs_watchdog"
+    assert services.BUILDS in jobs.kinds()
 
 
 def settings_schedule_task() -> str:
     from django.conf import settings
 
-    return settings.CELERY_BEAT_SCHEDULE["report-build-watchdog"]["task"]
+    return settings.CELERY_BEAT_SCHEDULE["jobs-watchdog"]["task"]
 
 
 def test_compile_report_command_prints_path_pages_and_time(capsys):

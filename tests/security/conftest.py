@@ -5,9 +5,11 @@ The server is Django's live-server thread (the one pytest-django's ``live_server
 per-run SQLite test file (or the PostgreSQL test database under ``.ci/run``). pytest-django's
 ``live_server`` fixture would make every test transactional, flushing the database after each
 one; the world these probes need takes seconds to build (a PDF build among it), so it is built
-once for the package, committed, and removed at the end the way a transactional test with
-``serialized_rollback`` leaves the database: flushed, then the registry the migrations loaded
-put back.
+once for the package, committed, and removed at the end the way a transactional test leaves
+the database: flushed. (pytest-django runs live-server tests with the transactional ones, after
+every test that reads the migrated data in a rolled-back transaction; a later transactional
+test with ``serialized_rollback`` loads that data into the empty database itself, and would
+fail on rows left behind.)
 """
 
 from __future__ import annotations
@@ -143,7 +145,6 @@ def live(
             "test" in str(connection.settings_dict["NAME"])
         ), "not the test database: refusing to write to it"
         _registry_loaded()
-        registry = connection.creation.serialize_db_to_string()
         overrides = override_settings(PASSWORD_HASHERS=[MD5], MEDIA_ROOT=media)
         overrides.enable()
         live_server._live_server_modified_settings.enable()
@@ -152,9 +153,8 @@ def live(
         finally:
             live_server._live_server_modified_settings.disable()
             overrides.disable()
-            # As TransactionTestCase(serialized_rollback=True) leaves the database.
+            # As a transactional test leaves the database.
             call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-            connection.creation.deserialize_db_from_string(registry)
 
 
 @pytest.fixture(scope="package")

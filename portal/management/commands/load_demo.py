@@ -1,8 +1,8 @@
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from portal.demo import cycle as demo
+from portal.storage import where_stored
 from reports import services as report_services
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             if build.pdf:
                 self.stdout.write(
                     f"Demo report {report.symbol}: {build.page_count} pages, PDF at "
-                    f"{default_storage.path(build.pdf.name)}"
+                    f"{where_stored(build.pdf.name)}"
                 )
             else:
                 self.stdout.write(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.storage import where_stored
 from reports import services
 from reports.models import Build, Report
 
@@ -41,8 +41,8 @@ class Command(BaseCommand):
         if build.status != Build.Status.SUCCEEDED:
             raise CommandError(f"Build {build.pk} failed: {build.error}")
         reused = f" (reused build {build.reused_from_id})" if build.reused_from_id else ""
-        self.stdout.write(f"PDF: {default_storage.path(build.pdf.name)}")
-        self.stdout.write(f"DOCX: {default_storage.path(build.docx.name)}")
+        self.stdout.write(f"PDF: {where_stored(build.pdf.name)}")
+        self.stdout.write(f"DOCX: {where_stored(build.docx.name)}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Build {build.pk}: {build.page_count} pages in {seconds:.1f} s{reused}."

@@ -164,9 +164,15 @@ def reply_detail(request: HttpRequest, q: int, reply: int) -> HttpResponse:
         questionnaire, language, answer_for=answer_for, only=visible, attachments=attachments
     )
     for section in sections:
-        for question in section["questions"]:
-            question["answer_id"] = answer_for.get(question["pk"], {}).get("id")
-            question["thread"] = threads.get(question["pk"], [])
+        # the page's own tools (restriction, clarification) beside each shown question
+        section["questions"] = [
+            {
+                "display": shown,
+                "answer_id": answer_for.get(shown.pk, {}).get("id"),
+                "thread": threads.get(shown.pk, []),
+            }
+            for shown in section["questions"]
+        ]
     return render(
         request,
         "surveys/secretariat/reply.html",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from surveys.models import Reply, Revision
+from surveys.questionnaires import display
 from surveys.replies import workspace
 from surveys.replies.forms import (
     CompareForm,
@@ -62,21 +63,12 @@ def _revision_sections(reply: Reply, revision: Revision, language: str) -> list[
             sections.append(
                 {
                     "section": question.section,
-                    "title": workspace.label(question.section.title, language),
-                    "title_language": workspace.language_of(question.section.title, language),
+                    "title": display.label(question.section.title, language),
+                    "title_language": display.language_of(question.section.title, language),
                     "questions": [],
                 }
             )
-        entry = revision.answers.get(str(question.pk), {})
-        sections[-1]["questions"].append(
-            {
-                "question": question,
-                "text": workspace.label(question.text, language),
-                "text_language": workspace.language_of(question.text, language),
-                "view": views[question.pk],
-                "restricted": entry.get("restricted", False),
-            }
-        )
+        sections[-1]["questions"].append(views[question.pk])
     return sections
 
 

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import policy
 from portal.errors import ServiceError, StaleAnswerError, http_status
 from surveys.models import Answer, Question, Reply
-from surveys.questionnaires import answers
+from surveys.questionnaires import answers, display
 from surveys.replies import selectors, workspace
 from surveys.replies import services as replies
 from surveys.replies.forms import (
@@ -115,68 +115,44 @@ def _question_item(
     clarifications: list[Any],
     shown: bool,
 ) -> dict[str, Any]:
-    """Everything the template needs to draw one question, editable or read-only."""
-    state = answer.state if answer else answers.ANSWERED
-    value = answer.value if answer else None
-    files = [
-        {"id": a.pk, "name": a.original_name, "size": a.size, "uploaded_at": a.uploaded_at}
-        for a in attachments
-    ]
+    """One question of the form: how it reads (``display``, the shared QuestionDisplay), and
+    what only the form needs (the version it edits, who saved last, the table's input names,
+    the files it may remove, the clarification thread)."""
+    entry = (
+        {"state": answer.state, "value": answer.value, "restricted": answer.restricted}
+        if answer
+        else display.NO_ANSWER
+    )
+    shown_question = display.question_display(question, language, entry, files=attachments)
     item: dict[str, Any] = {
         "question": question,
-        "text": workspace.label(question.text, language),
-        "text_language": workspace.language_of(question.text, language),
-        "help": workspace.label(question.help_text, language) if question.help_text else "",
-        "state": state,
-        "value": value,
+        "display": shown_question,
         "version": answer.version if answer else 0,
         "updated_by": answer.updated_by if answer else None,
         "updated_at": answer.updated_at if answer else None,
-        "restricted": bool(answer and answer.restricted),
-        "view": workspace.answer_view(
-            question, state=state, value=value, language=language, files=files
-        ),
         "attachments": attachments,
         "clarifications": clarifications,
         "hidden": not shown,
         "condition_json": json.dumps(question.condition_values),
     }
-    if question.kind in (answers.SINGLE_CHOICE, answers.MULTIPLE_CHOICE):
-        chosen = value if isinstance(value, list) else [value]
-        item["choices"] = [
-            {
-                "value": c["value"],
-                "label": workspace.label(c["label"], language),
-                "checked": state == answers.ANSWERED and c["value"] in chosen,
-            }
-            for c in question.options.get("choices", [])
-        ]
-    elif question.kind == answers.YES_NO:
-        item["choices"] = [
-            {"value": v, "label": label, "checked": state == answers.ANSWERED and value == v}
-            for v, label in (("yes", "Yes"), ("no", "No"))
-        ]
-    elif question.kind == answers.TABLE:
-        table = workspace.table_view(question, value, language)
-        columns = question.options["columns"]
-        item["table"] = table
+    table = shown_question.answer.table
+    if table is not None:
         item["grid"] = [
             {
-                "key": row["key"],
-                "label": row["label"],
-                "total": row["total"],
+                "key": row.key,
+                "label": row.label,
+                "total": row.total,
                 "cells": [
                     {
-                        "name": cell_name(row["key"], column["key"]),
-                        "column": column["key"],
+                        "name": cell_name(row.key, column.key),
+                        "column": column.key,
                         "value": "" if cell is None else cell,
                     }
-                    for column, cell in zip(columns, row["cells"], strict=True)
+                    for column, cell in zip(table.columns, row.cells, strict=True)
                 ],
             }
             for row in table.rows
         ]
-        item["column_keys"] = [c["key"] for c in columns]
     return item
 
 
@@ -204,8 +180,8 @@ def _sections(
             sections.append(
                 {
                     "section": section,
-                    "title": workspace.label(section.title, language),
-                    "title_language": workspace.language_of(section.title, language),
+                    "title": display.label(section.title, language),
+                    "title_language": display.language_of(section.title, language),
                     "questions": [],
                 }
             )
@@ -293,9 +269,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleAnswerError as error:
         current = dict(error.current)
         language = _language(request, reply)
-        current["display"] = workspace.answer_view(
-            question, state=current["state"], value=current["value"], language=language
-        ).plain
+        current["display"] = display.answer_display(question, current, language).plain
         if _wants_json(request):
             return JsonResponse(
                 {"error": error.message, "conflict": True, "current": current}, status=409

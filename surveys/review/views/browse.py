@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from ...models import ExportJob, Question, Section, text_in
-from ...questionnaires import answers as answer_rules
+from ...models import ExportJob, Section, text_in
+from ...questionnaires import display
 from ...replies import selectors
 from .. import search
 from .common import BROWSE_PAGE_SIZE, _language, _query_without, review_access
@@ -51,41 +49,6 @@ def reply_browse(request: HttpRequest) -> HttpResponse:
 # --- one reply, as reviewers read it -----------------------------------------------------------
 
 
-def _display(question: Question, entry: dict[str, Any] | None, language: str) -> dict[str, Any]:
-    """What the reply page shows for one answer (the template lays it out by kind)."""
-    shown: dict[str, Any] = {"question": question, "answered": False}
-    if not entry:
-        return shown
-    state, value = entry.get("state"), entry.get("value")
-    shown["answered"] = answer_rules.is_answered(state or "", value)
-    shown["state"] = search.STATE_LABELS.get(state or "", "")
-    if state != answer_rules.ANSWERED:
-        return shown
-    if question.kind == answer_rules.TABLE and value:
-        rows, columns, grand = answer_rules.table_totals(question.options, value)
-        shown["table"] = {
-            "columns": [text_in(c["label"], language) for c in question.options["columns"]],
-            "rows": [
-                {
-                    "label": text_in(r["label"], language),
-                    "cells": [
-                        (value.get(r["key"]) or {}).get(c["key"])
-                        for c in question.options["columns"]
-                    ],
-                    "total": rows[r["key"]],
-                }
-                for r in question.options["rows"]
-            ],
-            "column_totals": [columns[c["key"]] for c in question.options["columns"]],
-            "total": grand,
-        }
-    elif question.kind == answer_rules.TEXT:
-        shown["text"] = value or ""
-    else:
-        shown["value"] = search.answer_text(question, entry, language)
-    return shown
-
-
 @require_GET
 @review_access
 def reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -103,15 +66,14 @@ def reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         items = []
         for question in section.questions.all():
-            shown = _display(question, published.get(question.pk), language)
-            entry = revision.answers.get(str(question.pk)) if question.pk in published else None
-            shown["files"] = [
+            entry = published.get(question.pk)
+            stored = revision.answers.get(str(question.pk)) if entry else None
+            files = [
                 visible_files[item["id"]]
-                for item in (entry or {}).get("attachments", [])
+                for item in (stored or {}).get("attachments", [])
                 if item["id"] in visible_files
             ]
-            shown["text_of_question"] = text_in(question.text, language)
-            items.append(shown)
+            items.append(display.question_display(question, language, entry, files=files))
         sections.append(
             {"section": section, "title": text_in(section.title, language), "items": items}
         )
