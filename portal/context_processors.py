@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from . import policy
 from .selectors import Link, _link, _links
 
 
@@ -14,7 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"navigation": []}
     links: list[Link] = []
-    if user.is_secretariat:
+    if policy.is_secretariat(user):
         links = _links(
             _link("Questionnaires", "surveys:questionnaire-list"),
             _link("Replies", "surveys:reply-browse"),
@@ -25,7 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             _link("E-mail log", "surveys:email-log"),
             _link("Audit trail", "audit-trail"),
         )
-    elif user.is_reviewer:
+    elif policy.is_reviewer(user):
         links = _links(
             _link("Replies", "surveys:reply-browse"),
             _link("Search", "surveys:review-search"),

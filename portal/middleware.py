@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from rest_framework.views import APIView
 
-from . import outage, text, two_factor
+from . import errors, outage, text, two_factor
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -132,3 +132,31 @@ class InvalidTextMiddleware:
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": problem}, status=400)
         return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+
+
+class ServiceErrorMiddleware:
+    """The one place a page turns a service's refusal into a response: the status comes from
+    ``portal.errors.http_status`` (as in the API), the message is the service's own.
+
+    Views catch a ``ServiceError`` only to show it in place (next to a field, in the form they
+    render again); whatever they let through ends here. ``NotAllowedError`` gets the site's
+    403 page, ``NotFoundError`` its 404 page; a script that asked for JSON gets
+    ``{"error": message}``. API views never get here: DRF answers inside the view
+    (``portal.api.exception_handler``)."""
+
+    TEMPLATES = {403: "403.html", 404: "404.html"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, errors.ServiceError):
+            return None
+        status = errors.http_status(exception)
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": exception.message}, status=status)
+        template = self.TEMPLATES.get(status, "refused.html")
+        return render(request, template, {"message": exception.message}, status=status)

@@ -1,4 +1,5 @@
-"""Role checks shared by pages and the API, so that both enforce the same rules."""
+"""The policy (``portal.policy``) as page decorators and DRF permission classes, so that pages
+and the API enforce the same rules."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -10,28 +11,50 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from . import policy
 
-def is_secretariat(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.is_secretariat)
-
-
-def secretariat_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Pages only the secretariat may open (403 for everyone else who is signed in)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_secretariat(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+is_secretariat = policy.is_secretariat
 
 
-class IsSecretariat(BasePermission):
-    message = "Only the secretariat may do this."
+def rule_required(
+    rule: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Pages only those the rule allows may open (403 for everyone else who is signed in).
+    For rules about a person's role, not about one object: those are asked in the view or
+    service with the object's ``policy.Standing``."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not policy.allows(request.user, rule):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+secretariat_required = rule_required("secretariat")
+review_required = rule_required("review.read")
+
+
+class Allows(BasePermission):
+    """A DRF permission asking one rule of the policy (subclass it naming ``rule``), so that the
+    API refuses with the policy's words, as the services do."""
+
+    rule = "secretariat"
+
+    @property
+    def message(self) -> str:  # type: ignore[override]
+        return policy.REFUSALS[self.rule]
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return is_secretariat(request.user)
+        return policy.allows(request.user, self.rule)
+
+
+class IsSecretariat(Allows):
+    rule = "secretariat"
 
 
 class ReadAnyWriteSecretariat(BasePermission):
@@ -42,4 +65,4 @@ class ReadAnyWriteSecretariat(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        return request.method in SAFE_METHODS or is_secretariat(request.user)
+        return request.method in SAFE_METHODS or policy.allows(request.user, "secretariat")

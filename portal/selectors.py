@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from . import two_factor
+from . import policy, two_factor
 from .models import User
 
 
@@ -39,7 +39,7 @@ def _links(*links: Link | None) -> list[Link]:
 
 def home_sections(user: User) -> list[Section]:
     sections: list[Section] = []
-    if user.is_secretariat:
+    if policy.is_secretariat(user):
         sections.append(
             Section(
                 "Secretariat",
@@ -69,7 +69,7 @@ def home_sections(user: User) -> list[Section]:
                 ),
             )
         )
-    if user.is_reviewer:
+    if policy.is_reviewer(user):
         sections.append(
             Section(
                 "Review",

@@ -30,7 +30,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .accounts import services as accounts
-from .errors import ServiceError
+from .errors import InvalidError, ServiceError
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -92,13 +92,13 @@ def confirm_device(*, request: Any, token: str) -> list[str]:
     A wrong code here is not counted towards the pause after wrong tries (the error rolls the
     count back): the page shows the key, so there is nothing to guess."""
     if not may_set_up(request.user):
-        raise ServiceError(
+        raise InvalidError(
             "Give the code of your current authenticator app, or a recovery code, first.",
             field_errors={"token": "Verify first"},
         )
     device = pending_device(request.user)
     if not device.verify_token(_normalised(token)):
-        raise ServiceError(
+        raise InvalidError(
             "That code does not match. Check the time on your phone and type "
             "the six digits the app shows now.",
             field_errors={"token": "Wrong"},
@@ -132,9 +132,9 @@ def _issue_recovery_codes(user: Any) -> list[str]:
 def regenerate_recovery_codes(*, request: Any) -> list[str]:
     """New recovery codes for someone whose session gave the second factor."""
     if not request.user.is_verified():
-        raise ServiceError("Give your two-factor code first.")
+        raise InvalidError("Give your two-factor code first.")
     if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
-        raise ServiceError("Turn on two-factor sign-in with an authenticator app first.")
+        raise InvalidError("Turn on two-factor sign-in with an authenticator app first.")
     return _issue_recovery_codes(request.user)
 
 
@@ -156,7 +156,7 @@ def _match(user: Any, token: str) -> Device | None:
         kind.objects.devices_for_user(user, confirmed=True).select_for_update().order_by("pk")
     )
     if devices and not any(device.verify_is_allowed()[0] for device in devices):
-        raise ServiceError(
+        raise InvalidError(
             "Too many wrong codes in a row: wait a few seconds, then try again.",
             field_errors={"token": "Wait"},
         )
@@ -171,7 +171,7 @@ def verify(*, request: Any, token: str) -> Device:
     with transaction.atomic():
         device = _match(request.user, token)
     if device is None:
-        raise ServiceError(
+        raise InvalidError(
             "That code does not match. Type the six digits your authenticator app shows now, "
             "or one of your recovery codes.",
             field_errors={"token": "Wrong"},

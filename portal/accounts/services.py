@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
 
+from .. import policy
 from ..errors import NotAllowedError
 
 
@@ -48,7 +49,7 @@ def live_tokens() -> QuerySet[AuthToken]:
 def tokens_visible_to(person: Any) -> QuerySet[AuthToken]:
     """The secretariat sees everyone's tokens; anyone else only their own."""
     tokens = live_tokens()
-    return tokens if person.is_secretariat else tokens.filter(user=person)
+    return tokens if policy.is_secretariat(person) else tokens.filter(user=person)
 
 
 @transaction.atomic
@@ -68,7 +69,7 @@ def issue_token(*, user: Any) -> tuple[AuthToken, str]:
 @transaction.atomic
 def revoke_token(*, token: AuthToken, by: Any) -> None:
     """Its owner or the secretariat ends a token at once."""
-    if token.user_id != by.pk and not by.is_secretariat:
+    if token.user_id != by.pk and not policy.is_secretariat(by):
         raise NotAllowedError("Only its owner or the secretariat can revoke this token.")
     AuthToken.objects.filter(digest=token.digest).delete()
     record(user=token.user, change="API token", detail=f"revoked: {token.token_key[:8]}…")

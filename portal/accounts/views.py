@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from portal import policy
 from portal.permissions import secretariat_required
 
 from ..errors import ServiceError
@@ -49,7 +50,7 @@ def revoke(request: HttpRequest, token_key: str) -> HttpResponse:
             request, f"The token {token.token_key[:8]}… of {token.user.email} is revoked."
         )
     back = "api-tokens-everyone" if request.POST.get("everyone") else "api-tokens"
-    if back == "api-tokens-everyone" and not request.user.is_secretariat:
+    if back == "api-tokens-everyone" and not policy.is_secretariat(request.user):
         back = "api-tokens"
     return redirect(back)
 

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "portal.middleware.TwoFactorMiddleware",
     # axes must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # A service's refusal a page view let through: 403/404/409/400/503 with its message.
+    "portal.middleware.ServiceErrorMiddleware",
     # Except for this one, which changes no response and must be innermost to see a view's
     # error first: a view that loses the database answers 503 "Nothing was saved", as the API.
     "portal.middleware.DatabaseUnavailableMiddleware",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -25,10 +24,6 @@ from ..models import (
     Theme,
 )
 from ..snapshot import MASTHEAD_FIELDS
-
-
-def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(serializers.as_serializer_error(error))
 
 
 class ReportSerializer(strict.ModelSerializer):
@@ -57,19 +52,13 @@ class ReportSerializer(strict.ModelSerializer):
 
     def create(self, validated_data: dict[str, Any]) -> Report:
         fields, ids = self._fields(validated_data)
-        try:
-            return editor.create_report(
-                created_by=self.context["request"].user, questionnaire_ids=ids or (), **fields
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return editor.create_report(
+            created_by=self.context["request"].user, questionnaire_ids=ids or (), **fields
+        )
 
     def update(self, instance: Report, validated_data: dict[str, Any]) -> Report:
         fields, ids = self._fields(validated_data)
-        try:
-            return editor.update_report(report=instance, questionnaire_ids=ids, **fields)
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return editor.update_report(report=instance, questionnaire_ids=ids, **fields)
 
 
 class ReportSectionSerializer(strict.ModelSerializer):
@@ -79,20 +68,14 @@ class ReportSectionSerializer(strict.ModelSerializer):
         read_only_fields = ["order"]
 
     def create(self, validated_data: dict[str, Any]) -> Section:
-        try:
-            return editor.add_section(**validated_data)
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return editor.add_section(**validated_data)
 
     def update(self, instance: Section, validated_data: dict[str, Any]) -> Section:
-        try:
-            return editor.update_section(
-                section=instance,
-                title=validated_data.get("title"),
-                generated=validated_data.get("generated"),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return editor.update_section(
+            section=instance,
+            title=validated_data.get("title"),
+            generated=validated_data.get("generated"),
+        )
 
 
 class SectionMoveSerializer(serializers.Serializer):
@@ -141,17 +124,12 @@ class ReportParagraphSerializer(strict.ModelSerializer):
         )
 
     def update(self, instance: Paragraph, validated_data: dict[str, Any]) -> Paragraph:
-        try:
-            return editor.save_paragraph(
-                paragraph_id=instance.pk,
-                text=validated_data.get("text", instance.text),
-                version=validated_data["version"],
-                kind=validated_data.get("kind"),
-            )
-        except DjangoValidationError as error:
-            if isinstance(error, editor.StaleEditError):
-                raise
-            raise _as_api_error(error) from None
+        return editor.save_paragraph(
+            paragraph_id=instance.pk,
+            text=validated_data.get("text", instance.text),
+            version=validated_data["version"],
+            kind=validated_data.get("kind"),
+        )
 
 
 class ParagraphMoveSerializer(serializers.Serializer):
@@ -226,22 +204,19 @@ class EvidenceSerializer(strict.ModelSerializer):
         attribution_set = validated_data["attribution_set"]
         if validated_data.get("start") is None or validated_data.get("end") is None:
             raise serializers.ValidationError({"start": "Give the passage's start and end."})
-        try:
-            passage = coding.passage(
-                report=attribution_set.report,
-                reply=validated_data["reply"],
-                question_id=validated_data["question"].pk,
-                start=validated_data["start"],
-                end=validated_data["end"],
-                quote=validated_data.get("quote", ""),
-            )
-            return coding.file_passage(
-                attribution_set=attribution_set,
-                passage=passage,
-                by=self.context["request"].user,
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        passage = coding.passage(
+            report=attribution_set.report,
+            reply=validated_data["reply"],
+            question_id=validated_data["question"].pk,
+            start=validated_data["start"],
+            end=validated_data["end"],
+            quote=validated_data.get("quote", ""),
+        )
+        return coding.file_passage(
+            attribution_set=attribution_set,
+            passage=passage,
+            by=self.context["request"].user,
+        )
 
 
 class AttributionMemberSerializer(strict.ModelSerializer):
@@ -253,14 +228,11 @@ class AttributionMemberSerializer(strict.ModelSerializer):
         read_only_fields = ["by_rule"]
 
     def create(self, validated_data: dict[str, Any]) -> AttributionMember:
-        try:
-            return coding.add_member(
-                attribution_set=validated_data["attribution_set"],
-                respondent_id=validated_data["respondent"].pk,
-                note=validated_data.get("note", ""),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.add_member(
+            attribution_set=validated_data["attribution_set"],
+            respondent_id=validated_data["respondent"].pk,
+            note=validated_data.get("note", ""),
+        )
 
     def update(
         self, instance: AttributionMember, validated_data: dict[str, Any]
@@ -298,24 +270,18 @@ class ThemeSerializer(strict.ModelSerializer):
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> Theme:
-        try:
-            return coding.create_theme(
-                report=validated_data["report"],
-                title=validated_data["title"],
-                section=validated_data.get("section"),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.create_theme(
+            report=validated_data["report"],
+            title=validated_data["title"],
+            section=validated_data.get("section"),
+        )
 
     def update(self, instance: Theme, validated_data: dict[str, Any]) -> Theme:
-        try:
-            return coding.update_theme(
-                theme=instance,
-                title=validated_data.get("title"),
-                section=validated_data.get("section", False),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.update_theme(
+            theme=instance,
+            title=validated_data.get("title"),
+            section=validated_data.get("section", False),
+        )
 
 
 class AttributionSetSerializer(strict.ModelSerializer):
@@ -350,31 +316,25 @@ class AttributionSetSerializer(strict.ModelSerializer):
         validators: list = []  # the service checks the key and says so in words
 
     def create(self, validated_data: dict[str, Any]) -> AttributionSet:
-        try:
-            return coding.create_set(
-                report=validated_data["report"],
-                key=validated_data["key"],
-                statement=validated_data["statement"],
-                theme=validated_data.get("theme"),
-                rule=validated_data.get("rule"),
-                respondent_ids=validated_data.get("respondents", []),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.create_set(
+            report=validated_data["report"],
+            key=validated_data["key"],
+            statement=validated_data["statement"],
+            theme=validated_data.get("theme"),
+            rule=validated_data.get("rule"),
+            respondent_ids=validated_data.get("respondents", []),
+        )
 
     def update(self, instance: AttributionSet, validated_data: dict[str, Any]) -> AttributionSet:
         if validated_data.get("report", instance.report) != instance.report:
             raise serializers.ValidationError({"report": "A set stays with its report."})
-        try:
-            return coding.update_set(
-                attribution_set=instance,
-                key=validated_data.get("key"),
-                statement=validated_data.get("statement"),
-                theme=validated_data.get("theme", False),
-                rule=validated_data.get("rule", False),
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        return coding.update_set(
+            attribution_set=instance,
+            key=validated_data.get("key"),
+            statement=validated_data.get("statement"),
+            theme=validated_data.get("theme", False),
+            rule=validated_data.get("rule", False),
+        )
 
 
 class SyncResultSerializer(serializers.Serializer):

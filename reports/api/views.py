@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -48,12 +46,6 @@ from .serializers import (
     SyncResultSerializer,
     ThemeSerializer,
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Someone else changed this since you read it."
-    default_code = "conflict"
 
 
 class ReportViewSet(viewsets.ModelViewSet):
@@ -154,12 +146,6 @@ class ReportSectionViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance: Section) -> None:
         editor.delete_section(section=instance)
 
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            return super().destroy(request, *args, **kwargs)
-        except ValidationError as error:
-            return Response({"detail": " ".join(error.messages)}, status=400)
-
     @extend_schema(request=SectionMoveSerializer, responses={200: ReportSectionSerializer})
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str | None = None) -> Response:
@@ -180,12 +166,6 @@ class ReportParagraphViewSet(viewsets.ModelViewSet):
     queryset = Paragraph.objects.select_related("section").order_by("section", "order", "pk")
     filterset_fields = ["section", "section__report"]
 
-    def perform_update(self, serializer: ReportParagraphSerializer) -> None:  # type: ignore[override]
-        try:
-            serializer.save()
-        except editor.StaleEditError as error:
-            raise Conflict(" ".join(error.messages)) from None
-
     def perform_destroy(self, instance: Paragraph) -> None:
         editor.delete_paragraph(paragraph=instance)
 
@@ -196,14 +176,11 @@ class ReportParagraphViewSet(viewsets.ModelViewSet):
         paragraph = self.get_object()
         query = ParagraphMoveSerializer(data=request.data)
         query.is_valid(raise_exception=True)
-        try:
-            moved = editor.move_paragraph(
-                paragraph=paragraph,
-                section=query.validated_data["section"],
-                position=query.validated_data["position"],
-            )
-        except ValidationError as error:
-            return Response({"detail": " ".join(error.messages)}, status=400)
+        moved = editor.move_paragraph(
+            paragraph=paragraph,
+            section=query.validated_data["section"],
+            position=query.validated_data["position"],
+        )
         return Response(ReportParagraphSerializer(moved).data)
 
 

@@ -40,7 +40,6 @@ from typing import Any
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import (
@@ -49,6 +48,7 @@ from django.db import (
 from django.utils import timezone
 
 from portal import jobs
+from portal.errors import ConflictError, ServiceError
 
 from .. import rendering, selectors
 from ..coding import consistency
@@ -108,11 +108,11 @@ def resend_after() -> timedelta:
     return timedelta(seconds=settings.REPORTS_BUILD_RESEND_SECONDS)
 
 
-class BuildError(Exception):
-    """A build cannot print: the message is for the editor."""
+class BuildError(ServiceError):
+    """A build cannot print: the message is for the editor (recorded on the build)."""
 
 
-class WarningsNotAcknowledgedError(ValidationError):
+class WarningsNotAcknowledgedError(ConflictError):
     """The consistency report has warnings the person asking for a build has not acknowledged."""
 
     def __init__(self, warnings: Sequence[Any]) -> None:

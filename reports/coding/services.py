@@ -36,10 +36,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from portal import errors
+from portal.errors import InvalidError
 from surveys.models import Question, Reply, Respondent
 from surveys.replies.selectors import published_replies
 from surveys.review import search as survey_search
@@ -63,12 +64,12 @@ from .selectors import answer_text, latest_revisions, report_replies
 
 def _check_key(report: Report, key: str, *, exclude: int | None = None) -> None:
     if key in RESERVED_KEYS:
-        raise ValidationError({"key": f"{key!r} is reserved by the markup; choose another key."})
+        raise InvalidError.of({"key": f"{key!r} is reserved by the markup; choose another key."})
     clash = AttributionSet.objects.filter(report=report, key=key)
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise ValidationError({"key": f"This report already has a set with the key {key!r}."})
+        raise InvalidError.of({"key": f"This report already has a set with the key {key!r}."})
 
 
 @transaction.atomic
@@ -77,7 +78,7 @@ def create_attribution_set(
 ) -> AttributionSet:
     _check_key(report, key)
     attribution_set = AttributionSet(report=report, key=key, statement=statement)
-    attribution_set.full_clean(validate_constraints=False)
+    errors.full_clean(attribution_set, validate_constraints=False)
     attribution_set.save()
     for respondent_id in dict.fromkeys(respondent_ids):
         add_member(attribution_set=attribution_set, respondent_id=respondent_id)
@@ -93,7 +94,7 @@ def update_attribution_set(
         attribution_set.key = key
     if statement is not None:
         attribution_set.statement = statement
-    attribution_set.full_clean(validate_constraints=False)
+    errors.full_clean(attribution_set, validate_constraints=False)
     attribution_set.save()
     return attribution_set
 
@@ -103,7 +104,7 @@ def add_member(
     *, attribution_set: AttributionSet, respondent_id: int, note: str = ""
 ) -> AttributionMember:
     if not Respondent.objects.filter(pk=respondent_id).exists():
-        raise ValidationError({"respondent": f"No respondent has the id {respondent_id}."})
+        raise InvalidError.of({"respondent": f"No respondent has the id {respondent_id}."})
     member, created = AttributionMember.objects.get_or_create(
         attribution_set=attribution_set, respondent_id=respondent_id, defaults={"note": note}
     )
@@ -127,16 +128,16 @@ def remove_member(*, member: AttributionMember) -> None:
 @transaction.atomic
 def create_theme(*, report: Report, title: str, section: Section | None = None) -> Theme:
     if section is not None and section.report_id != report.pk:
-        raise ValidationError({"section": "The section belongs to another report."})
+        raise InvalidError.of({"section": "The section belongs to another report."})
     theme = Theme(
         report=report,
         title=title.strip(),
         section=section,
         order=(max((t.order for t in report.themes.all()), default=0) + 1),
     )
-    theme.full_clean(validate_constraints=False)
+    errors.full_clean(theme, validate_constraints=False)
     if section is not None and Theme.objects.filter(report=report, section=section).exists():
-        raise ValidationError({"section": "A theme already mirrors this section."})
+        raise InvalidError.of({"section": "A theme already mirrors this section."})
     theme.save()
     return theme
 
@@ -150,9 +151,9 @@ def update_theme(
         theme.title = title.strip()
     if section is not False:
         if section is not None and section.report_id != theme.report_id:  # type: ignore[union-attr]
-            raise ValidationError({"section": "The section belongs to another report."})
+            raise InvalidError.of({"section": "The section belongs to another report."})
         theme.section = section  # type: ignore[assignment]
-    theme.full_clean()
+    errors.full_clean(theme)
     theme.save()
     return theme
 
@@ -193,7 +194,7 @@ def _number(value: Any, what: str) -> Decimal:
     try:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"rule": f"{what} must be a number."}) from None
+        raise InvalidError.of({"rule": f"{what} must be a number."}) from None
 
 
 def clean_rule(rule: Any, *, report: Report) -> dict[str, Any] | None:
@@ -201,20 +202,20 @@ def clean_rule(rule: Any, *, report: Report) -> dict[str, Any] | None:
     if rule in (None, "", {}):
         return None
     if not isinstance(rule, dict):
-        raise ValidationError({"rule": "A rule is an object with question, op and value(s)."})
+        raise InvalidError.of({"rule": "A rule is an object with question, op and value(s)."})
     try:
         question = Question.objects.select_related("section").get(
             pk=int(rule.get("question")),
             section__questionnaire__in=report.questionnaires.all(),
         )
     except (Question.DoesNotExist, TypeError, ValueError):
-        raise ValidationError(
+        raise InvalidError.of(
             {"rule": "The rule's question must be a question of the report's questionnaires."}
         ) from None
     op = rule.get("op")
     allowed = OPS_BY_KIND.get(question.kind, ())
     if op not in allowed:
-        raise ValidationError(
+        raise InvalidError.of(
             {
                 "rule": f"Question {question.number} ({question.get_kind_display()}) takes "
                 + (f"the rule {' or '.join(allowed)}." if allowed else "no rule.")
@@ -227,10 +228,10 @@ def clean_rule(rule: Any, *, report: Report) -> dict[str, Any] | None:
     if op == "includes_any":
         values = rule.get("values")
         if not isinstance(values, list) or not values:
-            raise ValidationError({"rule": "List the choices to look for in values."})
+            raise InvalidError.of({"rule": "List the choices to look for in values."})
         unknown = [v for v in values if v not in choices]
         if unknown:
-            raise ValidationError(
+            raise InvalidError.of(
                 {
                     "rule": f"Question {question.number} has no choice "
                     + ", ".join(map(str, unknown))
@@ -240,7 +241,7 @@ def clean_rule(rule: Any, *, report: Report) -> dict[str, Any] | None:
         clean["values"] = list(dict.fromkeys(values))
     elif op == "equals" and question.kind != Question.Kind.NUMBER:
         if rule.get("value") not in choices:
-            raise ValidationError(
+            raise InvalidError.of(
                 {"rule": f"Question {question.number} has no choice {rule.get('value')!r}."}
             )
         clean["value"] = rule["value"]
@@ -253,7 +254,7 @@ def clean_rule(rule: Any, *, report: Report) -> dict[str, Any] | None:
                 continue
             keys = {item["key"] for item in question.options.get(axis, [])}
             if wanted not in keys:
-                raise ValidationError(
+                raise InvalidError.of(
                     {"rule": f"Question {question.number} has no {key} {wanted!r}."}
                 )
             clean[key] = wanted
@@ -292,7 +293,7 @@ def update_set(
     fields = []
     if theme is not False:
         if theme is not None and theme.report_id != attribution_set.report_id:  # type: ignore[union-attr]
-            raise ValidationError({"theme": "The theme belongs to another report."})
+            raise InvalidError.of({"theme": "The theme belongs to another report."})
         attribution_set.theme = theme  # type: ignore[assignment]
         fields.append("theme")
     if rule is not False:
@@ -311,7 +312,7 @@ def add_manual_member(
 ) -> AttributionMember:
     """A member on the strength of information from another source, said in the note."""
     if not note.strip():
-        raise ValidationError({"note": "Say where this comes from (a member without a passage)."})
+        raise InvalidError.of({"note": "Say where this comes from (a member without a passage)."})
     return add_member(
         attribution_set=attribution_set, respondent_id=respondent_id, note=note.strip()
     )
@@ -348,30 +349,30 @@ def passage(
     ``quote`` is what the person saw selected: when the answer has changed under it, the
     passage is looked for nearby, and refused if it is gone."""
     if not report_replies(report).filter(pk=reply.pk).exists():
-        raise ValidationError("This reply is not among the replies the report is based on.")
+        raise InvalidError.of("This reply is not among the replies the report is based on.")
     revision = latest_revisions([reply.pk]).get(reply.pk)
     question = Question.objects.filter(
         pk=question_id, section__questionnaire_id=reply.questionnaire_id
     ).first()
     if revision is None or question is None or str(question_id) not in revision.answers:
-        raise ValidationError("That question is not answered in the reply's last submission.")
+        raise InvalidError.of("That question is not answered in the reply's last submission.")
     text = answer_text(question, revision.answers[str(question_id)])
     if quote and text[start:end] != quote:
         found = consistency.locate(text, quote, start)
         if found is None:
-            raise ValidationError(
+            raise InvalidError.of(
                 "The reply has changed since you selected this passage: reload the reply and "
                 "select it again."
             )
         start, end = found
     if not 0 <= start < end <= len(text):
-        raise ValidationError("Select a passage of the answer first.")
+        raise InvalidError.of("Select a passage of the answer first.")
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if start == end:
-        raise ValidationError("Select a passage of the answer first.")
+        raise InvalidError.of("Select a passage of the answer first.")
     return Passage(reply, question, revision.number, text, start, end)
 
 
@@ -438,7 +439,7 @@ def hit_passage(*, report: Report, reply: Reply, question_id: int, query: str) -
     question = Question.objects.filter(pk=question_id).first()
     entry = revision.answers.get(str(question_id)) if revision else None
     if question is None or entry is None:
-        raise ValidationError("That question is not answered in the reply's last submission.")
+        raise InvalidError.of("That question is not answered in the reply's last submission.")
     text = answer_text(question, entry)
     start, end = sentence_around(text, survey_search.search_terms(query))
     return passage(report=report, reply=reply, question_id=question_id, start=start, end=end)

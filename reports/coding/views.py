@@ -8,12 +8,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.errors import ServiceError
 from portal.ids import parse_id
 from portal.permissions import secretariat_required
 from surveys.models import Respondent, SearchEntry
@@ -42,7 +42,7 @@ def _coding_url(report_id: int, respondent_id: Any = None, anchor: str = "", **e
     return f"{url}#{anchor}" if anchor else url
 
 
-def _errors(error: ValidationError) -> str:
+def _errors(error: ServiceError) -> str:
     return " ".join(error.messages)
 
 
@@ -159,7 +159,7 @@ def coding_file(request: HttpRequest, pk: int) -> HttpResponse:
             evidence = services.file_passage(
                 attribution_set=attribution_set, passage=passage, by=request.user
             )
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _errors(error))
         return redirect(_coding_url(report.pk, reply.respondent_id, anchor))
     key = evidence.member.attribution_set.key
@@ -191,7 +191,7 @@ def coding_search_file(request: HttpRequest, pk: int) -> HttpResponse:
         evidence = services.file_passage(
             attribution_set=attribution_set, passage=passage, by=request.user
         )
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _errors(error))
         return redirect(back)
     request.session[LAST_SET] = attribution_set.pk
@@ -219,7 +219,7 @@ def coding_rule_set(request: HttpRequest, pk: int) -> HttpResponse:
             theme=theme,
             rule=form.rule(),
         )
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _errors(error))
         return redirect(_coding_url(report.pk, request.POST.get("respondent"), "rules"))
     count = attribution_set.members.count()
@@ -257,7 +257,7 @@ def coding_theme_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.create_theme(report=report, title=form.cleaned_data["title"])
-        except ValidationError as error:
+        except ServiceError as error:
             messages.error(request, _errors(error))
     else:
         messages.error(request, "A theme needs a title.")
@@ -305,7 +305,7 @@ def set_member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 respondent_id=form.cleaned_data["respondent"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as error:
+        except ServiceError as error:
             messages.error(request, _errors(error))
         else:
             messages.success(request, f"{member.respondent} is a member, with your note.")

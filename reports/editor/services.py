@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+
+from portal import errors
+from portal.errors import ConflictError, InvalidError
 
 from ..models import Paragraph, Report, Section
 from ..snapshot import MASTHEAD_FIELDS
 
 
-class StaleEditError(ValidationError):
+class StaleEditError(ConflictError):
     """Someone saved the paragraph since this editor loaded it."""
 
 
@@ -38,7 +40,7 @@ def create_report(
 ) -> Report:
     _check_report_fields(fields)
     report = Report(created_by=created_by, **fields)
-    report.full_clean()
+    errors.full_clean(report)
     report.save()
     if questionnaire_ids:
         report.questionnaires.set(questionnaire_ids)
@@ -52,7 +54,7 @@ def update_report(
     _check_report_fields(fields)
     for name, value in fields.items():
         setattr(report, name, value)
-    report.full_clean()
+    errors.full_clean(report)
     report.save()
     if questionnaire_ids is not None:
         report.questionnaires.set(questionnaire_ids)
@@ -74,12 +76,12 @@ def add_section(
 ) -> Section:
     if parent is not None:
         if parent.report_id != report.pk or parent.parent_id is not None:
-            raise ValidationError("A subsection belongs under a section of the same report.")
+            raise InvalidError.of("A subsection belongs under a section of the same report.")
         if parent.kind != Section.Kind.BODY:
-            raise ValidationError("Annexes have no subsections.")
+            raise InvalidError.of("Annexes have no subsections.")
         kind = Section.Kind.BODY
     if generated and kind != Section.Kind.ANNEX:
-        raise ValidationError("Only an annex can hold generated content.")
+        raise InvalidError.of("Only an annex can hold generated content.")
     siblings = Section.objects.filter(report=report, parent=parent, kind=kind)
     section = Section(
         report=report,
@@ -89,7 +91,7 @@ def add_section(
         generated=generated,
         order=_next_order(siblings),
     )
-    section.full_clean()
+    errors.full_clean(section)
     section.save()
     return section
 
@@ -102,9 +104,9 @@ def update_section(
         section.title = title.strip()
     if generated is not None:
         if generated and section.kind != Section.Kind.ANNEX:
-            raise ValidationError("Only an annex can hold generated content.")
+            raise InvalidError.of("Only an annex can hold generated content.")
         section.generated = generated
-    section.full_clean()
+    errors.full_clean(section)
     section.save()
     return section
 
@@ -113,7 +115,7 @@ def update_section(
 def delete_section(*, section: Section) -> None:
     """Delete an empty section; one with text must be emptied first, so nothing is lost."""
     if section.paragraphs.exists() or section.subsections.exists():
-        raise ValidationError(
+        raise InvalidError.of(
             "This section still holds paragraphs or subsections: move or delete them first."
         )
     section.delete()
@@ -153,7 +155,7 @@ def add_paragraph(
         Paragraph.objects.select_for_update().filter(section=section).order_by("order", "pk")
     )
     paragraph = Paragraph(section=section, text=text, kind=kind)
-    paragraph.full_clean(exclude=["order"])
+    errors.full_clean(paragraph, exclude=["order"])
     position = len(paragraphs)
     if after is not None:
         position = next((i + 1 for i, p in enumerate(paragraphs) if p.pk == after.pk), position)
@@ -186,7 +188,7 @@ def save_paragraph(
     paragraph.text = text
     if kind is not None:
         paragraph.kind = kind
-    paragraph.full_clean(exclude=["order"])
+    errors.full_clean(paragraph, exclude=["order"])
     paragraph.version = F("version") + 1
     paragraph.save()
     paragraph.refresh_from_db()
@@ -197,7 +199,7 @@ def save_paragraph(
 def move_paragraph(*, paragraph: Paragraph, section: Section, position: int) -> Paragraph:
     """Put a paragraph at ``position`` (0-based) in ``section``, which may be another one."""
     if section.report_id != paragraph.section.report_id:
-        raise ValidationError("A paragraph can only move within its report.")
+        raise InvalidError.of("A paragraph can only move within its report.")
     source_id = paragraph.section_id
     if source_id != section.pk:
         rest = list(

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.errors import ServiceError
 from portal.permissions import secretariat_required
 
 from .. import markup, selectors
@@ -33,7 +33,7 @@ def _editor_url(report_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _errors(error: ValidationError) -> str:
+def _errors(error: ServiceError) -> str:
     return " ".join(error.messages)
 
 
@@ -58,7 +58,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
             report = services.create_report(
                 created_by=request.user, questionnaire_ids=questionnaires, **fields
             )
-        except ValidationError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Report created. Add its sections and paragraphs.")
@@ -74,7 +74,7 @@ def report_masthead(request: HttpRequest, pk: int) -> HttpResponse:
         fields, questionnaires = _report_fields(form)
         try:
             services.update_report(report=report, questionnaire_ids=questionnaires, **fields)
-        except ValidationError as error:
+        except ServiceError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Masthead saved.")
@@ -152,7 +152,7 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             generated=form.cleaned_data["generated"] or "",
         )
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _errors(error))
         return redirect(_editor_url(report.pk))
     return redirect(_editor_url(report.pk, f"edit-section-{section.pk}"))
@@ -168,7 +168,7 @@ def section_update(request: HttpRequest, pk: int) -> HttpResponse:
             title=request.POST.get("title", section.title),
             generated=request.POST.get("generated") if section.kind == Section.Kind.ANNEX else None,
         )
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _errors(error))
     return redirect(_editor_url(section.report_id, f"edit-section-{section.pk}"))
 
@@ -188,7 +188,7 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     section = get_object_or_404(Section, pk=pk)
     try:
         services.delete_section(section=section)
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _errors(error))
     return redirect(_editor_url(section.report_id))
 
@@ -237,7 +237,7 @@ def paragraph_save(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEditError as error:
             context["error"] = _errors(error)
             status = 409
-        except ValidationError as error:
+        except ServiceError as error:
             context["error"] = _errors(error)
             status = 400
         else:
@@ -273,7 +273,7 @@ def paragraph_move(request: HttpRequest, pk: int) -> HttpResponse:
             services.move_paragraph(paragraph=paragraph, section=target, position=position)
         else:
             services.shift_paragraph(paragraph=paragraph, offset=data["offset"] or 1)
-    except ValidationError as error:
+    except ServiceError as error:
         messages.error(request, _errors(error))
     return redirect(_editor_url(paragraph.section.report_id, f"edit-paragraph-{paragraph.pk}"))
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from portal.errors import FrozenError, ServiceError
+from portal.errors import FrozenError, InvalidError
 
 from ..models import LANGUAGES, Question, Questionnaire, QuestionnaireRevision, Section
 from . import answers
@@ -30,10 +30,10 @@ QUESTIONNAIRE_FIELDS = (
 
 def _check_languages(languages: Any) -> list[str]:
     if not isinstance(languages, list) or not languages:
-        raise ServiceError("Choose at least one language.", field_errors={"languages": "Required."})
+        raise InvalidError("Choose at least one language.", field_errors={"languages": "Required."})
     unknown = [lang for lang in languages if lang not in LANGUAGE_CODES]
     if unknown:
-        raise ServiceError(
+        raise InvalidError(
             "Languages must be among Arabic, Chinese, English, French, Russian and Spanish.",
             field_errors={"languages": f"Unknown: {', '.join(map(str, unknown))}"},
         )
@@ -44,12 +44,12 @@ def _check_dates(
     deadline: datetime.date, cutoff: datetime.date, sent_on: datetime.date | None
 ) -> None:
     if cutoff < deadline:
-        raise ServiceError(
+        raise InvalidError(
             "The cut-off for the report cannot come before the deadline for replies.",
             field_errors={"cutoff": "Must be on or after the deadline."},
         )
     if sent_on and sent_on > deadline:
-        raise ServiceError(
+        raise InvalidError(
             "The note verbale must be sent before the deadline for replies.",
             field_errors={"sent_on": "Must be on or before the deadline."},
         )
@@ -69,16 +69,16 @@ def _texts(
         isinstance(k, str) and isinstance(v, str) for k, v in texts.items()
     ):
         message = f'Give the {what} as text per language, e.g. {{"en": "…"}}.'
-        raise ServiceError(message, field_errors={field: message})
+        raise InvalidError(message, field_errors={field: message})
     cleaned = {k: v.strip() for k, v in texts.items() if v.strip()}
     unknown = [k for k in cleaned if k not in LANGUAGE_CODES]
     if unknown:
-        raise ServiceError(
+        raise InvalidError(
             f"The {what} is in an unknown language: {', '.join(unknown)}.",
             field_errors={field: "Unknown language."},
         )
     if required and not cleaned:
-        raise ServiceError(f"Give the {what}.", field_errors={field: "Required."})
+        raise InvalidError(f"Give the {what}.", field_errors={field: "Required."})
     return cleaned
 
 
@@ -87,7 +87,7 @@ def create_questionnaire(*, by: Any, **fields: Any) -> Questionnaire:
     fields = {k: v for k, v in fields.items() if k in QUESTIONNAIRE_FIELDS}
     fields["languages"] = _check_languages(fields.get("languages", ["en"]))
     if not str(fields.get("title", "")).strip():
-        raise ServiceError("Give the questionnaire a title.", field_errors={"title": "Required."})
+        raise InvalidError("Give the questionnaire a title.", field_errors={"title": "Required."})
     _check_dates(fields["deadline"], fields["cutoff"], fields.get("sent_on"))
     return Questionnaire.objects.create(created_by=by, **fields)
 
@@ -189,7 +189,7 @@ def update_section(
 def delete_section(*, section: Section, by: Any, reason: str | None = None) -> None:
     _guard(section.questionnaire, by, reason)
     if section.questions.filter(answers__isnull=False).exists():
-        raise ServiceError("Questions of this section have answers: it cannot be removed.")
+        raise InvalidError("Questions of this section have answers: it cannot be removed.")
     section.delete()
 
 
@@ -199,13 +199,13 @@ def _question_values(
     languages = section.questionnaire.languages
     kind = fields.get("kind", current.kind if current else None)
     if kind not in answers.KINDS:
-        raise ServiceError("Choose the kind of question.", field_errors={"kind": "Required."})
+        raise InvalidError("Choose the kind of question.", field_errors={"kind": "Required."})
     try:
         options = answers.clean_options(
             kind, fields.get("options", current.options if current else {})
         )
     except answers.OptionsError as error:
-        raise ServiceError(str(error), field_errors={"options": str(error)}) from None
+        raise InvalidError(str(error), field_errors={"options": str(error)}) from None
     values: dict[str, Any] = {
         "kind": kind,
         "options": options,
@@ -226,7 +226,7 @@ def _question_values(
         "required": bool(fields.get("required", current.required if current else False)),
     }
     if not values["number"]:
-        raise ServiceError("Give the question a number.", field_errors={"number": "Required."})
+        raise InvalidError("Give the question a number.", field_errors={"number": "Required."})
     condition = fields.get("condition_question", current.condition_question if current else None)
     condition_values = fields.get("condition_values", current.condition_values if current else [])
     if condition_values is None:
@@ -235,18 +235,18 @@ def _question_values(
         isinstance(v, str) for v in condition_values
     ):
         message = 'Give the answers that make the question appear as a list, e.g. ["yes"].'
-        raise ServiceError(message, field_errors={"condition_values": message})
+        raise InvalidError(message, field_errors={"condition_values": message})
     if isinstance(condition, int):
         condition = Question.objects.filter(pk=condition).first()
     if condition is not None:
         if condition.section.questionnaire_id != section.questionnaire_id:
-            raise ServiceError(
+            raise InvalidError(
                 "A question can depend only on a question of the same questionnaire."
             )
         if current is not None and condition.pk == current.pk:
-            raise ServiceError("A question cannot depend on itself.")
+            raise InvalidError("A question cannot depend on itself.")
         if condition.kind not in (answers.YES_NO, answers.SINGLE_CHOICE, answers.MULTIPLE_CHOICE):
-            raise ServiceError("A question can depend only on a yes/no or choice question.")
+            raise InvalidError("A question can depend only on a yes/no or choice question.")
         allowed = (
             ["yes", "no"]
             if condition.kind == answers.YES_NO
@@ -257,7 +257,7 @@ def _question_values(
             or not condition_values
             or any(v not in allowed for v in condition_values)
         ):
-            raise ServiceError(
+            raise InvalidError(
                 "Say which answers to the earlier question make this one appear.",
                 field_errors={"condition_values": f"Choose among {', '.join(allowed)}."},
             )
@@ -301,7 +301,7 @@ def update_question(
 def delete_question(*, question: Question, by: Any, reason: str | None = None) -> None:
     _guard(question.section.questionnaire, by, reason)
     if question.answers.exists():
-        raise ServiceError("This question has answers: it cannot be removed.")
+        raise InvalidError("This question has answers: it cannot be removed.")
     question.dependants.update(condition_question=None, condition_values=[])
     question.delete()
 

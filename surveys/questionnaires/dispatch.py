@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.errors import ServiceError
+from portal.errors import InvalidError
 
 from ..models import Activation, EmailLog, Membership, Questionnaire, Reply, Respondent
 
@@ -74,12 +74,12 @@ def dispatch_questionnaire(
     """
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if questionnaire.status == Questionnaire.Status.CLOSED:
-        raise ServiceError("This questionnaire is closed.")
+        raise InvalidError("This questionnaire is closed.")
     if not questionnaire.sections.filter(questions__isnull=False).exists():
-        raise ServiceError("Add at least one question before dispatching.")
+        raise InvalidError("Add at least one question before dispatching.")
     respondents = list(respondents)
     if not respondents and not questionnaire.replies.exists():
-        raise ServiceError("Choose at least one recipient.")
+        raise InvalidError("Choose at least one recipient.")
     if questionnaire.status == Questionnaire.Status.DRAFT:
         questionnaire.status = Questionnaire.Status.DISPATCHED
         questionnaire.dispatched_at = timezone.now()
@@ -240,21 +240,21 @@ def nominate(
 ) -> Membership:
     """Register a person nominated by their government and send them an activation link."""
     if role not in Membership.Role.values:
-        raise ServiceError("Choose focal point, expert or observer.", field_errors={"role": "?"})
+        raise InvalidError("Choose focal point, expert or observer.", field_errors={"role": "?"})
     email = email.strip().lower()
     try:
         from django.core.validators import validate_email
 
         validate_email(email)
     except ValidationError:
-        raise ServiceError(
+        raise InvalidError(
             "Enter a valid e-mail address.", field_errors={"email": "Invalid."}
         ) from None
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
     elif user.role:
-        raise ServiceError("This address belongs to secretariat or reviewer staff.")
+        raise InvalidError("This address belongs to secretariat or reviewer staff.")
     membership, _ = Membership.objects.update_or_create(
         user=user,
         respondent=respondent,
@@ -301,7 +301,7 @@ def send_activation(*, membership: Membership, by: Any) -> Activation:
     of an account in use. The link goes to the person only; the e-mail log keeps the message
     without it."""
     if is_activated(membership.user):
-        raise ServiceError(ALREADY_ACTIVATED.format(email=membership.user.email))
+        raise InvalidError(ALREADY_ACTIVATED.format(email=membership.user.email))
     membership.activations.filter(used_at__isnull=True).update(expires_at=timezone.now())
     token = secrets.token_urlsafe(32)
     activation = Activation.objects.create(
@@ -342,7 +342,7 @@ def activation_for(token: str) -> Activation | None:
 def activate(*, token: str, password: str) -> Any:
     activation = activation_for(token)
     if activation is None:
-        raise ServiceError(
+        raise InvalidError(
             "This activation link has expired or has been used. Ask the "
             "secretariat to send a new one."
         )
@@ -350,7 +350,7 @@ def activate(*, token: str, password: str) -> Any:
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise ServiceError(
+        raise InvalidError(
             " ".join(error.messages), field_errors={"password": " ".join(error.messages)}
         ) from None
     user.set_password(password)
@@ -383,7 +383,7 @@ def send_reminders(
     the scheduled run safe to repeat). Returns the number of e-mails sent.
     """
     if not questionnaire.is_open:
-        raise ServiceError("Reminders go only for a dispatched, open questionnaire.")
+        raise InvalidError("Reminders go only for a dispatched, open questionnaire.")
     sent = 0
     pending = questionnaire.replies.filter(received_on__isnull=True, withdrawn=False)
     for reply in pending.select_related("respondent").prefetch_related("respondent__names"):

@@ -6,15 +6,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from portal import policy
+
 from ..models import Questionnaire
 
 
 def questionnaires_visible_to(user: Any) -> QuerySet[Questionnaire]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not policy.is_signed_in(user):
         return Questionnaire.objects.none()
-    if user.is_secretariat:
+    if policy.is_secretariat(user):
         return Questionnaire.objects.all()
-    if user.is_reviewer:
+    if policy.is_reviewer(user):
         return Questionnaire.objects.exclude(status=Questionnaire.Status.DRAFT)
     return (
         Questionnaire.objects.filter(

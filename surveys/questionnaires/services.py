@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from portal.errors import ServiceError
+from portal.errors import InvalidError
 
 from ..models import Membership, Question, Section
 from . import authoring
@@ -22,12 +22,12 @@ DOWN = "down"
 
 def _moved(items: list[Any], item: Any, direction: str) -> list[Any]:
     if direction not in (UP, DOWN):
-        raise ServiceError("Choose to move up or down.")
+        raise InvalidError("Choose to move up or down.")
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
     target = index - 1 if direction == UP else index + 1
     if not 0 <= target < len(items):
         where = "first" if direction == UP else "last"
-        raise ServiceError(f"It is already the {where}.")
+        raise InvalidError(f"It is already the {where}.")
     items = list(items)
     items[index], items[target] = items[target], items[index]
     return items
@@ -83,7 +83,7 @@ def deactivate_membership(*, membership: Membership, by: Any) -> Membership:
     """
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
-        raise ServiceError("This membership is already inactive.")
+        raise InvalidError("This membership is already inactive.")
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     membership.activations.filter(used_at__isnull=True, expires_at__gt=timezone.now()).update(

@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import authoring, dispatch, people
+from .views import authoring, dispatch, people, questions
 
 Q = "questionnaires/<id:pk>/"
 
@@ -13,41 +13,41 @@ urlpatterns: list[URLPattern] = [
     path(Q, authoring.questionnaire_detail, name="questionnaire-detail"),
     path(Q + "edit/", authoring.questionnaire_edit, name="questionnaire-edit"),
     path(Q + "copy/", authoring.questionnaire_copy, name="questionnaire-copy"),
-    path(Q + "questions/", authoring.questionnaire_questions, name="questionnaire-questions"),
-    path(Q + "sections/new/", authoring.section_form, name="questionnaire-section-add"),
+    path(Q + "questions/", questions.questionnaire_questions, name="questionnaire-questions"),
+    path(Q + "sections/new/", questions.section_form, name="questionnaire-section-add"),
     path(
         Q + "sections/<id:section>/edit/",
-        authoring.section_form,
+        questions.section_form,
         name="questionnaire-section-edit",
     ),
     path(
         Q + "sections/<id:section>/move/",
-        authoring.section_move,
+        questions.section_move,
         name="questionnaire-section-move",
     ),
     path(
         Q + "sections/<id:section>/delete/",
-        authoring.section_delete,
+        questions.section_delete,
         name="questionnaire-section-delete",
     ),
     path(
         Q + "sections/<id:section>/questions/new/",
-        authoring.question_form,
+        questions.question_form,
         name="questionnaire-question-add",
     ),
     path(
         Q + "questions/<id:question>/edit/",
-        authoring.question_form,
+        questions.question_form,
         name="questionnaire-question-edit",
     ),
     path(
         Q + "questions/<id:question>/move/",
-        authoring.question_move,
+        questions.question_move,
         name="questionnaire-question-move",
     ),
     path(
         Q + "questions/<id:question>/delete/",
-        authoring.question_delete,
+        questions.question_delete,
         name="questionnaire-question-delete",
     ),
     path(Q + "preview/", authoring.questionnaire_preview, name="questionnaire-preview"),

@@ -12,7 +12,9 @@ from typing import Any
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import FileResponse
 
-from ..models import Answer, Attachment, Questionnaire, Reply, Revision
+from portal import policy
+
+from ..models import Answer, Attachment, Membership, Questionnaire, Reply, Revision
 
 
 def replies_in_report(questionnaire_ids: Iterable[int]) -> QuerySet[Reply]:
@@ -40,12 +42,12 @@ def replies_visible_to(user: Any) -> QuerySet[Reply]:
     base = Reply.objects.select_related("questionnaire", "respondent").prefetch_related(
         "respondent__names"
     )
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not policy.is_signed_in(user):
         return base.none()
-    if user.is_secretariat:
+    if policy.allows(user, "reply.read_draft"):  # the secretariat
         return base
     own = _own(user)
-    if user.is_reviewer:
+    if policy.is_reviewer(user):
         return base.filter(Q(revisions__isnull=False) | own).distinct()
     return base.filter(own).distinct()
 
@@ -92,12 +94,36 @@ def published_answers(reply: Reply) -> list[dict[str, Any]]:
 # after submission: keep it here.
 
 
+def member_role(user: Any, reply: Reply) -> str | None:
+    """The user's active role inside the reply's respondent, or None."""
+    if not policy.is_signed_in(user):
+        return None
+    # One membership at most (a constraint); no ordering, so no join to sort by.
+    roles = Membership.objects.filter(
+        user=user, respondent_id=reply.respondent_id, is_active=True
+    ).values_list("role", flat=True)
+    return next(iter(roles.order_by()[:1]), None)
+
+
+def standing(user: Any, reply: Reply) -> policy.Standing:
+    """What ``portal.policy`` needs to know to decide what this person may do with the reply."""
+    questionnaire = reply.questionnaire
+    return policy.Standing(
+        member_role=member_role(user, reply),
+        dispatched=questionnaire.status != Questionnaire.Status.DRAFT,
+        is_open=questionnaire.is_open,
+        submitted=reply.status == Reply.Status.SUBMITTED,
+    )
+
+
 def reads_drafts(reply: Reply, user: Any) -> bool:
-    """Whether this person reads the reply as it stands, draft and history: the secretariat, and
-    active members (focal point, expert, observer) of its respondent once it is dispatched."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """Whether this person reads the reply as it stands, draft and history (the policy's
+    ``reply.read_draft``: the secretariat, and members of its respondent once dispatched)."""
+    if not policy.is_signed_in(user):
         return False
-    return user.is_secretariat or Reply.objects.filter(_own(user), pk=reply.pk).exists()
+    if policy.allows(user, "reply.read_draft"):  # the secretariat: no query needed
+        return True
+    return policy.allows(user, "reply.read_draft", standing(user, reply))
 
 
 def published_files(
@@ -140,7 +166,7 @@ def attachments_downloadable(reply: Reply, user: Any) -> QuerySet[Attachment]:
     files = Attachment.objects.filter(reply_id=reply.pk)
     if reads_drafts(reply, user):
         return files
-    if getattr(user, "is_reviewer", False):
+    if policy.is_reviewer(user):
         return files.filter(
             pk__in=[attachment.pk for _, _, attachment in published_files(published_of([reply]))]
         )

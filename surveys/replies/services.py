@@ -16,7 +16,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from portal.errors import NotAllowedError, ServiceError, StaleAnswerError, StorageError
+from portal import policy
+from portal.errors import (
+    InvalidError,
+    StaleAnswerError,
+    StorageError,
+)
 from portal.storage import deleted_unless_committed
 
 from .. import events
@@ -25,36 +30,17 @@ from ..models import (
     Attachment,
     ClarificationMessage,
     EmailLog,
-    Membership,
     Question,
     Reply,
     Revision,
 )
 from ..questionnaires import answers, dispatch
+from . import selectors
 
 EDITABLE = (Reply.Status.NOT_STARTED, Reply.Status.DRAFT, Reply.Status.REOPENED)
 
 
-def member_role(user: Any, reply: Reply) -> str | None:
-    """The user's role inside the reply's respondent, or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    # One membership at most (a constraint); no ordering, so no join to sort by.
-    roles = Membership.objects.filter(
-        user=user, respondent_id=reply.respondent_id, is_active=True
-    ).values_list("role", flat=True)
-    return next(iter(roles.order_by()[:1]), None)
-
-
-def can_draft(user: Any, reply: Reply) -> bool:
-    return user.is_secretariat or member_role(user, reply) in (
-        Membership.Role.FOCAL_POINT,
-        Membership.Role.EXPERT,
-    )
-
-
-def can_submit(user: Any, reply: Reply) -> bool:
-    return user.is_secretariat or member_role(user, reply) == Membership.Role.FOCAL_POINT
+member_role = selectors.member_role
 
 
 def _locked(reply_id: int) -> Reply:
@@ -73,14 +59,12 @@ def _locked(reply_id: int) -> Reply:
 
 
 def _check_editable(reply: Reply, user: Any) -> None:
-    if not can_draft(user, reply):
-        raise NotAllowedError(
-            "Only focal points and experts of this delegation can edit its reply."
-        )
-    if not reply.questionnaire.is_open and not user.is_secretariat:
-        raise ServiceError("This questionnaire is closed: the reply can no longer be changed.")
+    standing = selectors.standing(user, reply)
+    policy.require(user, "reply.draft", standing)
+    if not standing.is_open and not policy.allows(user, "reply.change_when_closed", standing):
+        raise InvalidError("This questionnaire is closed: the reply can no longer be changed.")
     if reply.status not in EDITABLE:
-        raise ServiceError(
+        raise InvalidError(
             "This reply has been submitted. To change it, choose 'Amend the reply' first."
         )
 
@@ -90,7 +74,7 @@ def _question_of(reply: Reply, question_id: int) -> Question:
         pk=question_id, section__questionnaire_id=reply.questionnaire_id
     ).first()
     if question is None:
-        raise ServiceError("This question is not part of the questionnaire.")
+        raise InvalidError("This question is not part of the questionnaire.")
     return question
 
 
@@ -126,7 +110,7 @@ def save_answer(
         # Files arrive through attach_file; "answered" here only switches back from "not
         # known"/"not applicable" to the files attached (if any).
         if value not in (None, [], ""):
-            raise ServiceError("Attach files with the upload button.")
+            raise InvalidError("Attach files with the upload button.")
         value = (
             list(
                 reply.attachments.filter(question=question, deleted_at__isnull=True)
@@ -140,7 +124,7 @@ def save_answer(
             answers.QuestionSpec(question.kind, question.options, question.required), state, value
         )
     except answers.AnswerError as error:
-        raise ServiceError(str(error), field_errors={str(question.pk): str(error)}) from None
+        raise InvalidError(str(error), field_errors={str(question.pk): str(error)}) from None
     answer = Answer.objects.select_for_update().filter(reply=reply, question=question).first()
     current_version = answer.version if answer else 0
     if expected_version != current_version:
@@ -205,17 +189,17 @@ def _attach_file(
     _check_editable(reply, user)
     question = _question_of(reply, question_id)
     if question.kind != answers.FILE:
-        raise ServiceError("This question does not take files.")
+        raise InvalidError("This question does not take files.")
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise ServiceError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+        raise InvalidError(f"The file is larger than {limit // (1024 * 1024)} MB.")
     if upload.size == 0:
-        raise ServiceError("The file is empty.")
+        raise InvalidError("The file is empty.")
     upload.seek(0)
     content_type = sniff(upload.read(8192))
     allowed = settings.ALLOWED_UPLOAD_TYPES
     if content_type not in allowed:
-        raise ServiceError(
+        raise InvalidError(
             "This file is not one of the accepted document types (PDF, Word, OpenDocument, "
             f"Excel, plain text, PNG or JPEG): its content is {content_type}."
         )
@@ -355,21 +339,19 @@ def submit_reply(
     (note verbale, e-mail) and the date it was received.
     """
     reply = _locked(reply.pk)
-    on_behalf = bool(user.is_secretariat and member_role(user, reply) is None)
-    if not can_submit(user, reply):
-        raise NotAllowedError(
-            "Only a focal point of this delegation can clear and submit the reply."
-        )
+    standing = selectors.standing(user, reply)
+    on_behalf = policy.allows(user, "reply.submit_on_behalf", standing)
+    policy.require(user, "reply.submit", standing)
     if reply.status not in EDITABLE:
-        raise ServiceError("This reply has already been submitted.")
-    if not reply.questionnaire.is_open and not user.is_secretariat:
-        raise ServiceError("This questionnaire is closed.")
+        raise InvalidError("This reply has already been submitted.")
+    if not standing.is_open and not policy.allows(user, "reply.change_when_closed", standing):
+        raise InvalidError("This questionnaire is closed.")
     if channel not in Reply.Channel.values or (not on_behalf and channel != Reply.Channel.PORTAL):
-        raise ServiceError("Choose how the reply was received.")
+        raise InvalidError("Choose how the reply was received.")
     _, _, missing = progress(reply)
     if missing:
         numbers = ", ".join(q.number for q in missing)
-        raise ServiceError(
+        raise InvalidError(
             f"Answer the required questions before submitting: {numbers}. "
             "'Not known' and 'Not applicable' count as answers.",
             field_errors={str(q.pk): "This question must be answered." for q in missing},
@@ -377,7 +359,7 @@ def submit_reply(
     today = timezone.localdate()
     received = received_on if on_behalf and received_on else today
     if received > today:
-        raise ServiceError("The date received cannot be in the future.")
+        raise InvalidError("The date received cannot be in the future.")
     number = reply.revisions.count() + 1
     revision = Revision.objects.create(
         reply=reply,
@@ -416,12 +398,12 @@ def reopen_reply(*, reply: Reply, user: Any) -> Reply:
     """Amend after submission (a focal point, while the questionnaire is open) or reopen (the
     secretariat). The next submission writes a new revision."""
     reply = _locked(reply.pk)
-    if not can_submit(user, reply):
-        raise NotAllowedError("Only a focal point or the secretariat can reopen a reply.")
+    standing = selectors.standing(user, reply)
+    policy.require(user, "reply.submit", standing, message=policy.REFUSALS["reply.amend"])
     if reply.status != Reply.Status.SUBMITTED:
-        raise ServiceError("Only a submitted reply can be reopened.")
-    if not reply.questionnaire.is_open and not user.is_secretariat:
-        raise ServiceError("This questionnaire is closed: the reply can no longer be amended.")
+        raise InvalidError("Only a submitted reply can be reopened.")
+    if not standing.is_open and not policy.allows(user, "reply.change_when_closed", standing):
+        raise InvalidError("This questionnaire is closed: the reply can no longer be amended.")
     reply.status = Reply.Status.REOPENED
     reply.last_activity_at = timezone.now()
     reply.save(update_fields=["status", "last_activity_at"])
@@ -432,8 +414,7 @@ def reopen_reply(*, reply: Reply, user: Any) -> Reply:
 
 
 def _secretariat(user: Any) -> None:
-    if not user.is_secretariat:
-        raise NotAllowedError("Only the secretariat can do this.")
+    policy.require(user, "secretariat")
 
 
 @transaction.atomic
@@ -451,9 +432,9 @@ def set_review_state(*, reply: Reply, user: Any, state: str) -> Reply:
     _secretariat(user)
     reply = _locked(reply.pk)
     if reply.received_on is None:
-        raise ServiceError("Only a received reply has a review state.")
+        raise InvalidError("Only a received reply has a review state.")
     if state not in Reply.ReviewState.values:
-        raise ServiceError("Choose received, clarification requested or accepted.")
+        raise InvalidError("Choose received, clarification requested or accepted.")
     reply.review_state = state
     reply.save(update_fields=["review_state"])
     return reply
@@ -464,7 +445,7 @@ def set_included_after_cutoff(*, reply: Reply, user: Any, include: bool) -> Repl
     _secretariat(user)
     reply = _locked(reply.pk)
     if reply.received_on is None:
-        raise ServiceError("Only a received reply can be included after the cut-off.")
+        raise InvalidError("Only a received reply can be included after the cut-off.")
     reply.include_after_cutoff = include
     reply.save(update_fields=["include_after_cutoff"])
     return reply
@@ -476,20 +457,14 @@ def post_clarification(
 ) -> ClarificationMessage:
     """The secretariat asks about one answer, or a member of the delegation replies."""
     reply = _locked(reply.pk)
-    if not (
-        user.is_secretariat
-        or member_role(user, reply) in (Membership.Role.FOCAL_POINT, Membership.Role.EXPERT)
-    ):
-        raise NotAllowedError(
-            "Only the secretariat and the delegation take part in clarifications."
-        )
+    policy.require(user, "reply.discuss", selectors.standing(user, reply))
     if not text.strip():
-        raise ServiceError("Write a message.", field_errors={"text": "Required."})
+        raise InvalidError("Write a message.", field_errors={"text": "Required."})
     question = _question_of(reply, question_id)
     message = ClarificationMessage.objects.create(
         reply=reply, question=question, author=user, text=text.strip()
     )
-    if user.is_secretariat:
+    if policy.is_secretariat(user):
         if reply.received_on is not None:
             reply.review_state = Reply.ReviewState.CLARIFICATION
             reply.save(update_fields=["review_state"])

@@ -3,7 +3,7 @@ the ``surveys`` namespace by surveys/urls.py)."""
 
 from django.urls import URLPattern, path
 
-from .views import board, workspace
+from .views import attachments, board, revisions, submission, workspace
 
 Q = "questionnaires/<id:pk>/"
 REPLY = "questionnaires/<id:q>/replies/<id:reply>/"
@@ -12,37 +12,37 @@ urlpatterns: list[URLPattern] = [
     path("workspace/", workspace.workspace_page, name="workspace"),
     path("replies/<id:pk>/", workspace.reply_form, name="reply-form"),
     path("replies/<id:pk>/answers/", workspace.answer_save, name="answer-save"),
-    path("replies/<id:pk>/attachments/", workspace.attachment_upload, name="attachment-upload"),
-    path("replies/<id:pk>/submit/", workspace.reply_submit, name="reply-submit"),
-    path("replies/<id:pk>/amend/", workspace.reply_amend, name="reply-amend"),
+    path("replies/<id:pk>/attachments/", attachments.attachment_upload, name="attachment-upload"),
+    path("replies/<id:pk>/submit/", submission.reply_submit, name="reply-submit"),
+    path("replies/<id:pk>/amend/", submission.reply_amend, name="reply-amend"),
     path(
         "replies/<id:pk>/clarifications/",
-        workspace.clarification_post,
+        submission.clarification_post,
         name="clarification-post",
     ),
-    path("replies/<id:pk>/revisions/", workspace.revision_list, name="reply-revisions"),
+    path("replies/<id:pk>/revisions/", revisions.revision_list, name="reply-revisions"),
     path(
         "replies/<id:pk>/revisions/compare/",
-        workspace.revision_compare,
+        revisions.revision_compare,
         name="revision-compare",
     ),
     path(
         "replies/<id:pk>/revisions/<id:number>/",
-        workspace.revision_detail,
+        revisions.revision_detail,
         name="revision-detail",
     ),
     path(
         "replies/<id:pk>/revisions/<id:number>/print/",
-        workspace.revision_print,
+        revisions.revision_print,
         name="revision-print",
     ),
     path(
         "replies/<id:pk>/revisions/<id:number>/pdf/",
-        workspace.revision_pdf,
+        revisions.revision_pdf,
         name="revision-pdf",
     ),
-    path("attachments/<id:pk>/", workspace.attachment_download, name="attachment-download"),
-    path("attachments/<id:pk>/remove/", workspace.attachment_remove, name="attachment-remove"),
+    path("attachments/<id:pk>/", attachments.attachment_download, name="attachment-download"),
+    path("attachments/<id:pk>/remove/", attachments.attachment_remove, name="attachment-remove"),
     path(Q + "status/", board.questionnaire_status, name="questionnaire-status"),
     path(REPLY, board.reply_detail, name="secretariat-reply"),
     path(REPLY + "review/", board.reply_review, name="secretariat-reply-review"),

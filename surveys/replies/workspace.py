@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from portal import policy
 from portal.errors import ServiceError, StaleAnswerError
 
 from ..models import Answer, Attachment, Membership, Question, Reply, Revision
@@ -46,7 +47,8 @@ def form_reply(*, user: Any, pk: int) -> Reply | None:
     reply = selectors.replies_visible_to(user).filter(pk=pk).first()
     if reply is None:
         return None
-    if user.is_secretariat or replies.member_role(user, reply) is not None:
+    # Observers open it too (read only): the policy's ``reply.read_draft``.
+    if policy.allows(user, "reply.read_draft", selectors.standing(user, reply)):
         return reply
     return None
 

@@ -45,7 +45,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from portal import jobs
+from portal import jobs, policy
 
 from ..models import (
     Answer,
@@ -847,6 +847,6 @@ EXPORTS = jobs.register(
 
 def can_download(job: ExportJob, user: Any) -> bool:
     """The person who asked for it, or the secretariat; only reviewers and the secretariat."""
-    if not (user.is_authenticated and (user.is_reviewer or user.is_secretariat)):
+    if not policy.allows(user, "review.read"):
         return False
-    return job.requested_by_id == user.pk or user.is_secretariat
+    return job.requested_by_id == user.pk or policy.allows(user, "secretariat")

@@ -2,28 +2,30 @@
 
 from django.urls import URLPattern, path
 
-from . import views
+from .views import browse, compare, dashboard, exports, search, tables
 
 urlpatterns: list[URLPattern] = [
-    path("review/replies/", views.reply_browse, name="reply-browse"),
-    path("review/replies/<id:pk>/", views.reply_detail, name="review-reply"),
+    path("review/replies/", browse.reply_browse, name="reply-browse"),
+    path("review/replies/<id:pk>/", browse.reply_detail, name="review-reply"),
     path(
         "review/replies/<id:pk>/attachments/<id:attachment>/",
-        views.attachment_download,
+        browse.attachment_download,
         name="review-attachment",
     ),
-    path("review/search/", views.search_page, name="review-search"),
-    path("review/compare/", views.compare, name="review-compare"),
-    path("review/compare/respondent/", views.compare_respondent, name="review-history"),
-    path("review/tables/", views.table_aggregate, name="review-tables"),
-    path("review/questionnaires/", views.questionnaire_index, name="review-questionnaires"),
+    path("review/search/", search.search_page, name="review-search"),
+    path("review/compare/", compare.compare, name="review-compare"),
+    path("review/compare/respondent/", compare.compare_respondent, name="review-history"),
+    path("review/tables/", tables.table_aggregate, name="review-tables"),
+    path("review/questionnaires/", dashboard.questionnaire_index, name="review-questionnaires"),
     path(
         "review/questionnaires/<id:pk>/dashboard/",
-        views.dashboard,
+        dashboard.dashboard,
         name="review-dashboard",
     ),
-    path("review/exports/", views.export_list, name="review-exports"),
-    path("review/exports/new/", views.export_start, name="review-export-start"),
-    path("review/exports/<id:pk>/", views.export_status, name="review-export"),
-    path("review/exports/<id:pk>/download/", views.export_download, name="review-export-download"),
+    path("review/exports/", exports.export_list, name="review-exports"),
+    path("review/exports/new/", exports.export_start, name="review-export-start"),
+    path("review/exports/<id:pk>/", exports.export_status, name="review-export"),
+    path(
+        "review/exports/<id:pk>/download/", exports.export_download, name="review-export-download"
+    ),
 ]

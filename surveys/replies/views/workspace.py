@@ -1,5 +1,5 @@
-"""The focal-point workspace: replies of one's delegation, the reply form with autosave,
-attachments, submission and amendment, revisions, printable copies and clarifications.
+"""The focal-point workspace: replies of one's delegation, the reply form with autosave, and
+what the other pages of a reply share (``attachments``, ``submission``, ``revisions``).
 
 Views are thin: every rule is in ``services.replies`` and ``services.workspace``. A reply is
 always fetched through ``selectors.replies_visible_to`` (via ``workspace.form_reply``): a
@@ -14,33 +14,27 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.errors import ServiceError, StaleAnswerError
-from portal.ids import parse_id
-from surveys.models import Answer, Membership, Question, Reply, Revision
+from portal import policy
+from portal.errors import ServiceError, StaleAnswerError, http_status
+from surveys.models import Answer, Question, Reply
 from surveys.questionnaires import answers, display
 from surveys.replies import selectors, workspace
 from surveys.replies import services as replies
 from surveys.replies.forms import (
     AnswerPostForm,
     ClarificationForm,
-    CompareForm,
-    OnBehalfForm,
-    UploadForm,
     answer_from_post,
     cell_name,
 )
@@ -105,11 +99,11 @@ def _progress(reply: Reply) -> dict[str, Any]:
     }
 
 
-def _role(request: HttpRequest, reply: Reply) -> str:
-    role = replies.member_role(request.user, reply)
-    if role:
-        return role
-    return "secretariat" if request.user.is_secretariat else ""
+def _role(request: HttpRequest, standing: policy.Standing) -> str:
+    """How the page speaks to the person ("you act as …"): not a permission."""
+    if standing.member_role:
+        return standing.member_role
+    return "secretariat" if policy.is_secretariat(request.user) else ""
 
 
 def _question_item(
@@ -205,24 +199,17 @@ def _sections(
 
 
 def _form_context(request: HttpRequest, reply: Reply, language: str) -> dict[str, Any]:
-    user = request.user
-    role = _role(request, reply)
-    refusal = workspace.edit_refusal(user=user, reply=reply)
-    is_open = reply.questionnaire.is_open
-    submitted = reply.status == Reply.Status.SUBMITTED
+    # What the person may do here, the templates ask the policy with this standing
+    # (``{% may "reply.amend" standing %}``); the services ask the same rules again.
+    standing = selectors.standing(request.user, reply)
+    refusal = workspace.edit_refusal(user=request.user, reply=reply)
     return {
         "reply": reply,
         "questionnaire": reply.questionnaire,
-        "role": role,
+        "standing": standing,
+        "role": _role(request, standing),
         "editable": refusal is None,
         "refusal": refusal,
-        "can_submit": replies.can_submit(user, reply) and not submitted,
-        "can_amend": submitted
-        and replies.can_submit(user, reply)
-        and (is_open or user.is_secretariat),
-        "can_discuss": user.is_secretariat
-        or role in (Membership.Role.FOCAL_POINT, Membership.Role.EXPERT),
-        "on_behalf": user.is_secretariat and role == "secretariat",
         "progress": _progress(reply),
         "latest_revision": selectors.latest_revision(reply),
         "deadline_status": workspace.deadline_status(reply, timezone.localdate()),
@@ -290,7 +277,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _save_refused(request, reply, question, error.message, 409)
     except ServiceError as error:
         message = error.field_errors.get(str(question.pk), error.message)
-        return _save_refused(request, reply, question, message, error.status)
+        return _save_refused(request, reply, question, message, http_status(error))
     if not _wants_json(request):
         messages.success(request, f"Your answer to question {question.number} is saved.")
         return redirect(_form_url(reply, question.pk))
@@ -318,307 +305,3 @@ def _save_refused(
     where = f"Question {question.number}: " if question else ""
     messages.error(request, f"{where}{message} Nothing was saved.")
     return redirect(_form_url(reply, question.pk if question else None))
-
-
-# --- attachments --------------------------------------------------------------------------
-
-
-def _question_partial(
-    request: HttpRequest, reply: Reply, question_id: int, *, error: str = "", status: int = 200
-) -> HttpResponse:
-    """One question's block, re-drawn after an upload or a removal (for the script)."""
-    language = _language(request, reply)
-    context = _form_context(request, reply, language)
-    _, items = _sections(reply, language, only=question_id)
-    context.update(
-        item=items[question_id],
-        upload_error=error,
-        clarification_form=ClarificationForm(),
-    )
-    html = render_to_string("surveys/workspace/_question.html", context, request=request)
-    return HttpResponse(html, status=status)
-
-
-@require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _reply_or_404(request, pk)
-    form = UploadForm(request.POST, request.FILES)
-    partial = request.headers.get("X-Verbale-Partial") == "1"
-    question_id = parse_id(form.data.get("question", ""))
-    if (
-        question_id is None
-        or not Question.objects.filter(
-            pk=question_id, section__questionnaire_id=reply.questionnaire_id
-        ).exists()
-    ):
-        return HttpResponse("No such question.", status=400)
-    if not form.is_valid():
-        error, status = "Choose a file to upload.", 400
-    else:
-        try:
-            replies.attach_file(
-                reply=reply,
-                question_id=question_id,
-                user=request.user,
-                upload=form.cleaned_data["file"],
-            )
-        except ServiceError as error_:
-            error, status = error_.message, error_.status
-        else:
-            error, status = "", 200
-    if partial:
-        return _question_partial(request, reply, question_id, error=error, status=status)
-    if error:
-        messages.error(request, f"The file was not attached: {error}")
-    else:
-        messages.success(request, "The file is attached.")
-    return redirect(_form_url(reply, question_id))
-
-
-@require_POST
-def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = workspace.attachment_for_download(user=request.user, pk=pk)
-    if (
-        attachment is None
-        or workspace.form_reply(user=request.user, pk=attachment.reply_id) is None
-    ):
-        raise Http404("No such attachment.")
-    reply = attachment.reply
-    error, status = "", 200
-    if attachment.deleted_at is None:
-        try:
-            replies.remove_attachment(attachment=attachment, user=request.user)
-        except ServiceError as error_:
-            error, status = error_.message, error_.status
-    if request.headers.get("X-Verbale-Partial") == "1":
-        return _question_partial(request, reply, attachment.question_id, error=error, status=status)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, f"{attachment.original_name} was removed from the reply.")
-    return redirect(_form_url(reply, attachment.question_id))
-
-
-@require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = workspace.attachment_for_download(user=request.user, pk=pk)
-    if attachment is None:
-        raise Http404("No such attachment.")
-    return selectors.attachment_response(attachment)
-
-
-# --- submission and amendment -------------------------------------------------------------
-
-
-@never_cache
-def reply_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The confirmation step: what is missing, then "Clear and submit" (a focal point) or
-    "Submit on the respondent's behalf" (the secretariat)."""
-    reply = _reply_or_404(request, pk)
-    language = _language(request, reply)
-    context = _form_context(request, reply, language)
-    on_behalf_form = OnBehalfForm(
-        request.POST or None, initial={"received_on": timezone.localdate()}
-    )
-    error = ""
-    status = 200
-    if request.method == "POST":
-        if not context["can_submit"]:
-            raise PermissionDenied("Only a focal point of this delegation can submit the reply.")
-        try:
-            if context["on_behalf"]:
-                if not on_behalf_form.is_valid():
-                    raise ServiceError("Check the channel and the date received.")
-                revision = replies.submit_reply(
-                    reply=reply,
-                    user=request.user,
-                    channel=on_behalf_form.cleaned_data["channel"],
-                    received_on=on_behalf_form.cleaned_data["received_on"],
-                    note=on_behalf_form.cleaned_data["note"],
-                )
-            else:
-                revision = replies.submit_reply(reply=reply, user=request.user)
-        except ServiceError as error_:
-            error, status = error_.message, error_.status
-            context["progress"] = _progress(reply)
-        else:
-            messages.success(
-                request,
-                f"The reply of {reply.respondent} is submitted (revision {revision.number}). "
-                "An acknowledgement has been sent to the focal points.",
-            )
-            return redirect(_form_url(reply))
-    context.update(on_behalf_form=on_behalf_form, error=error)
-    return render(request, "surveys/workspace/submit.html", context, status=status)
-
-
-@require_POST
-def reply_amend(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _reply_or_404(request, pk)
-    try:
-        replies.reopen_reply(reply=reply, user=request.user)
-    except ServiceError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from None
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            "The reply is open for amendment. Submit it again when you are done: "
-            "the submitted revision stays on record.",
-        )
-    return redirect(_form_url(reply))
-
-
-# --- clarifications -----------------------------------------------------------------------
-
-
-@require_POST
-def clarification_post(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _reply_or_404(request, pk)
-    form = ClarificationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write a message before sending it.")
-        return redirect(_form_url(reply, form.data.get("question") or None))
-    question_id = form.cleaned_data["question"]
-    try:
-        replies.post_clarification(
-            reply=reply, question_id=question_id, user=request.user, text=form.cleaned_data["text"]
-        )
-    except ServiceError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from None
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Your message is sent.")
-    return redirect(_form_url(reply, question_id))
-
-
-# --- revisions ----------------------------------------------------------------------------
-
-
-def _revision_or_404(reply: Reply, number: int) -> Revision:
-    revision = reply.revisions.select_related("submitted_by").filter(number=number).first()
-    if revision is None:
-        raise Http404("No such revision.")
-    return revision
-
-
-@require_GET
-def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _reply_or_404(request, pk)
-    language = _language(request, reply)
-    revisions = list(reply.revisions.select_related("submitted_by").order_by("-number"))
-    context = {
-        "reply": reply,
-        "questionnaire": reply.questionnaire,
-        "revisions": revisions,
-        **_language_context(reply, language),
-    }
-    return render(request, "surveys/workspace/revisions.html", context)
-
-
-def _revision_sections(reply: Reply, revision: Revision, language: str) -> list[dict[str, Any]]:
-    questions = workspace.questions_of(reply)
-    views = workspace.revision_views(revision, questions, language)
-    sections: list[dict[str, Any]] = []
-    for question in questions:
-        if question.pk not in views:
-            continue
-        if not sections or sections[-1]["section"].pk != question.section_id:
-            sections.append(
-                {
-                    "section": question.section,
-                    "title": display.label(question.section.title, language),
-                    "title_language": display.language_of(question.section.title, language),
-                    "questions": [],
-                }
-            )
-        sections[-1]["questions"].append(views[question.pk])
-    return sections
-
-
-@require_GET
-def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    reply = _reply_or_404(request, pk)
-    revision = _revision_or_404(reply, number)
-    language = _language(request, reply)
-    context = {
-        "reply": reply,
-        "questionnaire": reply.questionnaire,
-        "revision": revision,
-        "sections": _revision_sections(reply, revision, language),
-        **_language_context(reply, language),
-    }
-    return render(request, "surveys/workspace/revision_detail.html", context)
-
-
-@require_GET
-def revision_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    reply = _reply_or_404(request, pk)
-    language = _language(request, reply)
-    numbers = list(reply.revisions.order_by("number").values_list("number", flat=True))
-    initial = {"older": numbers[-2], "newer": numbers[-1]} if len(numbers) >= 2 else {}
-    form = CompareForm(request.GET or None, initial=initial)
-    older = newer = None
-    changes = None
-    if form.is_valid():
-        older_number, newer_number = sorted(
-            (form.cleaned_data["older"], form.cleaned_data["newer"])
-        )
-        older, newer = _revision_or_404(reply, older_number), _revision_or_404(reply, newer_number)
-    elif not request.GET and initial:
-        older = _revision_or_404(reply, initial["older"])
-        newer = _revision_or_404(reply, initial["newer"])
-    if older is not None and newer is not None:
-        changes = workspace.compare_revisions(
-            older=older, newer=newer, questions=workspace.questions_of(reply), language=language
-        )
-    context = {
-        "reply": reply,
-        "questionnaire": reply.questionnaire,
-        "numbers": numbers,
-        "form": form,
-        "older": older,
-        "newer": newer,
-        "changes": changes,
-        "changed_count": sum(1 for c in changes or [] if c.changed),
-        **_language_context(reply, language),
-    }
-    return render(request, "surveys/workspace/revision_compare.html", context)
-
-
-def _print_context(request: HttpRequest, reply: Reply, revision: Revision) -> dict[str, Any]:
-    language = _language(request, reply)
-    return {
-        "reply": reply,
-        "questionnaire": reply.questionnaire,
-        "revision": revision,
-        "sections": _revision_sections(reply, revision, language),
-        "printed_at": timezone.now(),
-        **_language_context(reply, language),
-    }
-
-
-@require_GET
-def revision_print(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    reply = _reply_or_404(request, pk)
-    revision = _revision_or_404(reply, number)
-    context = _print_context(request, reply, revision)
-    return render(request, "surveys/workspace/print.html", context)
-
-
-@require_GET
-def revision_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    from portal import printing  # loads WeasyPrint: only where a PDF is made
-
-    reply = _reply_or_404(request, pk)
-    revision = _revision_or_404(reply, number)
-    context = {**_print_context(request, reply, revision), "for_pdf": True}
-    html = render_to_string("surveys/workspace/print.html", context, request=request)
-    pdf = printing.printable(html, base_url=str(settings.BASE_DIR)).write_pdf()
-    filename = f"reply-{reply.respondent.code}-{reply.questionnaire_id}-revision-{number}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

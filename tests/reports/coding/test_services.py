@@ -4,8 +4,8 @@ in step with the replies, themes mirroring sections."""
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from portal.errors import InvalidError
 from reports import rendering, selectors
 from reports.coding import consistency
 from reports.coding import selectors as coding_selectors
@@ -72,7 +72,7 @@ def test_a_selection_is_trimmed_to_its_words_and_refused_when_it_is_not_in_the_r
     )
     assert trimmed.quote == "Border guards"
     assert trimmed.start == at
-    with pytest.raises(ValidationError, match="has changed since you selected"):
+    with pytest.raises(InvalidError, match="has changed since you selected"):
         coding.passage(
             report=coded["report"],
             reply=reply,
@@ -81,7 +81,7 @@ def test_a_selection_is_trimmed_to_its_words_and_refused_when_it_is_not_in_the_r
             end=5,
             quote="Something the reply never said",
         )
-    with pytest.raises(ValidationError, match="Select a passage"):
+    with pytest.raises(InvalidError, match="Select a passage"):
         coding.passage(report=coded["report"], reply=reply, question_id=q.pk, start=5, end=5)
 
 
@@ -90,7 +90,7 @@ def test_a_reply_outside_the_report_cannot_be_coded(coded):
     reply.withdrawn = True
     reply.save(update_fields=["withdrawn"])
     q = question(coded["questionnaire"], "2")
-    with pytest.raises(ValidationError, match="not among the replies"):
+    with pytest.raises(InvalidError, match="not among the replies"):
         coding.passage(report=coded["report"], reply=reply, question_id=q.pk, start=0, end=3)
 
 
@@ -211,7 +211,7 @@ def test_table_and_number_rules(coded):
     ],
 )
 def test_broken_rules_are_refused_with_a_message(coded, rule, message):
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(InvalidError, match=message):
         coding.create_set(report=coded["report"], key="x", statement="x", rule=rule)
 
 
@@ -219,13 +219,13 @@ def test_rules_must_fit_their_question(coded):
     q1 = question(coded["questionnaire"], "1")
     q2 = question(coded["questionnaire"], "2")
     q5 = question(coded["questionnaire"], "5")
-    with pytest.raises(ValidationError, match="takes no rule"):
+    with pytest.raises(InvalidError, match="takes no rule"):
         coding.clean_rule({"question": q2.pk, "op": "equals", "value": "x"}, report=coded["report"])
-    with pytest.raises(ValidationError, match="has no choice 'maybe'"):
+    with pytest.raises(InvalidError, match="has no choice 'maybe'"):
         coding.clean_rule(
             {"question": q1.pk, "op": "equals", "value": "maybe"}, report=coded["report"]
         )
-    with pytest.raises(ValidationError, match="has no row '1999'"):
+    with pytest.raises(InvalidError, match="has no row '1999'"):
         coding.clean_rule(
             {"question": q5.pk, "op": "greater_than", "value": 0, "row": "1999"},
             report=coded["report"],
@@ -234,7 +234,7 @@ def test_rules_must_fit_their_question(coded):
 
 def test_a_member_with_a_manual_note_needs_the_note(coded):
     units = coding.create_set(report=coded["report"], key="police-units", statement="had units")
-    with pytest.raises(ValidationError, match="Say where"):
+    with pytest.raises(InvalidError, match="Say where"):
         coding.add_manual_member(
             attribution_set=units, respondent_id=coded["people"]["NER"].pk, note=" "
         )

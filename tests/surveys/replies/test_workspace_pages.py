@@ -787,3 +787,25 @@ def test_a_repeated_save_by_someone_else_is_still_a_conflict(client, reply, peop
     )
     client.force_login(people["focal_point"])
     assert save(client, reply, q2, version=0, value="Same").status_code == 409
+
+
+def test_a_refused_page_action_answers_403_with_the_policys_words_and_changes_nothing(
+    client, reply, people
+):
+    """The services refuse (portal.policy); the pages answer once, in the middleware."""
+    focal = people["focal_point"]
+    fill_required(reply, focal)
+    client.force_login(people["expert"])
+    submitted = client.post(reverse("surveys:reply-submit", kwargs={"pk": reply.pk}))
+    assert submitted.status_code == 403
+    assert "Only a focal point of this delegation" in submitted.content.decode()
+    client.force_login(people["observer"])
+    question = reply.questionnaire.sections.first().questions.first()
+    asked = client.post(
+        reverse("surveys:clarification-post", kwargs={"pk": reply.pk}),
+        {"question": question.pk, "text": "Why?"},
+    )
+    assert asked.status_code == 403
+    assert "take part in clarifications" in asked.content.decode()
+    reply.refresh_from_db()
+    assert reply.status != "submitted" and not reply.clarifications.exists()
