@@ -8,13 +8,13 @@ import json
 
 import pytest
 from django.test import RequestFactory
-from reports.builds.services import BuildError, WarningsNotAcknowledgedError
-from reports.editor.services import StaleEditError
 from rest_framework.test import APIRequestFactory
 
 from portal import errors
 from portal.api import exception_handler
 from portal.middleware import ServiceErrorMiddleware
+from reports.builds.services import BuildError, WarningsNotAcknowledgedError
+from reports.editor.services import StaleEditError
 
 CASES = [
     (errors.InvalidError("Give the title.", field_errors={"title": "Required."}), 400),
