@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from reports import selectors as report_selectors
+from reports.coding import selectors as report_selectors
 from surveys.models import Reply, Respondent
 from surveys.questionnaires import display
 from surveys.replies import services as replies
