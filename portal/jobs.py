@@ -197,6 +197,17 @@ def kinds() -> list[JobKind]:
     return list(_KINDS.values())
 
 
+# Messages that are not jobs of their own (an e-mail, a file's text to read) but whose task
+# message a broker restart can lose too: each sweep sends such messages again once, then gives
+# up on them with the reason, and is run by the same watchdog as the jobs.
+_SWEEPS: dict[str, Callable[[datetime], dict[str, list[int]]]] = {}
+
+
+def register_sweep(name: str, sweep: Callable[[datetime], dict[str, list[int]]]) -> None:
+    """Make the watchdog run ``sweep(now)`` every minute (idempotent)."""
+    _SWEEPS[name] = sweep
+
+
 # --- queue ---------------------------------------------------------------------------------
 
 
@@ -468,4 +479,10 @@ def reap_all() -> dict[str, dict[str, list[int]]]:
             results[kind.name] = reap(kind)
         except Exception:
             logger.exception("The watchdog of %s jobs failed", kind.noun)
+    now = timezone.now()
+    for name, sweep in list(_SWEEPS.items()):
+        try:
+            results[name] = sweep(now)
+        except Exception:
+            logger.exception("The watchdog's sweep of %s failed", name)
     return results

@@ -31,12 +31,16 @@ class SurveysConfig(AppConfig):
         from portal import jobs
 
         from . import events, tasks  # noqa: F401
+        from .questionnaires import dispatch
         from .review import exports, receivers
+        from .review import tasks as review_tasks
 
         # Exports are a kind of background job: the watchdog (portal.jobs) looks after them. The
         # tasks of exports and e-mail are sent by name: registered here for processes that run
         # tasks in-process.
         jobs.register(exports.EXPORTS)
+        jobs.register_sweep("e-mail", dispatch.resend_lost_emails)
+        jobs.register_sweep("text extraction", review_tasks.resend_lost_extractions)
 
         events.reply_submitted.connect(receivers.index_reply, dispatch_uid="review.index")
         events.reply_published_changed.connect(receivers.index_reply, dispatch_uid="review.index")

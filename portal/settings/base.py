@@ -318,6 +318,10 @@ EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=5)
 EMAIL_RETRY_BACKOFF_SECONDS = env.int("EMAIL_RETRY_BACKOFF_SECONDS", default=60)
 # Celery queue for e-mail ("": the default queue), e.g. so that a long build never delays mail.
 EMAIL_QUEUE = env.str("EMAIL_QUEUE", default="")
+# A message no worker has tried after MESSAGE_RESEND_SECONDS (an e-mail, a file's text to read)
+# was probably lost by the broker: the watchdog sends it again once, and gives up with the
+# reason after as long again.
+MESSAGE_RESEND_SECONDS = env.float("MESSAGE_RESEND_SECONDS", default=5 * 60)
 # Tests only: rendering waits this long, or until REPORTS_TEST_RENDER_GATE (a file) exists, so a
 # test can kill a worker or drop its database connections in the middle of a build.
 REPORTS_TEST_RENDER_DELAY_SECONDS = 0.0

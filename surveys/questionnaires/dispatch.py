@@ -159,11 +159,7 @@ def send_email(
 
     def queue() -> None:
         try:
-            current_app.signature(EMAIL_TASK).apply_async(
-                args=[log.pk],
-                kwargs={"body": private_body} if private_body else {},
-                **({"queue": settings.EMAIL_QUEUE} if settings.EMAIL_QUEUE else {}),
-            )
+            _send_task(log.pk, private_body)
         except Exception as error:
             # A broker that is down, or (tasks run in-process, errors propagated) the sending
             # itself: the change the message is about has happened; the log says the message
@@ -183,6 +179,14 @@ def send_email(
     return log
 
 
+def _send_task(log_id: int, private_body: str | None) -> None:
+    current_app.signature(EMAIL_TASK).apply_async(
+        args=[log_id],
+        kwargs={"body": private_body} if private_body else {},
+        **({"queue": settings.EMAIL_QUEUE} if settings.EMAIL_QUEUE else {}),
+    )
+
+
 def deliver_email(*, log_id: int, body: str | None = None) -> EmailLog | None:
     """Send one logged message (the ``surveys.send_email`` task); ``body`` is the text with its
     private parts when the log keeps another. An SMTP error goes up for the task to try again
@@ -197,6 +201,37 @@ def deliver_email(*, log_id: int, body: str | None = None) -> EmailLog | None:
     )
     log.refresh_from_db()
     return log
+
+
+def resend_lost_emails(now: datetime.datetime) -> dict[str, list[int]]:
+    """The watchdog's sweep of e-mail (``portal.jobs``): a message still queued that no worker
+    has tried after ``MESSAGE_RESEND_SECONDS`` was probably lost by the broker. It is sent again
+    once; one whose text held a one-time link cannot be (that text is kept nowhere) and is
+    marked failed, so that the secretariat sends a new link; one still untried after being sent
+    again is marked failed with the reason. Sending is idempotent (:func:`deliver_email`)."""
+    wait = datetime.timedelta(seconds=settings.MESSAGE_RESEND_SECONDS)
+    untried = EmailLog.objects.filter(status=EmailLog.Status.QUEUED, attempts=0)
+    given_up = list(untried.filter(resent_at__lt=now - wait).values_list("pk", flat=True)) + list(
+        untried.filter(
+            resent_at__isnull=True, sent_at__lt=now - wait, kind=EmailLog.Kind.ACTIVATION
+        ).values_list("pk", flat=True)
+    )
+    EmailLog.objects.filter(pk__in=given_up).update(
+        status=EmailLog.Status.FAILED,
+        error="No worker sent this message (it was probably lost while the message queue "
+        "restarted). Send it again from Verbale.",
+    )
+    resent = list(
+        untried.filter(resent_at__isnull=True, sent_at__lt=now - wait).values_list("pk", flat=True)
+    )
+    for log_id in resent:
+        # Marked first: a broker still down must not make the next sweep send it twice.
+        if EmailLog.objects.filter(pk=log_id, resent_at__isnull=True).update(resent_at=now):
+            try:
+                _send_task(log_id, None)
+            except Exception:
+                logger.exception("E-mail %s could not be queued again", log_id)
+    return {"failed": given_up, "sent again": resent}
 
 
 def record_email_error(*, log_id: int, error: BaseException, final: bool, prefix: str = "") -> None:

@@ -4,6 +4,7 @@ twice. Queued with ``transaction.on_commit`` so that a worker never reads uncomm
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -11,6 +12,7 @@ from django.conf import settings
 
 from portal import jobs
 
+from ..models import Attachment
 from ..replies import extraction
 from . import exports, search
 
@@ -107,6 +109,36 @@ def queue_reply_index(reply_id: int) -> None:
         index_reply.delay(reply_id)
     except Exception:
         logger.exception("Could not index reply %s for search", reply_id)
+
+
+def resend_lost_extractions(now: datetime) -> dict[str, list[int]]:
+    """The watchdog's sweep of text extraction (``portal.jobs``): a file still waiting for its
+    text after ``MESSAGE_RESEND_SECONDS`` has its task sent again once (its message was probably
+    lost by the broker); still waiting after as long again, it is marked "text could not be
+    extracted" with the reason. Extracting twice does no harm."""
+    wait = timedelta(seconds=settings.MESSAGE_RESEND_SECONDS)
+    pending = Attachment.objects.filter(
+        text_status=Attachment.TextStatus.PENDING, deleted_at__isnull=True
+    )
+    given_up = list(
+        pending.filter(extraction_resent_at__lt=now - wait).values_list("pk", flat=True)
+    )
+    pending.filter(pk__in=given_up).update(
+        text_status=Attachment.TextStatus.FAILED,
+        text_problem="No worker read this file (its task was probably lost while the message "
+        "queue restarted).",
+    )
+    resent = list(
+        pending.filter(extraction_resent_at__isnull=True, uploaded_at__lt=now - wait).values_list(
+            "pk", flat=True
+        )
+    )
+    for attachment_id in resent:
+        if Attachment.objects.filter(pk=attachment_id, extraction_resent_at__isnull=True).update(
+            extraction_resent_at=now
+        ):
+            queue_text_extraction(attachment_id)
+    return {"failed": given_up, "sent again": resent}
 
 
 def queue_text_extraction(attachment_id: int) -> None:
