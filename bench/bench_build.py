@@ -5,7 +5,7 @@
 
 The synthetic report (195 respondents replying, about 300 paragraphs and 500 footnotes) is
 made in a throwaway SQLite database under a temporary directory, so the bench never writes to
-a real database.  The demo report (symbol ``portal.demo.report.DEMO_SYMBOL``), when the configured
+a real database.  The demo report (symbol ``reports.demo.report.DEMO_SYMBOL``), when the configured
 database holds one, is measured in a second process on that database, read-only: its snapshot
 is taken and compiled, and nothing is saved.
 
@@ -246,7 +246,7 @@ def main() -> None:
         _setup(temporary=False)
         from django.db import transaction
 
-        from portal.demo.report import DEMO_SYMBOL
+        from reports.demo.report import DEMO_SYMBOL
         from reports.models import Report
 
         report = Report.objects.filter(symbol=DEMO_SYMBOL).first()

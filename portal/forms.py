@@ -1,28 +1,5 @@
 from django import forms
 
-from surveys.models import Respondent
-
-from .models import User
-
-
-class AuditFilterForm(forms.Form):
-    person = forms.ModelChoiceField(
-        queryset=User.objects.all(), required=False, empty_label="Anyone"
-    )
-    respondent = forms.ModelChoiceField(
-        queryset=Respondent.objects.prefetch_related("names").order_by("code"),
-        required=False,
-        empty_label="Any respondent",
-    )
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict:
-        data = super().clean() or {}
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", "The end date is before the start date.")
-        return data
-
 
 class TokenForm(forms.Form):
     token = forms.CharField(

@@ -3,8 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from surveys.questionnaires.views import people
-
 from . import views
 from .accounts import api as accounts_api
 from .accounts import views as accounts_views
@@ -33,7 +31,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("audit/", views.audit_trail, name="audit-trail"),
+    path("", include("surveys.site_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -66,7 +64,6 @@ urlpatterns = [
         name="api-token-revoke",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("accounts/activate/<str:token>/", people.activate, name="activate"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -26,14 +26,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from surveys.respondents.selectors import audit_subject
-
-from . import audit, selectors, two_factor
 from . import health as health_checks
+from . import selectors, two_factor
 from .accounts import services as account_services
 from .accounts.api import IssuedTokenSerializer, TokenRequestSerializer
 from .errors import ServiceError
-from .forms import AuditFilterForm, SecondFactorForm, TokenForm
+from .forms import SecondFactorForm, TokenForm
 from .models import User
 from .parsers import JSONParser
 from .permissions import secretariat_required
@@ -96,27 +94,6 @@ class ApiNotFound(APIView):
         raise NotFound()
 
     post = put = patch = delete = options = get
-
-
-@secretariat_required
-def audit_trail(request: HttpRequest) -> HttpResponse:
-    """The audit trail, for the secretariat: filter by person, respondent and dates."""
-    form = AuditFilterForm(request.GET or None)
-    results = audit.entries()
-    if form.is_valid():
-        data = form.cleaned_data
-        results = audit.entries(
-            actor_id=data["person"].pk if data["person"] else None,
-            about=audit_subject(data["respondent"]) if data["respondent"] else None,
-            since=data["since"],
-            until=data["until"],
-        )
-    page = Paginator(results, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "portal/audit_trail.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -23,7 +23,7 @@ django.setup()
 from django.utils import timezone  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
-from portal.demo.cycle import load_demo  # noqa: E402
+from reports.demo.cycle import load_demo  # noqa: E402
 from reports.models import Report  # noqa: E402
 from surveys.models import Membership, Reply, Respondent  # noqa: E402
 from tests.factories import (  # noqa: E402

@@ -12,7 +12,7 @@ import pytest
 from django.test.utils import override_settings
 from playwright.sync_api import Page, expect
 
-from portal.demo import cycle as demo
+from reports.demo import cycle as demo
 from reports.models import Paragraph, Report
 from surveys.models import Question, Reply, Respondent
 from tests.documents import pdf_text

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from portal.demo import cycle as demo
+from reports.demo import cycle as demo
 from surveys.models import Questionnaire, Reply, Revision
 from surveys.replies import selectors
 from surveys.respondents import formatting

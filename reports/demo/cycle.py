@@ -16,11 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from portal.models import User
 from surveys.models import Membership, Question, Questionnaire, Reply, Respondent, Revision
 from surveys.questionnaires import authoring, dispatch
 from surveys.replies import services as replies
 
-from ..models import User
 from . import data as demo_data
 from . import report as reports_demo
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo.report import DEMO_SYMBOL, load_demo_report
+from reports.demo.report import DEMO_SYMBOL, load_demo_report
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.demo import cycle as demo
+from reports.demo import cycle as demo
 
 
 class Command(BaseCommand):

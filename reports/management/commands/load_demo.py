@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from portal.demo import cycle as demo
 from portal.storage import where_stored
 from reports.builds import services as report_services
+from reports.demo import cycle as demo
 
 
 class Command(BaseCommand):
