@@ -63,7 +63,12 @@ from ..questionnaires import answers as answer_rules
 from ..questionnaires import display
 from ..questionnaires.selectors import questionnaires_visible_to
 from ..replies.extraction import clean
-from ..replies.selectors import Published, published_replies, replies_visible_to
+from ..replies.selectors import (
+    Published,
+    published_files,
+    published_replies,
+    replies_visible_to,
+)
 
 # --- names as printed at the questionnaire's date ----------------------------------------------
 
@@ -344,17 +349,11 @@ def index_replies(reply_ids: Sequence[int]) -> int:
                 section__questionnaire_id__in={p.reply.questionnaire_id for p in published}
             ).select_related("section")
         }
-        attachment_ids = [
-            item["id"]
-            for p in published
-            for entry in p.answers.values()
-            for item in entry.get("attachments", [])
-        ]
-        texts: dict[int, str] = {}
-        if attachment_ids:
-            texts = dict(
-                Attachment.objects.filter(pk__in=attachment_ids).values_list("pk", "extracted_text")
-            )
+        # The files reviewers may read, by the one rule of downloads and exports.
+        texts = {
+            attachment.pk: attachment.extracted_text
+            for _item, _question, attachment in published_files(published)
+        }
         entries = [e for p in published for e in _entries_for(p, questions, texts)]
         SearchEntry.objects.bulk_create(entries, batch_size=1000)
         _fill_vectors(SearchEntry.objects.filter(reply_id__in=ids))
