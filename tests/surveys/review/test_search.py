@@ -317,3 +317,48 @@ def test_a_reply_re_indexed_while_a_search_runs_does_not_break_the_page(
     monkeypatch.setattr(search, "_ranked_page", rank_then_reindex)
     after = [hit.entry.pk for hit in results(reviewer_client, "police").context["hits"]]
     assert len(before) > 1 and after == [pk for pk in before if pk != gone[0]]
+
+
+def test_beyond_the_ranking_cap_the_count_says_more_than_and_matches_list_newest_first(
+    reviewer_client, questionnaire, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Ranking reads every match; a word found in a third of a decade's passages is listed
+    newest first instead, and the page says so rather than give a count it did not make."""
+    for code in ("SLV", "EST", "NER"):
+        file_reply(
+            reply_of(questionnaire, code),
+            text="Awareness campaign in schools.",
+            capture=django_capture_on_commit_callbacks,
+        )
+    ranked = results(reviewer_client, "awareness")
+    assert ranked.context["page"].paginator.count == 3
+    assert not ranked.context["page"].more_than
+    assert b"3 passages found." in ranked.content
+
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 2)
+    many = results(reviewer_client, "awareness")
+    page = many.context["page"]
+    assert page.more_than == "2"
+    assert b"More than 2 passages found." in many.content
+    assert b"not by relevance" in many.content
+    newest = list(
+        SearchEntry.objects.filter(text__icontains="awareness")
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:2]
+    )
+    assert [hit.entry.pk for hit in many.context["hits"]] == newest
+    assert page.paginator.num_pages == 1  # the first RANKED_AT_MOST matches can be paged
+
+
+def test_one_query_counts_up_to_the_cap_and_one_reads_the_page(
+    reviewer_client, questionnaire, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    file_reply(
+        reply_of(questionnaire, "SLV"), text="Police.", capture=django_capture_on_commit_callbacks
+    )
+    reviewer = ReviewerFactory()
+    entries = search.matching_entries(user=reviewer, query="police")
+    with django_assert_num_queries(2):
+        page = search._ranked_page(entries, 1)
+    expected = SearchEntry.objects.filter(text__icontains="police").count()
+    assert expected and page.paginator.count == expected
