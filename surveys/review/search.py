@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_filters
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
@@ -268,33 +268,14 @@ SEARCHED_KINDS = (
 
 # --- the index ---------------------------------------------------------------------------------
 
-ANSWER_WEIGHT = "A"
-ATTACHMENT_WEIGHT = "B"
+# On PostgreSQL a trigger (migration 0010) computes each entry's vector as the row is written:
+# weight A for answers, B for the text of files, ranking answers first. Writing rows and then
+# updating their vectors wrote every row twice, and slowed as the table grew.
 
 
 # One text-search configuration for every language: the English stemmer is applied alike to the
 # indexed text and to the query, so words of French or Spanish replies are found as written.
 CONFIG = "english"
-
-
-WEIGHTS = {
-    SearchEntry.Source.ANSWER: ANSWER_WEIGHT,
-    SearchEntry.Source.ATTACHMENT: ATTACHMENT_WEIGHT,
-}
-
-
-def _with_vectors(entries: list[SearchEntry]) -> list[SearchEntry]:
-    """On PostgreSQL, each entry's vector is computed by the INSERT that writes it.
-
-    Writing rows and then updating their vectors wrote every row twice, and the second write
-    slowed as the table grew (a new row version, and its GIN entries, per entry): rebuilding
-    10,000 replies ran at 585 replies/s, 100,000 at 49."""
-    if connection.vendor == "postgresql":
-        for entry in entries:
-            entry.vector = SearchVector(
-                Value(entry.text), config=CONFIG, weight=WEIGHTS[entry.source]
-            )
-    return entries
 
 
 def _entries_for(
@@ -362,7 +343,7 @@ def index_replies(reply_ids: Sequence[int]) -> int:
             for _item, _question, attachment in published_files(published)
         }
         entries = [e for p in published for e in _entries_for(p, questions, texts)]
-        SearchEntry.objects.bulk_create(_with_vectors(entries), batch_size=1000)
+        SearchEntry.objects.bulk_create(entries, batch_size=1000)
     return len(entries)
 
 

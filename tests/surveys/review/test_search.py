@@ -362,3 +362,31 @@ def test_one_query_counts_up_to_the_cap_and_one_reads_the_page(
         page = search._ranked_page(entries, 1)
     expected = SearchEntry.objects.filter(text__icontains="police").count()
     assert expected and page.paginator.count == expected
+
+
+def test_the_database_writes_each_entry_vector_from_its_own_text(
+    questionnaire, django_capture_on_commit_callbacks
+):
+    """PostgreSQL computes the vector as the row is written (weight A for answers), and again
+    when the text changes: an entry never carries the vector of another text."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The full-text vector exists on PostgreSQL only (the integration run).")
+    from django.contrib.postgres.search import SearchQuery
+
+    file_reply(
+        reply_of(questionnaire, "SLV"),
+        text="Shelters for victims.",
+        capture=django_capture_on_commit_callbacks,
+    )
+    entry = SearchEntry.objects.filter(text__icontains="shelters").first()
+
+    def found(word: str) -> bool:
+        query = SearchQuery(word, config=search.CONFIG)
+        return SearchEntry.objects.filter(pk=entry.pk, vector=query).exists()
+
+    assert found("shelter") and not found("hotline")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT vector::text FROM surveys_searchentry WHERE id = %s", [entry.pk])
+        assert "'shelter':1A" in cursor.fetchone()[0]
+    SearchEntry.objects.filter(pk=entry.pk).update(text="A national hotline.")
+    assert found("hotline") and not found("shelter")
