@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import authoring, dispatch, people, questions, translations
+from .views import authoring, dispatch, people, printing, questions, translations
 
 Q = "questionnaires/<id:pk>/"
 
@@ -60,6 +60,7 @@ urlpatterns: list[URLPattern] = [
         translations.questionnaire_translations_export,
         name="questionnaire-translations-export",
     ),
+    path(Q + "print/", printing.questionnaire_print, name="questionnaire-print"),
     path(Q + "preview/", authoring.questionnaire_preview, name="questionnaire-preview"),
     path(Q + "dispatch/", dispatch.questionnaire_dispatch, name="questionnaire-dispatch"),
     path(Q + "reminders/", dispatch.questionnaire_reminders, name="questionnaire-reminders"),
