@@ -180,6 +180,9 @@
     if (all.includes("conflict") || all.includes("failed")) {
       state = "failed";
       text = "Some answers are not saved — see the questions marked “Not saved”.";
+    } else if (all.includes("partial")) {
+      state = "failed";
+      text = "Some figures are not saved — see the table cells marked in red.";
     } else if (all.includes("retrying")) {
       state = "retrying";
       text = navigator.onLine === false
@@ -227,11 +230,38 @@
     }
   }
 
+  /** Marks only the refused cells of a statistical table, each with its reason. */
+  function showCellErrors(qid, refused) {
+    const el = questionEl(qid);
+    const list = el && el.querySelector("[data-cell-errors]");
+    if (!list) return;
+    list.replaceChildren();
+    for (const input of el.querySelectorAll("input[data-row]")) {
+      const message = refused[input.name];
+      const errorId = input.id + "-error";
+      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== errorId);
+      if (message) {
+        const item = document.createElement("li");
+        item.id = errorId;
+        item.textContent = message;
+        list.append(item);
+        input.setAttribute("aria-invalid", "true");
+        described.push(errorId);
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+    }
+    list.hidden = !list.children.length;
+    el.classList.toggle("has-cell-errors", Boolean(list.children.length));
+  }
+
   // --- saving ----------------------------------------------------------------------------
 
   function schedule(qid, delay) {
     const s = stateOf(qid);
-    if (s.status !== "conflict" && !s.inFlight && unchangedSinceSaved(qid)) {
+    if (s.status !== "conflict" && s.status !== "partial" && !s.inFlight && unchangedSinceSaved(qid)) {
       // Back to what the server has (leaving a field, or an edit undone): nothing to send,
       // and nothing to keep on this computer.
       clearTimeout(s.timer);
@@ -308,10 +338,18 @@
       versionInput(form).value = data.version;
       s.saved = sent;
       showError(qid, "");
+      const refused = data.refused_cells || {};
+      showCellErrors(qid, refused);
       lastSavedAt = timeOf(data.saved_at);
       updateProgress(data.progress, data.reply_status);
       if (s.again || JSON.stringify(entriesOf(form)) !== sent) {
         schedule(qid, 0); // typed while the save was out: send the newer text on the new version
+      } else if (Object.keys(refused).length) {
+        // The other figures are saved; what was typed in the refused cells stays in them, and
+        // on this computer, until it is corrected.
+        keepLocally(qid);
+        const n = Object.keys(refused).length;
+        setStatus(qid, "partial", "Saved at " + lastSavedAt + ", except " + n + (n === 1 ? " cell" : " cells") + " — see below");
       } else {
         forgetLocally(qid);
         setStatus(qid, "saved", "Saved at " + lastSavedAt);

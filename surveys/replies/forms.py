@@ -15,12 +15,9 @@ from django.utils import timezone
 
 from ..models import Question, Reply
 from ..questionnaires import answers
+from .services import CELL_PREFIX, cell_name
 
-CELL_PREFIX = "cell:"  # cell:<row key>:<column key>; keys never contain ":"
-
-
-def cell_name(row: str, column: str) -> str:
-    return f"{CELL_PREFIX}{row}:{column}"
+__all__ = ["CELL_PREFIX", "cell_name"]  # the reply form's names for table cells
 
 
 def answer_from_post(question: Question, data: QueryDict) -> tuple[str, Any]:

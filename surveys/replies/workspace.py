@@ -71,15 +71,15 @@ def save_answer_once(
     state: str,
     value: Any,
     expected_version: int,
-) -> Answer:
-    """``replies.save_answer``, safe to send twice.
+) -> replies.SavedAnswer:
+    """``replies.save_answer_cells``, safe to send twice.
 
     When a save reached the server but its answer was lost on the way back (a dropped
     connection, a proxy timeout), the form sends it again on the version it knew and is refused
     as stale, although what is stored is exactly what it sent. That is no conflict: the stored
     answer is returned. Any real difference still raises StaleAnswerError with both versions."""
     try:
-        return replies.save_answer(
+        return replies.save_answer_cells(
             reply=reply,
             question_id=question.pk,
             user=user,
@@ -89,15 +89,41 @@ def save_answer_once(
         )
     except StaleAnswerError as error:
         spec = answers.QuestionSpec(question.kind, question.options, question.required)
-        sent = answers.clean_answer(spec, state, value)  # valid: save_answer checked it first
+        refused: dict[str, str] = {}
+        try:
+            sent = answers.clean_answer(spec, state, value)
+        except answers.TableError as cells:  # the valid cells were what the first save kept
+            sent = cells.valid or None
+            refused = {
+                replies.cell_name(row, column): str(cell)
+                for (row, column), cell in cells.cells.items()
+            }
         stored = Answer.objects.filter(reply=reply, question=question).first()
         if (
             stored is not None
             and stored.updated_by_id == getattr(user, "pk", None)
-            and (stored.state, stored.value) == (state, sent)
+            and stored.state == state
+            and _same_apart_from(stored.value, sent, refused)
         ):
-            return stored
+            return replies.SavedAnswer(answer=stored, refused_cells=refused)
         raise error from None
+
+
+def _same_apart_from(stored: Any, sent: Any, refused: dict[str, str]) -> bool:
+    """Whether the stored value is what was sent, the refused cells aside (they kept what
+    was stored before the first save)."""
+    if not refused:
+        return bool(stored == sent)
+
+    def figures(value: Any) -> dict[str, Any]:
+        return {
+            replies.cell_name(row, column): cell
+            for row, cells in (value or {}).items()
+            for column, cell in cells.items()
+            if replies.cell_name(row, column) not in refused
+        }
+
+    return figures(stored) == figures(sent)
 
 
 # --- the workspace list -------------------------------------------------------------------
