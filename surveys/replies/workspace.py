@@ -21,7 +21,7 @@ from django.utils import timezone
 from portal import policy
 from portal.errors import ServiceError, StaleAnswerError
 
-from ..models import Answer, Attachment, Membership, Question, Reply, Revision
+from ..models import Answer, Attachment, Membership, Question, Questionnaire, Reply, Revision
 from ..questionnaires import answers, display
 from . import selectors
 from . import services as replies
@@ -130,13 +130,19 @@ def _same_apart_from(stored: Any, sent: Any, refused: dict[str, str]) -> bool:
 
 
 def deadline_status(reply: Reply, today: datetime.date) -> tuple[int | None, int | None]:
-    """(days left, days overdue) while the reply has not been received; (None, None) after."""
-    if reply.received_on is not None:
+    """(days left, days overdue) while the reply has not been received and the questionnaire
+    is open; (None, None) after (a closed cycle is closed, not "late by 6,926 days")."""
+    if reply.received_on is not None or is_closed(reply):
         return None, None
     deadline = reply.questionnaire.deadline
     if deadline >= today:
         return (deadline - today).days, None
     return None, (today - deadline).days
+
+
+def is_closed(reply: Reply) -> bool:
+    """The questionnaire's cycle is over: nothing is drafted or submitted any more."""
+    return reply.questionnaire.status == Questionnaire.Status.CLOSED
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,9 @@ class WorkspaceRow:
     required_answered: int
     days_left: int | None
     overdue_days: int | None
+    closed: bool = False
+    # the last revision submitted (number, date), or None: what a closed cycle shows
+    last_submitted: Revision | None = None
 
 
 def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[WorkspaceRow]:
@@ -164,8 +173,12 @@ def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[Wor
         .prefetch_related("answers")
         .order_by("questionnaire__deadline", "questionnaire__title", "respondent__code")
     )
+    replies_listed = list(qs)
+    last_submitted: dict[int, Revision] = {}
+    for revision in Revision.objects.filter(reply__in=replies_listed).order_by("number"):
+        last_submitted[revision.reply_id] = revision  # the highest number wins
     rows = []
-    for reply in qs:
+    for reply in replies_listed:
         answered, required, missing = replies.progress(reply)
         days_left, overdue_days = deadline_status(reply, today)
         rows.append(
@@ -177,10 +190,13 @@ def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[Wor
                 required_answered=required - len(missing),
                 days_left=days_left,
                 overdue_days=overdue_days,
+                closed=is_closed(reply),
+                last_submitted=last_submitted.get(reply.pk),
             )
         )
-    # replies still to be filed come first, soonest deadline first; submitted ones after them
-    rows.sort(key=lambda row: row.reply.status == Reply.Status.SUBMITTED)
+    # replies still to be filed come first, soonest deadline first; submitted ones after
+    # them; closed cycles last
+    rows.sort(key=lambda row: (row.closed, row.reply.status == Reply.Status.SUBMITTED))
     return rows
 
 

@@ -214,6 +214,7 @@ def _form_context(request: HttpRequest, reply: Reply, language: str) -> dict[str
         "progress": _progress(reply),
         "latest_revision": selectors.latest_revision(reply),
         "deadline_status": workspace.deadline_status(reply, timezone.localdate()),
+        "closed": workspace.is_closed(reply),
         **_language_context(reply, language),
     }
 
