@@ -55,6 +55,17 @@ class ClarificationForm(forms.Form):
     text = forms.CharField(label="Your reply to the secretariat", widget=forms.Textarea)
 
 
+class HandoffForm(forms.Form):
+    """Ready for clearance (a note, optional) or sent back (a comment, required: the service
+    says so, with the same words for the page and any other caller)."""
+
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class OnBehalfForm(forms.Form):
     """The secretariat records a reply that reached it outside the portal."""
 

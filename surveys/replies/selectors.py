@@ -14,7 +14,7 @@ from django.http import FileResponse
 
 from portal import policy
 
-from ..models import Answer, Attachment, Membership, Questionnaire, Reply, Revision
+from ..models import Answer, Attachment, Handoff, Membership, Questionnaire, Reply, Revision
 
 
 def replies_in_report(questionnaire_ids: Iterable[int]) -> QuerySet[Reply]:
@@ -277,3 +277,15 @@ def _published(reply_list: list[Reply], ids: Any) -> list[Published]:
             )
         )
     return result
+
+
+def current_handoff(reply: Reply) -> Handoff | None:
+    """The delegation's last hand-off step on the draft (ready for clearance, or sent back),
+    unless the reply was submitted after it: then that step is over."""
+    handoff = reply.handoffs.select_related("by").order_by("-at", "-pk").first()
+    if handoff is None:
+        return None
+    last = reply.revisions.order_by("-number").only("submitted_at").first()
+    if last is not None and last.submitted_at >= handoff.at:
+        return None
+    return handoff

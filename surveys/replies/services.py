@@ -31,6 +31,8 @@ from ..models import (
     Attachment,
     ClarificationMessage,
     EmailLog,
+    Handoff,
+    Membership,
     Question,
     Reply,
     Revision,
@@ -575,3 +577,73 @@ def post_clarification(
                 by=user,
             )
     return message
+
+
+# --- the delegation's own clearance: an expert hands the draft over, a focal point sends it back
+
+
+def _check_handoff(reply: Reply, user: Any, rule: str) -> None:
+    standing = selectors.standing(user, reply)
+    policy.require(user, rule, standing)
+    if not standing.is_open:
+        raise InvalidError("This questionnaire is closed: the reply can no longer be changed.")
+    if reply.status not in EDITABLE:
+        raise InvalidError("This reply has been submitted: there is no draft to hand over.")
+
+
+@transaction.atomic
+def mark_ready_for_clearance(*, reply: Reply, user: Any, comment: str = "") -> Handoff:
+    """An expert tells the focal points the draft is ready for them to clear; they receive an
+    e-mail with a link to the clearance page."""
+    reply = _locked(reply.pk)
+    _check_handoff(reply, user, "reply.hand_off")
+    handoff = Handoff.objects.create(
+        reply=reply, kind=Handoff.Kind.READY, by=user, comment=comment.strip()
+    )
+    for person in dispatch.focal_points(reply.respondent):
+        dispatch.send_email(
+            kind=EmailLog.Kind.HANDOFF,
+            to=person.email,
+            subject=f"Ready for clearance: reply of {reply.respondent} to "
+            f"{reply.questionnaire.title}",
+            template="surveys/email/ready_for_clearance.txt",
+            context={"reply": reply, "handoff": handoff},
+            questionnaire=reply.questionnaire,
+            respondent=reply.respondent,
+            by=user,
+        )
+    return handoff
+
+
+@transaction.atomic
+def send_back(*, reply: Reply, user: Any, comment: str) -> Handoff:
+    """A focal point returns the draft to the experts with what is to change (a comment is
+    required: "sent back" alone tells nobody what to do)."""
+    reply = _locked(reply.pk)
+    _check_handoff(reply, user, "reply.send_back")
+    if not comment.strip():
+        raise InvalidError(
+            "Say what should change before sending the draft back.",
+            field_errors={"comment": "Required."},
+        )
+    handoff = Handoff.objects.create(
+        reply=reply, kind=Handoff.Kind.RETURNED, by=user, comment=comment.strip()
+    )
+    experts = Membership.objects.filter(
+        respondent=reply.respondent,
+        role=Membership.Role.EXPERT,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+    for membership in experts:
+        dispatch.send_email(
+            kind=EmailLog.Kind.HANDOFF,
+            to=membership.user.email,
+            subject=f"Sent back: reply of {reply.respondent} to {reply.questionnaire.title}",
+            template="surveys/email/sent_back.txt",
+            context={"reply": reply, "handoff": handoff},
+            questionnaire=reply.questionnaire,
+            respondent=reply.respondent,
+            by=user,
+        )
+    return handoff

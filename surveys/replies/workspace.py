@@ -306,3 +306,20 @@ def compare_revisions(
             ]
         changes.append(change)
     return changes
+
+
+# --- clearance: the whole reply as it will be sent -----------------------------------------
+
+
+def changes_since_submission(
+    *, reply: Reply, questions: Iterable[Question], language: str
+) -> tuple[Revision | None, dict[int, QuestionChange]]:
+    """The last submitted revision, and each question's change from it to the draft as it
+    would be submitted now (the same comparison as between two revisions); (None, {}) before
+    the first submission."""
+    latest = selectors.latest_revision(reply)
+    if latest is None:
+        return None, {}
+    draft = Revision(reply=reply, number=latest.number + 1, answers=replies.snapshot(reply))
+    changes = compare_revisions(older=latest, newer=draft, questions=questions, language=language)
+    return latest, {change.question.pk: change for change in changes}

@@ -215,6 +215,7 @@ def _form_context(request: HttpRequest, reply: Reply, language: str) -> dict[str
         "latest_revision": selectors.latest_revision(reply),
         "deadline_status": workspace.deadline_status(reply, timezone.localdate()),
         "closed": workspace.is_closed(reply),
+        "handoff": selectors.current_handoff(reply),
         **_language_context(reply, language),
     }
 
