@@ -342,15 +342,16 @@
       showCellErrors(qid, refused);
       lastSavedAt = timeOf(data.saved_at);
       updateProgress(data.progress, data.reply_status);
-      if (s.again || JSON.stringify(entriesOf(form)) !== sent) {
-        schedule(qid, 0); // typed while the save was out: send the newer text on the new version
-      } else if (Object.keys(refused).length) {
+      const n = Object.keys(refused).length;
+      if (n) {
         // The other figures are saved; what was typed in the refused cells stays in them, and
         // on this computer, until it is corrected.
         keepLocally(qid);
-        const n = Object.keys(refused).length;
         setStatus(qid, "partial", "Saved at " + lastSavedAt + ", except " + n + (n === 1 ? " cell" : " cells") + " — see below");
-      } else {
+      }
+      if (s.again || JSON.stringify(entriesOf(form)) !== sent) {
+        schedule(qid, 0); // typed while the save was out: send the newer text on the new version
+      } else if (!n) {
         forgetLocally(qid);
         setStatus(qid, "saved", "Saved at " + lastSavedAt);
       }
@@ -392,7 +393,7 @@
     const title = document.createElement("h4");
     title.textContent = "Someone else saved this answer while you were editing";
     const intro = document.createElement("p");
-    intro.textContent = (data.error || "") + " Choose which version to keep.";
+    intro.textContent = data.error || "Compare both versions below and choose which to keep.";
     const grid = document.createElement("div");
     grid.className = "side-by-side";
     const column = (label, text) => {
@@ -427,6 +428,12 @@
     panel.append(title, intro, grid, actions);
     panel.hidden = false;
     setStatus(qid, "conflict");
+    // Someone typing (here or in another question) keeps the focus: the panel waits beside the
+    // question and the status line says where to choose.
+    const active = document.activeElement;
+    const typing = active && (active.tagName === "TEXTAREA" ||
+      (active.tagName === "INPUT" && !["radio", "checkbox", "button", "submit", "file"].includes(active.type)));
+    if (!typing) mine.focus();
 
     mine.addEventListener("click", () => {
       versionInput(form).value = current.version;
@@ -449,7 +456,6 @@
       setStatus(qid, "saved", "The saved version is kept");
       form.querySelector(".answer-input input, .answer-input textarea, [name=state]").focus();
     });
-    mine.focus();
   }
 
   // --- what follows from an answer: conditions, totals, set-aside inputs -------------------
@@ -525,6 +531,10 @@
     if (!form) return;
     const state = (form.querySelector("[name=state]:checked") || {}).value || "answered";
     form.classList.toggle("answer--set-aside", state !== "answered" && questionEl(qid).dataset.kind !== "file");
+    // the closed "Cannot answer?" control still says which choice stands
+    const label = form.querySelector("[data-state-label]");
+    const checked = form.querySelector("[name=state]:checked");
+    if (label) label.textContent = state !== "answered" && checked ? form.querySelector("label[for='" + checked.id + "']").textContent.trim() : "";
   }
 
   function refreshQuestion(qid) {
@@ -669,6 +679,19 @@
       s.timer = setTimeout(() => save(qid), 0);
     }
   }
+
+  // --- a wide table on a small screen says that it scrolls sideways ----------------------
+
+  function updateScrollHints() {
+    for (const box of root.querySelectorAll(".table-scroll")) {
+      const wide = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("table-scroll--wide", wide);
+      const hint = box.parentElement.querySelector("[data-scroll-hint]");
+      if (hint) hint.hidden = !wide;
+    }
+  }
+  window.addEventListener("resize", updateScrollHints);
+  updateScrollHints();
 
   for (const form of root.querySelectorAll("form.answer-form")) {
     const qid = form.dataset.question;

@@ -229,7 +229,7 @@ def _save_answer(
         raise StaleAnswerError(
             f"{answer.updated_by or 'Someone'} saved a different answer to question "
             f"{question.number} since you opened it. Your text has not been saved: compare "
-            "both versions below, then save again.",
+            "both versions below and choose which to keep.",
             current=answer_payload(answer),
         )
     if answer is None:
