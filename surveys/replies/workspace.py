@@ -275,7 +275,11 @@ def compare_revisions(
             continue
         old = older.answers.get(str(question.pk), {})
         new = newer.answers.get(str(question.pk), {})
-        changed = (old.get("state"), old.get("value")) != (new.get("state"), new.get("value"))
+        # no entry and an empty answer read the same ("No answer"): not a change
+        changed = (old.get("state", answers.ANSWERED), old.get("value")) != (
+            new.get("state", answers.ANSWERED),
+            new.get("value"),
+        )
         change = QuestionChange(
             question=question,
             before=b,

@@ -230,3 +230,44 @@ def test_a_conflict_waits_for_the_person_typing_and_a_wide_table_says_it_scrolls
     screenshot(page, "clearance-8-phone-table", full_page=False)
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(table.locator("[data-scroll-hint]")).to_be_hidden()
+
+
+def test_the_new_controls_pass_axe(browser, live_server, setting):  # type: ignore[no-untyped-def]
+    """The open "Cannot answer?" control, refused table cells, the hand-off box and the
+    clearance page with changes marked: no serious or critical axe violation."""
+    from .test_accessibility import serious_violations
+
+    q, reply, focal, expert = setting["q"], setting["reply"], setting["focal"], setting["expert"]
+    for number, value in (("1", "yes"), ("1 (a)", "2004"), ("2", "Article 3.")):
+        replies.save_answer(
+            reply=reply, question_id=q.ids[number], user=focal, value=value, expected_version=0
+        )
+    replies.submit_reply(reply=reply, user=focal)
+    replies.reopen_reply(reply=reply, user=focal)
+    replies.save_answer(
+        reply=reply,
+        question_id=q.ids["2"],
+        user=focal,
+        value="Article 3, amended.",
+        expected_version=1,
+    )
+    replies.mark_ready_for_clearance(reply=reply, user=expert, comment="Ready.")
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        login(page, focal.email)
+        page.goto(f"/replies/{reply.pk}/")
+        block(page, q, "3").get_by_text("Cannot answer?").click()
+        table = block(page, q, "5")
+        table.get_by_role("textbox", name="2006 Persons arrested").fill("-4")
+        table.get_by_role("textbox", name="2006 Persons arrested").blur()
+        expect(table.locator("[data-cell-errors]")).to_contain_text("cannot be negative")
+        assert serious_violations(page) == [], "reply form"
+        page.goto(f"/replies/{reply.pk}/submit/")
+        expect(page.get_by_text("1 question changed")).to_be_visible()
+        assert serious_violations(page) == [], "clearance"
+    finally:
+        context.close()

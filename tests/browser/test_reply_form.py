@@ -242,8 +242,8 @@ def test_keyboard_only_person_answers_and_is_told_it_is_saved(page: Page, settin
     block(page, q, "2").get_by_role("textbox").focus()
     page.keyboard.press("Tab")  # to "Cannot answer?"
     page.keyboard.press("Enter")  # opens it
-    page.keyboard.press("Tab")  # to its choices: "Not known" first
-    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # to its choices, on the one that stands ("I can answer")
+    page.keyboard.press("ArrowRight")  # "Not known"
     wait_saved(page)
     expect(block(page, q, "2").locator("[data-state-label]")).to_have_text("Not known")
     answer = settled(lambda: Answer.objects.get(reply=reply, question_id=q.ids["2"]))

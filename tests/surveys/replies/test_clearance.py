@@ -222,3 +222,21 @@ def test_a_submitted_reply_cannot_be_handed_off(client, reply, people):
     replies.submit_reply(reply=reply, user=people["focal_point"])
     post(client, people["expert"], reply, "surveys:reply-ready")
     assert not Handoff.objects.exists()
+
+
+def test_an_answer_left_empty_is_no_change_since_the_last_submission(client, reply, people):
+    """An answer saved empty (choices all unticked, a table whose figures were all refused)
+    reads "No answer", as the revision's missing entry does: it is not marked as changed."""
+    focal = people["focal_point"]
+    fill(reply, focal)
+    replies.submit_reply(reply=reply, user=focal)
+    replies.reopen_reply(reply=reply, user=focal)
+    replies.save_answer_cells(
+        reply=reply,
+        question_id=question(reply.questionnaire, "4").pk,
+        user=focal,
+        value=[],
+        expected_version=0,
+    )
+    html = clearance(client, focal, reply).content.decode()
+    assert "Nothing has changed since revision 1" in html
