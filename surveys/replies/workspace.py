@@ -21,7 +21,16 @@ from django.utils import timezone
 from portal import policy
 from portal.errors import ServiceError, StaleAnswerError
 
-from ..models import Answer, Attachment, Membership, Question, Questionnaire, Reply, Revision
+from ..models import (
+    Answer,
+    Attachment,
+    Handoff,
+    Membership,
+    Question,
+    Questionnaire,
+    Reply,
+    Revision,
+)
 from ..questionnaires import answers, display
 from . import selectors
 from . import services as replies
@@ -157,6 +166,8 @@ class WorkspaceRow:
     closed: bool = False
     # the last revision submitted (number, date), or None: what a closed cycle shows
     last_submitted: Revision | None = None
+    # ready for clearance, or sent back, since the last submission
+    handoff: Handoff | None = None
 
 
 def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[WorkspaceRow]:
@@ -177,6 +188,7 @@ def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[Wor
     last_submitted: dict[int, Revision] = {}
     for revision in Revision.objects.filter(reply__in=replies_listed).order_by("number"):
         last_submitted[revision.reply_id] = revision  # the highest number wins
+    handoffs = selectors.current_handoffs(reply.pk for reply in replies_listed)
     rows = []
     for reply in replies_listed:
         answered, required, missing = replies.progress(reply)
@@ -192,6 +204,7 @@ def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[Wor
                 overdue_days=overdue_days,
                 closed=is_closed(reply),
                 last_submitted=last_submitted.get(reply.pk),
+                handoff=handoffs.get(reply.pk),
             )
         )
     # replies still to be filed come first, soonest deadline first; submitted ones after

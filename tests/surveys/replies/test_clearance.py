@@ -240,3 +240,12 @@ def test_an_answer_left_empty_is_no_change_since_the_last_submission(client, rep
     )
     html = clearance(client, focal, reply).content.decode()
     assert "Nothing has changed since revision 1" in html
+
+
+def test_the_workspace_list_shows_the_hand_off(client, reply, people):
+    replies.mark_ready_for_clearance(reply=reply, user=people["expert"])
+    client.force_login(people["focal_point"])
+    html = client.get(reverse("surveys:workspace")).content.decode()
+    assert "Ready for clearance" in html and "by Luis Rivas" in html
+    client.force_login(people["other_state"])
+    assert "Ready for clearance" not in client.get(reverse("surveys:workspace")).content.decode()
