@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0009_message_resend'),
+        ('surveys', '0010_search_vector_trigger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
