@@ -274,39 +274,170 @@ def respondent_history(replies: QuerySet[Reply], respondent: Respondent) -> Hist
     return History(respondent=respondent, columns=published, rows=rows)
 
 
+# --- series: the same question across the rounds of a questionnaire --------------------------
+
+
+def rounds_of(
+    questionnaire: Questionnaire, visible: QuerySet[Questionnaire]
+) -> list[Questionnaire]:
+    """The rounds of a questionnaire, oldest first: those it was started from ("based on",
+    as ``authoring.copy_questionnaire`` records it), itself, and those started from it or from
+    its later rounds. Only questionnaires in ``visible``; one query, whatever the length."""
+    links = dict(visible.values_list("pk", "based_on_id"))
+    if questionnaire.pk not in links:
+        return []
+    wanted = {questionnaire.pk}
+    parent = links[questionnaire.pk]
+    while parent is not None and parent in links and parent not in wanted:
+        wanted.add(parent)
+        parent = links[parent]
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, based_on in links.items():
+        if based_on is not None:
+            children[based_on].append(pk)
+    stack = [questionnaire.pk]
+    while stack:
+        for child in children[stack.pop()]:
+            if child not in wanted:
+                wanted.add(child)
+                stack.append(child)
+    return sorted(visible.filter(pk__in=wanted).order_by(), key=lambda q: (q.deadline, q.pk))
+
+
+@dataclass
+class SeriesRow:
+    respondent: Respondent
+    name: str
+    cells: list[Cell]  # one per round; state "absent": not asked, "noreply": no published reply
+
+
+@dataclass
+class Series:
+    """One question across the rounds of a questionnaire, matched by its number."""
+
+    question: Question
+    rounds: list[Questionnaire]
+    questions: list[Question | None]  # the matching question of each round (None: not asked)
+    rows: list[SeriesRow]
+    counts: list[ChoiceCount | None]  # for a yes/no or choice question, per round
+
+
+def question_series(
+    replies: QuerySet[Reply],
+    question: Question,
+    rounds: Sequence[Questionnaire],
+    respondent_id: int | None = None,
+) -> Series:
+    """The published answers to ``question`` and to the question of the same number in every
+    round, one row per respondent in UN order (names of the latest round), one column per
+    round. A fixed number of queries, whatever the number of rounds and respondents."""
+    round_ids = [q.pk for q in rounds]
+    by_round = questions_of(round_ids)
+    matched: list[Question | None] = [
+        next((q for q in by_round.get(pk, []) if q.number == question.number), None)
+        for pk in round_ids
+    ]
+    chosen = replies.filter(questionnaire_id__in=round_ids)
+    if respondent_id is not None:
+        chosen = chosen.filter(respondent_id=respondent_id)
+    published = published_replies(chosen)
+    answers: dict[tuple[int, int], Published] = {
+        (item.reply.respondent_id, item.reply.questionnaire_id): item for item in published
+    }
+    respondents = {item.reply.respondent_id: item.reply.respondent for item in published}
+    on = names_date(rounds[-1]) if rounds else timezone.localdate()
+    writers = [display.answer_writer(q) if q else None for q in matched]
+    rows = []
+    for respondent in sorted(respondents.values(), key=lambda r: un_order_key(r, on)):
+        cells = []
+        for pk, matched_question, write in zip(round_ids, matched, writers, strict=True):
+            if matched_question is None or write is None:
+                cells.append(Cell("", "absent"))
+                continue
+            item = answers.get((respondent.pk, pk))
+            if item is None:
+                cells.append(Cell("", "noreply"))
+                continue
+            entry = item.answers.get(matched_question.pk)
+            cells.append(
+                Cell(write(entry), (entry or {}).get("state", ""), f"q-{matched_question.pk}")
+            )
+        rows.append(
+            SeriesRow(respondent=respondent, name=respondent_name(respondent, on), cells=cells)
+        )
+    counts: list[ChoiceCount | None] = []
+    if question.kind in CHOICE_KINDS:
+        for pk, matched_question in zip(round_ids, matched, strict=True):
+            if matched_question is None or matched_question.kind != question.kind:
+                counts.append(None)
+                continue
+            in_round = [item for item in published if item.reply.questionnaire_id == pk]
+            counts.append(_count(matched_question, in_round))
+    return Series(
+        question=question, rounds=list(rounds), questions=matched, rows=rows, counts=counts
+    )
+
+
 # --- statistical tables aggregated ------------------------------------------------------------
 
 
 @dataclass
 class Aggregate:
-    """Sums of a statistical table over respondents, and how many respondents reported."""
+    """Sums of a statistical table over respondents, and how many respondents reported.
+
+    A sum is None where nobody reported a number: a blank is "not reported", never 0."""
 
     question: Question
     rows: list[dict[str, Any]]
     columns: list[dict[str, Any]]
-    sums: dict[str, dict[str, int]]  # row key -> column key -> sum
+    sums: dict[str, dict[str, int | None]]  # row key -> column key -> sum (None: not reported)
     reporting: dict[str, dict[str, int]]  # row key -> column key -> respondents with a number
-    column_totals: dict[str, int]
+    column_totals: dict[str, int | None]
     column_reporting: dict[str, int]
     respondents_reporting: int
     respondents: int
     groups: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _add(total: int | None, number: int) -> int:
+    return number if total is None else total + number
+
+
+def group_labels() -> dict[str, str]:
+    """Labels of what respondents are grouped by: the regional group of a State, else its kind."""
+    return {
+        str(k): str(v) for k, v in [*Respondent.RegionalGroup.choices, *Respondent.Kind.choices]
+    }
+
+
+def group_of(respondent: Respondent) -> str:
+    return respondent.regional_group or respondent.kind
+
+
+def _group_order(key: str) -> tuple[int, int]:
+    groups = list(Respondent.RegionalGroup.values)
+    if key in groups:
+        return (0, groups.index(key))
+    return (1, KIND_ORDER.get(key, 99))
+
+
+KIND_ORDER = {kind: rank for rank, kind in enumerate(Respondent.Kind.values)}
+
+
 def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
     """Sum a statistical table by row (e.g. year) and by regional group, counting respondents
-    that gave a number (a blank cell is "not reported", not zero)."""
+    that gave a number. A blank cell is "not reported", not zero: a sum stays None until some
+    respondent reports a number in it."""
     questionnaire = question.section.questionnaire
     published = published_replies(replies.filter(questionnaire=questionnaire))
     rows = question.options.get("rows", [])
     columns = question.options.get("columns", [])
-    sums = {r["key"]: dict.fromkeys((c["key"] for c in columns), 0) for r in rows}
-    reporting = {r["key"]: dict.fromkeys((c["key"] for c in columns), 0) for r in rows}
-    column_totals = dict.fromkeys((c["key"] for c in columns), 0)
-    column_reporting = dict.fromkeys((c["key"] for c in columns), 0)
-    group_sums: dict[str, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys((c["key"] for c in columns), 0)
-    )
+    column_keys = [c["key"] for c in columns]
+    sums: dict[str, dict[str, int | None]] = {r["key"]: dict.fromkeys(column_keys) for r in rows}
+    reporting = {r["key"]: dict.fromkeys(column_keys, 0) for r in rows}
+    column_totals: dict[str, int | None] = dict.fromkeys(column_keys)
+    column_reporting = dict.fromkeys(column_keys, 0)
+    group_sums: dict[str, dict[str, int | None]] = defaultdict(lambda: dict.fromkeys(column_keys))
     group_reporting: dict[str, int] = defaultdict(int)
     anyone = 0
     for item in published:
@@ -317,25 +448,24 @@ def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
         reported_columns = set()
         for row in rows:
             cells = value.get(row["key"]) or {}
-            for column in columns:
-                number = cells.get(column["key"])
+            for key in column_keys:
+                number = cells.get(key)
                 if number is None:
                     continue
-                sums[row["key"]][column["key"]] += number
-                reporting[row["key"]][column["key"]] += 1
-                reported_columns.add(column["key"])
+                sums[row["key"]][key] = _add(sums[row["key"]][key], number)
+                reporting[row["key"]][key] += 1
+                reported_columns.add(key)
         if not reported_columns:
             continue
         anyone += 1
-        group = item.reply.respondent.regional_group or item.reply.respondent.kind
+        group = group_of(item.reply.respondent)
         group_reporting[group] += 1
         _, totals, _ = answer_rules.table_totals(question.options, value)
         for key in reported_columns:
             column_reporting[key] += 1
-        for key, total in totals.items():
-            column_totals[key] += total
-            group_sums[group][key] += total
-    labels = dict(Respondent.RegionalGroup.choices) | dict(Respondent.Kind.choices)
+            column_totals[key] = _add(column_totals[key], totals[key])
+            group_sums[group][key] = _add(group_sums[group][key], totals[key])
+    labels = group_labels()
     groups = [
         {
             "key": key,
@@ -343,7 +473,7 @@ def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
             "sums": group_sums[key],
             "reporting": group_reporting[key],
         }
-        for key in sorted(group_reporting, key=lambda k: str(labels.get(k, k)))
+        for key in sorted(group_reporting, key=_group_order)
     ]
     return Aggregate(
         question=question,
@@ -357,6 +487,111 @@ def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
         respondents=len(published),
         groups=groups,
     )
+
+
+# --- yes/no and choice questions counted -------------------------------------------------------
+
+CHOICE_KINDS = (answer_rules.YES_NO, answer_rules.SINGLE_CHOICE, answer_rules.MULTIPLE_CHOICE)
+
+
+@dataclass
+class ChoiceGroup:
+    """The answers of one regional group (or kind of respondent) to a choice question."""
+
+    key: str
+    label: str
+    replies: int = 0  # published replies of the group
+    answered: int = 0  # of which chose at least one option
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def not_reported(self) -> int:
+        return self.replies - self.answered
+
+
+@dataclass
+class ChoiceCount:
+    """How many respondents chose each option of a yes/no or choice question.
+
+    ``answered`` respondents chose something; the others with a published reply are "not
+    reported" (no answer, "not known", "not applicable", or the answer restricted), counted
+    apart and never as a "no" or a 0 in an option. Shares are of those who answered."""
+
+    question: Question
+    options: list[tuple[str, str]]  # (value, label) in the question's order
+    counts: dict[str, int]
+    replies: int = 0
+    answered: int = 0
+    not_known: int = 0
+    not_applicable: int = 0
+    groups: list[ChoiceGroup] = field(default_factory=list)
+
+    @property
+    def not_reported(self) -> int:
+        return self.replies - self.answered
+
+    @property
+    def multiple(self) -> bool:
+        return self.question.kind == answer_rules.MULTIPLE_CHOICE
+
+
+def _options(question: Question) -> list[tuple[str, str]]:
+    if question.kind == answer_rules.YES_NO:
+        return list(display.YES_NO_LABELS.items())
+    return [
+        (choice["value"], display.label(choice["label"], "en"))
+        for choice in (question.options or {}).get("choices", [])
+    ]
+
+
+def count_choices(
+    replies: QuerySet[Reply], questionnaire: Questionnaire, question_ids: Sequence[int] | None
+) -> list[ChoiceCount]:
+    """Counts of every yes/no and choice question (the chosen ones when given) over the
+    published replies, overall and by regional group. A fixed number of queries."""
+    questions = [
+        q for q in questions_of([questionnaire.pk])[questionnaire.pk] if q.kind in CHOICE_KINDS
+    ]
+    if question_ids:
+        wanted = set(question_ids)
+        questions = [q for q in questions if q.pk in wanted]
+    published = published_replies(replies.filter(questionnaire=questionnaire))
+    return [_count(question, published) for question in questions]
+
+
+def _count(question: Question, published: Sequence[Published]) -> ChoiceCount:
+    """Counts of one choice question over these published replies, overall and by group."""
+    labels = group_labels()
+    options = _options(question)
+    values = [value for value, _ in options]
+    result = ChoiceCount(question=question, options=options, counts=dict.fromkeys(values, 0))
+    groups: dict[str, ChoiceGroup] = {}
+    for item in published:
+        key = group_of(item.reply.respondent)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ChoiceGroup(
+                key=key, label=labels.get(key, key), counts=dict.fromkeys(values, 0)
+            )
+        result.replies += 1
+        group.replies += 1
+        entry = item.answers.get(question.pk) or {}
+        state = entry.get("state")
+        if state == answer_rules.NOT_KNOWN:
+            result.not_known += 1
+        elif state == answer_rules.NOT_APPLICABLE:
+            result.not_applicable += 1
+        value = entry.get("value") if state == answer_rules.ANSWERED else None
+        chosen = [v for v in (value if isinstance(value, list) else [value]) if v in values]
+        if not chosen:
+            continue
+        result.answered += 1
+        group.answered += 1
+        for choice in chosen:
+            result.counts[choice] += 1
+            group.counts[choice] += 1
+    result.groups = [groups[key] for key in sorted(groups, key=_group_order)]
+    return result
 
 
 # --- response dashboard -----------------------------------------------------------------------
