@@ -77,7 +77,7 @@ EXPORT_SOFT_TIME_LIMIT = 14 * 60
 EXPORT_TIME_LIMIT = 15 * 60
 EXPORT_TASK = "surveys.run_export"  # surveys.review.tasks.run_export
 # Bump when the layout of the files changes, so that older files are not reused.
-EXPORT_LAYOUT = 1
+EXPORT_LAYOUT = 2  # 2: the XLSX has wide sheets (issue 18)
 
 
 def stale_after() -> timedelta:
@@ -769,6 +769,152 @@ def answer_rows(
             yield {**where, "row": "", "column": "", "value": shown}
 
 
+# --- the wide layout: one row per reply, one column per question or table cell ----------------
+
+WIDE_COMMON = (
+    "respondent",
+    "respondent_code",
+    "respondent_kind",
+    "regional_group",
+    "questionnaire",
+    "questionnaire_reference",
+    "received_on",
+    "late",
+    "revision",
+)
+# Widths (in characters) of the common columns in the XLSX.
+WIDE_COMMON_WIDTHS = (28, 10, 20, 24, 30, 14, 12, 6, 9)
+
+
+@dataclass(frozen=True)
+class WideColumn:
+    """A column of the wide layout: a question, or one cell of a statistical table."""
+
+    header: str
+    question: Question
+    row: str | None = None
+    column: str | None = None
+
+    @property
+    def width(self) -> int:
+        if self.question.kind in (answer_rules.NUMBER, answer_rules.TABLE):
+            return 14
+        if self.question.kind in CHOICE_KINDS:
+            return 18
+        return 40
+
+
+def wide_columns(questions: Sequence[Question]) -> list[WideColumn]:
+    """One column per question, one per cell for a statistical table, in questionnaire order.
+    Headers carry the number and the text: "5 Cases [2005 / Investigated]"."""
+    columns = []
+    for question in questions:
+        text = f"{question.number} {text_in(question.text, 'en')}".strip()
+        if question.kind == answer_rules.TABLE:
+            for row in question.options.get("rows", []):
+                for column in question.options.get("columns", []):
+                    cell = f"{text_in(row['label'], 'en')} / {text_in(column['label'], 'en')}"
+                    columns.append(
+                        WideColumn(f"{text} [{cell}]", question, row["key"], column["key"])
+                    )
+        else:
+            columns.append(WideColumn(text, question))
+    return columns
+
+
+def wide_cells(
+    item: Published,
+    columns: Sequence[WideColumn],
+    writers: dict[int, Callable[[dict[str, Any] | None], str]],
+) -> list[Any]:
+    """The answers of one reply in the columns of the wide layout: numbers as numbers (a
+    blank table cell stays blank: not reported), "Not known" or "Not applicable" as said,
+    everything else as the one line every page shows."""
+    cells: list[Any] = []
+    for column in columns:
+        question = column.question
+        entry = item.answers.get(question.pk)
+        if not entry:
+            cells.append(None)
+            continue
+        state = entry.get("state")
+        value = entry.get("value")
+        if state != answer_rules.ANSWERED:
+            cells.append(display.STATE_LABELS.get(state, state))
+        elif question.kind == answer_rules.TABLE:
+            cells.append(((value or {}).get(column.row) or {}).get(column.column))
+        elif question.kind == answer_rules.NUMBER:
+            cells.append(value)
+        else:
+            write = writers.get(question.pk)
+            if write is None:
+                write = writers[question.pk] = display.answer_writer(question)
+            cells.append(write(entry) or None)
+    return cells
+
+
+def wide_common(item: Published) -> list[Any]:
+    """The columns of the wide layout that say whose reply it is (a date as a date)."""
+    reply = item.reply
+    questionnaire = reply.questionnaire
+    return [
+        respondent_name(reply.respondent, names_date(questionnaire)),
+        reply.respondent.code,
+        str(dict(Respondent.Kind.choices).get(reply.respondent.kind, reply.respondent.kind)),
+        str(dict(Respondent.RegionalGroup.choices).get(reply.respondent.regional_group, "")),
+        questionnaire.title,
+        questionnaire.reference,
+        reply.received_on or item.received_on,
+        "yes" if reply.is_late else "no",
+        item.revision_number,
+    ]
+
+
+def exported_questionnaires(replies: QuerySet[Reply]) -> list[Questionnaire]:
+    """The questionnaires of the exported replies, in the order the rows come (latest first)."""
+    return sorted(
+        Questionnaire.objects.filter(pk__in=replies.order_by().values("questionnaire_id")),
+        key=lambda q: (-q.deadline.toordinal(), q.pk),
+    )
+
+
+def write_wide_csv(
+    published: Iterable[Published],
+    out: io.TextIOBase,
+    questionnaires: Sequence[Questionnaire],
+) -> int:
+    """The wide layout as CSV: the header and the cells of the XLSX's "Replies" sheet. With
+    several questionnaires, each has its own columns side by side, headed "Title (year): …"."""
+    questions = questions_of([q.pk for q in questionnaires])
+    several = len(questionnaires) > 1
+    blocks: dict[int, tuple[int, list[WideColumn]]] = {}
+    header = list(WIDE_COMMON)
+    used: set[str] = set()
+    for questionnaire in questionnaires:
+        columns = wide_columns(questions[questionnaire.pk])
+        blocks[questionnaire.pk] = (len(header), columns)
+        label = f"{questionnaire.title} ({questionnaire.deadline.year})"
+        if label in used:  # two rounds of one title in a year: headers must still differ
+            label = f"{label} #{questionnaire.pk}"
+        used.add(label)
+        prefix = f"{label}: " if several else ""
+        header.extend(prefix + column.header for column in columns)
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writers: dict[int, Callable[[dict[str, Any] | None], str]] = {}
+    count = 0
+    for item in published:
+        start, columns = blocks[item.reply.questionnaire_id]
+        row: list[Any] = [None] * len(header)
+        common = wide_common(item)
+        common[6] = common[6].isoformat()
+        row[: len(common)] = common
+        row[start : start + len(columns)] = wide_cells(item, columns, writers)
+        writer.writerow(["" if v is None else _spreadsheet_safe(v) for v in row])
+        count += 1
+    return count
+
+
 def _spreadsheet_safe(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula is written as text (OWASP CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r"):
@@ -785,29 +931,99 @@ def write_csv(rows: Iterator[dict[str, Any]], out: io.TextIOBase) -> None:
         writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
 
 
-def write_xlsx(rows: Iterator[dict[str, Any]], path: str) -> None:
+def _sheet_title(questionnaire: Questionnaire, used: set[str], only: bool) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
+    if only:
+        title = "Replies"
+    else:
+        base = re.sub(r"[\[\]:*?/\\]", " ", questionnaire.reference or questionnaire.title)
+        title = f"Replies {base}"[:31].strip()
+    candidate, counter = title, 2
+    while candidate.lower() in used:
+        candidate = f"{title[:27]} ({counter})"
+        counter += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def write_xlsx(
+    published: Iterable[Published],
+    path: str,
+    questionnaires: Sequence[Questionnaire],
+    *,
+    total: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """A workbook Excel users can work with: a wide sheet per questionnaire ("Replies": one
+    row per reply, one column per question or table cell) and the long sheet ("Answers": one
+    row per respondent and question, a table one row per cell). Numbers and dates are typed
+    cells, text is never a formula, columns have widths and the header row is frozen (with the
+    respondent's name on the wide sheets). Returns the number of rows of the long sheet."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Answers")
-    sheet.freeze_panes = "A2"
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def header_row(sheet: Any, names: Sequence[str]) -> list[Any]:
         cells = []
-        for name in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=row[name])
-            if isinstance(row[name], str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cell.alignment = wrap
+            cell.data_type = "s"
             cells.append(cell)
-        sheet.append(cells)
+        return cells
+
+    def typed(sheet: Any, value: Any) -> Any:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        elif isinstance(value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+        return cell
+
+    questions = questions_of([q.pk for q in questionnaires])
+    used: set[str] = set()
+    wide: dict[int, tuple[Any, list[WideColumn]]] = {}
+    for questionnaire in questionnaires:
+        sheet = workbook.create_sheet(_sheet_title(questionnaire, used, len(questionnaires) == 1))
+        columns = wide_columns(questions[questionnaire.pk])
+        widths = [*WIDE_COMMON_WIDTHS, *(column.width for column in columns)]
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "B2"
+        sheet.append(header_row(sheet, [*WIDE_COMMON, *(c.header for c in columns)]))
+        wide[questionnaire.pk] = (sheet, columns)
+
+    long = workbook.create_sheet("Answers")
+    for index, name in enumerate(COLUMNS, start=1):
+        width = {"question_text": 40, "value": 40, "respondent": 28, "questionnaire": 30}.get(
+            name, 14
+        )
+        long.column_dimensions[get_column_letter(index)].width = width
+    long.freeze_panes = "A2"
+    long.append(header_row(long, COLUMNS))
+    writers: dict[int, Callable[[dict[str, Any] | None], str]] = {}
+
+    def passing(items: Iterable[Published]) -> Iterator[Published]:
+        for item in items:  # the wide row is written as the long rows of the reply are made
+            sheet, columns = wide[item.reply.questionnaire_id]
+            values = [*wide_common(item), *wide_cells(item, columns, writers)]
+            sheet.append([typed(sheet, value) for value in values])
+            yield item
+
+    count = 0
+    for row in answer_rows(passing(published), total=total, progress=progress):
+        values = dict(row)
+        values["received_on"] = datetime.date.fromisoformat(row["received_on"])
+        long.append([typed(long, values[name]) for name in COLUMNS])
+        count += 1
     workbook.save(path)
+    return count
 
 
 def write_json(rows: Iterator[dict[str, Any]], out: io.TextIOBase, options: dict[str, Any]) -> None:
@@ -944,8 +1160,11 @@ def fingerprint(replies: QuerySet[Reply], *, export_format: str, options: dict[s
 
 def file_name(job: ExportJob) -> str:
     today = timezone.localdate().isoformat()
-    stem = "verbale-attachments" if job.format == ExportJob.Format.ZIP else "verbale-replies"
-    return f"{stem}-{today}-{job.pk}.{job.format}"
+    stem, extension = {
+        ExportJob.Format.ZIP: ("verbale-attachments", "zip"),
+        ExportJob.Format.CSV_WIDE: ("verbale-replies-wide", "csv"),
+    }.get(job.format, ("verbale-replies", job.format))
+    return f"{stem}-{today}-{job.pk}.{extension}"
 
 
 def _running(job: ExportJob) -> QuerySet[ExportJob]:
@@ -1003,21 +1222,34 @@ def _make(job: ExportJob) -> None:
     total, published = published_in_batches(replies)
     record = _progress_recorder(job, total)
     name = file_name(job)
-    with tempfile.NamedTemporaryFile(suffix="." + job.format) as handle:
+    with tempfile.NamedTemporaryFile(suffix="." + name.rsplit(".", 1)[-1]) as handle:
         if job.format == ExportJob.Format.ZIP:
             count = write_zip(published, handle.name, record, total)
+        elif job.format == ExportJob.Format.XLSX:
+            count = write_xlsx(
+                published,
+                handle.name,
+                exported_questionnaires(replies),
+                total=total,
+                progress=record,
+            )
+        elif job.format == ExportJob.Format.CSV_WIDE:
+            with open(handle.name, "w", encoding="utf-8", newline="") as out:
+                out.write("\ufeff")  # Excel reads UTF-8 only with the mark
+                count = write_wide_csv(
+                    _progressing(published, total, record),
+                    out,  # type: ignore[arg-type]
+                    exported_questionnaires(replies),
+                )
         else:
             counted = _Counting(answer_rows(published, total=total, progress=record))
-            if job.format == ExportJob.Format.XLSX:
-                write_xlsx(counted, handle.name)
-            else:
-                with open(handle.name, "w", encoding="utf-8", newline="") as out:
-                    if job.format == ExportJob.Format.CSV:
-                        out.write("\ufeff")  # Excel reads UTF-8 only with the mark
-                        write_csv(counted, out)  # type: ignore[arg-type]
-                    else:
-                        write_json(counted, out, job.options)  # type: ignore[arg-type]
-            count = counted.count  # type: ignore[attr-defined]
+            with open(handle.name, "w", encoding="utf-8", newline="") as out:
+                if job.format == ExportJob.Format.CSV:
+                    out.write("\ufeff")  # Excel reads UTF-8 only with the mark
+                    write_csv(counted, out)  # type: ignore[arg-type]
+                else:
+                    write_json(counted, out, job.options)  # type: ignore[arg-type]
+            count = counted.count
         handle.seek(0)
         stored = default_storage.save(f"exports/{job.pk}/{name}", File(handle, name=name))
     try:
@@ -1035,6 +1267,14 @@ def _make(job: ExportJob) -> None:
         raise
     if not updated:  # the watchdog gave up on this job meanwhile: keep its verdict
         default_storage.delete(stored)
+
+
+def _progressing(
+    published: Iterable[Published], total: int, record: Callable[[int, int], None]
+) -> Iterator[Published]:
+    for done, item in enumerate(published, start=1):
+        record(done, total)
+        yield item
 
 
 class _Counting:
