@@ -76,7 +76,7 @@ def table_aggregate(request: HttpRequest) -> HttpResponse:
                 ],
             ),
             group_chart=bar_chart(
-                [g["label"].replace(" States", "") for g in aggregate.groups],
+                [SHORT_GROUPS.get(g["key"], g["label"]) for g in aggregate.groups],
                 [
                     (text_in(c["label"], "en"), [g["sums"][c["key"]] for g in aggregate.groups])
                     for c in columns
@@ -90,7 +90,23 @@ def table_aggregate(request: HttpRequest) -> HttpResponse:
 
 
 def _share(count: int, of: int) -> str:
-    return f"{round(100 * count / of)} %" if of else ""
+    return f"{round(100 * count / of)}%" if of else ""
+
+
+# Labels short enough to sit under a bar (the tables beside the charts give the full names).
+SHORT_GROUPS = {
+    "african": "African",
+    "asia_pacific": "Asia-Pacific",
+    "eastern_european": "Eastern Eur.",
+    "latin_american_caribbean": "Latin Am. & Carib.",
+    "western_european_other": "W. Eur. & other",
+    "member_state": "Member States",
+    "observer_state": "Observers",
+    "group_of_states": "Groups",
+    "un_entity": "UN entities",
+    "igo": "IGOs",
+    "ngo": "NGOs",
+}
 
 
 @require_GET
@@ -150,7 +166,7 @@ def _count_display(count: exports.ChoiceCount) -> dict[str, Any]:
             height=220,
         ),
         "group_chart": bar_chart(
-            [group.label.replace(" States", "") for group in count.groups],
+            [SHORT_GROUPS.get(group.key, group.label) for group in count.groups],
             [
                 (label, [group.counts[value] if group.answered else None for group in count.groups])
                 for value, label in options
