@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from reports.demo import cycle as demo
 from surveys.models import Question
 
-from .conftest import login, screenshot
+from .conftest import SCREENSHOTS, login, screenshot
 from .test_accessibility import serious_violations
 
 pytestmark = [
@@ -142,6 +142,7 @@ def test_a_reviewer_takes_the_replies_to_excel(page: Page, demo_data, tmp_path):
         page.get_by_role("link", name="Download").click()
     xlsx = tmp_path / download.value.suggested_filename
     download.value.save_as(xlsx)
+    download.value.save_as(SCREENSHOTS / "review-export.xlsx")  # to open and look at
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == ["Replies", "Answers"]
     wide = book["Replies"]
