@@ -103,10 +103,16 @@ def reviewer_client(client):
 # --- who may open the new pages -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["focal_point", "expert", "observer", "other_state", "none"])
+@pytest.mark.parametrize(
+    "role", ["focal_point", "expert", "observer", "other_state", "replied_state", "none"]
+)
 def test_only_reviewers_and_the_secretariat_open_counts_series_and_compare(client, filed, role):
     if role == "none":
         user = UserFactory()
+    elif role == "replied_state":  # Estonia's focal point, asking for El Salvador's answers
+        user = MembershipFactory(
+            respondent=Respondent.objects.get(code="EST"), role="focal_point"
+        ).user
     elif role == "other_state":  # the focal point of a State that did not reply at all
         user = MembershipFactory(
             respondent=RespondentFactory(regional_group="african"), role="focal_point"
