@@ -957,8 +957,9 @@ def write_xlsx(
     """A workbook Excel users can work with: a wide sheet per questionnaire ("Replies": one
     row per reply, one column per question or table cell) and the long sheet ("Answers": one
     row per respondent and question, a table one row per cell). Numbers and dates are typed
-    cells, text is never a formula, columns have widths and the header row is frozen (with the
-    respondent's name on the wide sheets). Returns the number of rows of the long sheet."""
+    cells, text is never a formula, columns have widths, the header row is frozen (with the
+    respondent's name on the wide sheets) and carries filters. Returns the number of rows of
+    the long sheet."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -989,6 +990,7 @@ def write_xlsx(
     questions = questions_of([q.pk for q in questionnaires])
     used: set[str] = set()
     wide: dict[int, tuple[Any, list[WideColumn]]] = {}
+    written: dict[str, list[int]] = {}  # sheet title -> [columns, rows] for the filters
     for questionnaire in questionnaires:
         sheet = workbook.create_sheet(_sheet_title(questionnaire, used, len(questionnaires) == 1))
         columns = wide_columns(questions[questionnaire.pk])
@@ -998,6 +1000,7 @@ def write_xlsx(
         sheet.freeze_panes = "B2"
         sheet.append(header_row(sheet, [*WIDE_COMMON, *(c.header for c in columns)]))
         wide[questionnaire.pk] = (sheet, columns)
+        written[sheet.title] = [len(widths), 1]
 
     long = workbook.create_sheet("Answers")
     for index, name in enumerate(COLUMNS, start=1):
@@ -1014,6 +1017,7 @@ def write_xlsx(
             sheet, columns = wide[item.reply.questionnaire_id]
             values = [*wide_common(item), *wide_cells(item, columns, writers)]
             sheet.append([typed(sheet, value) for value in values])
+            written[sheet.title][1] += 1
             yield item
 
     count = 0
@@ -1022,6 +1026,10 @@ def write_xlsx(
         values["received_on"] = datetime.date.fromisoformat(row["received_on"])
         long.append([typed(long, values[name]) for name in COLUMNS])
         count += 1
+    written[long.title] = [len(COLUMNS), count + 1]
+    for sheet in workbook.worksheets:  # write-only sheets write their filter when saved
+        width, height = written[sheet.title]
+        sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{height}"
     workbook.save(path)
     return count
 

@@ -174,6 +174,7 @@ def test_xlsx_has_a_wide_sheet_of_typed_cells_with_widths_and_a_frozen_header(
     assert text.value.startswith("=HYPERLINK") and text.data_type == "s"
     # The header row (and the respondent's name) stay in view; columns have widths.
     assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
     assert sheet.column_dimensions["A"].width == 28
     assert sheet.column_dimensions["J"].width > 0
     assert book["Answers"].freeze_panes == "A2"
