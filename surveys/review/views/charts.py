@@ -50,7 +50,13 @@ def bar_chart(
     bars, labels = [], []
     for i, category in enumerate(categories):
         x0 = left + i * group_w + group_w * 0.1
-        labels.append({"x": round(left + (i + 0.5) * group_w, 1), "text": category})
+        labels.append(
+            {
+                "x": round(left + (i + 0.5) * group_w, 1),
+                "text": category,
+                "missing": all(values[i] is None for _, values in series),
+            }
+        )
         for j, (name, values) in enumerate(series):
             value = values[i]
             if value is None:

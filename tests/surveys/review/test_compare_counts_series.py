@@ -257,6 +257,8 @@ def test_a_group_that_did_not_answer_shows_not_reported_never_0(reviewer_client,
     asia_row = text[text.index('<th scope="row">Asia-Pacific States</th>') :].split("</tr>")[0]
     assert '<abbr class="not-reported" title="not reported">—</abbr>' in asia_row
     assert asia_row.count("not-reported") == 2
+    # The chart draws no bar of 0 for the group: it writes "not reported" under it.
+    assert text.count(">not reported</text>") == 1
 
 
 def test_a_restricted_answer_is_not_counted(
