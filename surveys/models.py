@@ -676,7 +676,8 @@ class ExportJob(Job):
         FAILED = "failed", "Failed"
 
     class Format(models.TextChoices):
-        CSV = "csv", "CSV"
+        CSV = "csv", "CSV, one row per answer"
+        CSV_WIDE = "csv_wide", "CSV, one row per reply"
         XLSX = "xlsx", "Excel (XLSX)"
         JSON = "json", "JSON"
         ZIP = "zip", "Attachments (ZIP)"

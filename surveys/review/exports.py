@@ -77,7 +77,7 @@ EXPORT_SOFT_TIME_LIMIT = 14 * 60
 EXPORT_TIME_LIMIT = 15 * 60
 EXPORT_TASK = "surveys.run_export"  # surveys.review.tasks.run_export
 # Bump when the layout of the files changes, so that older files are not reused.
-EXPORT_LAYOUT = 1
+EXPORT_LAYOUT = 2  # 2: the XLSX has wide sheets (issue 18)
 
 
 def stale_after() -> timedelta:
@@ -274,39 +274,170 @@ def respondent_history(replies: QuerySet[Reply], respondent: Respondent) -> Hist
     return History(respondent=respondent, columns=published, rows=rows)
 
 
+# --- series: the same question across the rounds of a questionnaire --------------------------
+
+
+def rounds_of(
+    questionnaire: Questionnaire, visible: QuerySet[Questionnaire]
+) -> list[Questionnaire]:
+    """The rounds of a questionnaire, oldest first: those it was started from ("based on",
+    as ``authoring.copy_questionnaire`` records it), itself, and those started from it or from
+    its later rounds. Only questionnaires in ``visible``; one query, whatever the length."""
+    links = dict(visible.values_list("pk", "based_on_id"))
+    if questionnaire.pk not in links:
+        return []
+    wanted = {questionnaire.pk}
+    parent = links[questionnaire.pk]
+    while parent is not None and parent in links and parent not in wanted:
+        wanted.add(parent)
+        parent = links[parent]
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, based_on in links.items():
+        if based_on is not None:
+            children[based_on].append(pk)
+    stack = [questionnaire.pk]
+    while stack:
+        for child in children[stack.pop()]:
+            if child not in wanted:
+                wanted.add(child)
+                stack.append(child)
+    return sorted(visible.filter(pk__in=wanted).order_by(), key=lambda q: (q.deadline, q.pk))
+
+
+@dataclass
+class SeriesRow:
+    respondent: Respondent
+    name: str
+    cells: list[Cell]  # one per round; state "absent": not asked, "noreply": no published reply
+
+
+@dataclass
+class Series:
+    """One question across the rounds of a questionnaire, matched by its number."""
+
+    question: Question
+    rounds: list[Questionnaire]
+    questions: list[Question | None]  # the matching question of each round (None: not asked)
+    rows: list[SeriesRow]
+    counts: list[ChoiceCount | None]  # for a yes/no or choice question, per round
+
+
+def question_series(
+    replies: QuerySet[Reply],
+    question: Question,
+    rounds: Sequence[Questionnaire],
+    respondent_id: int | None = None,
+) -> Series:
+    """The published answers to ``question`` and to the question of the same number in every
+    round, one row per respondent in UN order (names of the latest round), one column per
+    round. A fixed number of queries, whatever the number of rounds and respondents."""
+    round_ids = [q.pk for q in rounds]
+    by_round = questions_of(round_ids)
+    matched: list[Question | None] = [
+        next((q for q in by_round.get(pk, []) if q.number == question.number), None)
+        for pk in round_ids
+    ]
+    chosen = replies.filter(questionnaire_id__in=round_ids)
+    if respondent_id is not None:
+        chosen = chosen.filter(respondent_id=respondent_id)
+    published = published_replies(chosen)
+    answers: dict[tuple[int, int], Published] = {
+        (item.reply.respondent_id, item.reply.questionnaire_id): item for item in published
+    }
+    respondents = {item.reply.respondent_id: item.reply.respondent for item in published}
+    on = names_date(rounds[-1]) if rounds else timezone.localdate()
+    writers = [display.answer_writer(q) if q else None for q in matched]
+    rows = []
+    for respondent in sorted(respondents.values(), key=lambda r: un_order_key(r, on)):
+        cells = []
+        for pk, matched_question, write in zip(round_ids, matched, writers, strict=True):
+            if matched_question is None or write is None:
+                cells.append(Cell("", "absent"))
+                continue
+            item = answers.get((respondent.pk, pk))
+            if item is None:
+                cells.append(Cell("", "noreply"))
+                continue
+            entry = item.answers.get(matched_question.pk)
+            cells.append(
+                Cell(write(entry), (entry or {}).get("state", ""), f"q-{matched_question.pk}")
+            )
+        rows.append(
+            SeriesRow(respondent=respondent, name=respondent_name(respondent, on), cells=cells)
+        )
+    counts: list[ChoiceCount | None] = []
+    if question.kind in CHOICE_KINDS:
+        for pk, matched_question in zip(round_ids, matched, strict=True):
+            if matched_question is None or matched_question.kind != question.kind:
+                counts.append(None)
+                continue
+            in_round = [item for item in published if item.reply.questionnaire_id == pk]
+            counts.append(_count(matched_question, in_round))
+    return Series(
+        question=question, rounds=list(rounds), questions=matched, rows=rows, counts=counts
+    )
+
+
 # --- statistical tables aggregated ------------------------------------------------------------
 
 
 @dataclass
 class Aggregate:
-    """Sums of a statistical table over respondents, and how many respondents reported."""
+    """Sums of a statistical table over respondents, and how many respondents reported.
+
+    A sum is None where nobody reported a number: a blank is "not reported", never 0."""
 
     question: Question
     rows: list[dict[str, Any]]
     columns: list[dict[str, Any]]
-    sums: dict[str, dict[str, int]]  # row key -> column key -> sum
+    sums: dict[str, dict[str, int | None]]  # row key -> column key -> sum (None: not reported)
     reporting: dict[str, dict[str, int]]  # row key -> column key -> respondents with a number
-    column_totals: dict[str, int]
+    column_totals: dict[str, int | None]
     column_reporting: dict[str, int]
     respondents_reporting: int
     respondents: int
     groups: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _add(total: int | None, number: int) -> int:
+    return number if total is None else total + number
+
+
+def group_labels() -> dict[str, str]:
+    """Labels of what respondents are grouped by: the regional group of a State, else its kind."""
+    return {
+        str(k): str(v) for k, v in [*Respondent.RegionalGroup.choices, *Respondent.Kind.choices]
+    }
+
+
+def group_of(respondent: Respondent) -> str:
+    return respondent.regional_group or respondent.kind
+
+
+def _group_order(key: str) -> tuple[int, int]:
+    groups = list(Respondent.RegionalGroup.values)
+    if key in groups:
+        return (0, groups.index(key))
+    return (1, KIND_ORDER.get(key, 99))
+
+
+KIND_ORDER = {kind: rank for rank, kind in enumerate(Respondent.Kind.values)}
+
+
 def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
     """Sum a statistical table by row (e.g. year) and by regional group, counting respondents
-    that gave a number (a blank cell is "not reported", not zero)."""
+    that gave a number. A blank cell is "not reported", not zero: a sum stays None until some
+    respondent reports a number in it."""
     questionnaire = question.section.questionnaire
     published = published_replies(replies.filter(questionnaire=questionnaire))
     rows = question.options.get("rows", [])
     columns = question.options.get("columns", [])
-    sums = {r["key"]: dict.fromkeys((c["key"] for c in columns), 0) for r in rows}
-    reporting = {r["key"]: dict.fromkeys((c["key"] for c in columns), 0) for r in rows}
-    column_totals = dict.fromkeys((c["key"] for c in columns), 0)
-    column_reporting = dict.fromkeys((c["key"] for c in columns), 0)
-    group_sums: dict[str, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys((c["key"] for c in columns), 0)
-    )
+    column_keys = [c["key"] for c in columns]
+    sums: dict[str, dict[str, int | None]] = {r["key"]: dict.fromkeys(column_keys) for r in rows}
+    reporting = {r["key"]: dict.fromkeys(column_keys, 0) for r in rows}
+    column_totals: dict[str, int | None] = dict.fromkeys(column_keys)
+    column_reporting = dict.fromkeys(column_keys, 0)
+    group_sums: dict[str, dict[str, int | None]] = defaultdict(lambda: dict.fromkeys(column_keys))
     group_reporting: dict[str, int] = defaultdict(int)
     anyone = 0
     for item in published:
@@ -317,25 +448,24 @@ def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
         reported_columns = set()
         for row in rows:
             cells = value.get(row["key"]) or {}
-            for column in columns:
-                number = cells.get(column["key"])
+            for key in column_keys:
+                number = cells.get(key)
                 if number is None:
                     continue
-                sums[row["key"]][column["key"]] += number
-                reporting[row["key"]][column["key"]] += 1
-                reported_columns.add(column["key"])
+                sums[row["key"]][key] = _add(sums[row["key"]][key], number)
+                reporting[row["key"]][key] += 1
+                reported_columns.add(key)
         if not reported_columns:
             continue
         anyone += 1
-        group = item.reply.respondent.regional_group or item.reply.respondent.kind
+        group = group_of(item.reply.respondent)
         group_reporting[group] += 1
         _, totals, _ = answer_rules.table_totals(question.options, value)
         for key in reported_columns:
             column_reporting[key] += 1
-        for key, total in totals.items():
-            column_totals[key] += total
-            group_sums[group][key] += total
-    labels = dict(Respondent.RegionalGroup.choices) | dict(Respondent.Kind.choices)
+            column_totals[key] = _add(column_totals[key], totals[key])
+            group_sums[group][key] = _add(group_sums[group][key], totals[key])
+    labels = group_labels()
     groups = [
         {
             "key": key,
@@ -343,7 +473,7 @@ def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
             "sums": group_sums[key],
             "reporting": group_reporting[key],
         }
-        for key in sorted(group_reporting, key=lambda k: str(labels.get(k, k)))
+        for key in sorted(group_reporting, key=_group_order)
     ]
     return Aggregate(
         question=question,
@@ -357,6 +487,111 @@ def aggregate_table(replies: QuerySet[Reply], question: Question) -> Aggregate:
         respondents=len(published),
         groups=groups,
     )
+
+
+# --- yes/no and choice questions counted -------------------------------------------------------
+
+CHOICE_KINDS = (answer_rules.YES_NO, answer_rules.SINGLE_CHOICE, answer_rules.MULTIPLE_CHOICE)
+
+
+@dataclass
+class ChoiceGroup:
+    """The answers of one regional group (or kind of respondent) to a choice question."""
+
+    key: str
+    label: str
+    replies: int = 0  # published replies of the group
+    answered: int = 0  # of which chose at least one option
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def not_reported(self) -> int:
+        return self.replies - self.answered
+
+
+@dataclass
+class ChoiceCount:
+    """How many respondents chose each option of a yes/no or choice question.
+
+    ``answered`` respondents chose something; the others with a published reply are "not
+    reported" (no answer, "not known", "not applicable", or the answer restricted), counted
+    apart and never as a "no" or a 0 in an option. Shares are of those who answered."""
+
+    question: Question
+    options: list[tuple[str, str]]  # (value, label) in the question's order
+    counts: dict[str, int]
+    replies: int = 0
+    answered: int = 0
+    not_known: int = 0
+    not_applicable: int = 0
+    groups: list[ChoiceGroup] = field(default_factory=list)
+
+    @property
+    def not_reported(self) -> int:
+        return self.replies - self.answered
+
+    @property
+    def multiple(self) -> bool:
+        return self.question.kind == answer_rules.MULTIPLE_CHOICE
+
+
+def _options(question: Question) -> list[tuple[str, str]]:
+    if question.kind == answer_rules.YES_NO:
+        return list(display.YES_NO_LABELS.items())
+    return [
+        (choice["value"], display.label(choice["label"], "en"))
+        for choice in (question.options or {}).get("choices", [])
+    ]
+
+
+def count_choices(
+    replies: QuerySet[Reply], questionnaire: Questionnaire, question_ids: Sequence[int] | None
+) -> list[ChoiceCount]:
+    """Counts of every yes/no and choice question (the chosen ones when given) over the
+    published replies, overall and by regional group. A fixed number of queries."""
+    questions = [
+        q for q in questions_of([questionnaire.pk])[questionnaire.pk] if q.kind in CHOICE_KINDS
+    ]
+    if question_ids:
+        wanted = set(question_ids)
+        questions = [q for q in questions if q.pk in wanted]
+    published = published_replies(replies.filter(questionnaire=questionnaire))
+    return [_count(question, published) for question in questions]
+
+
+def _count(question: Question, published: Sequence[Published]) -> ChoiceCount:
+    """Counts of one choice question over these published replies, overall and by group."""
+    labels = group_labels()
+    options = _options(question)
+    values = [value for value, _ in options]
+    result = ChoiceCount(question=question, options=options, counts=dict.fromkeys(values, 0))
+    groups: dict[str, ChoiceGroup] = {}
+    for item in published:
+        key = group_of(item.reply.respondent)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ChoiceGroup(
+                key=key, label=labels.get(key, key), counts=dict.fromkeys(values, 0)
+            )
+        result.replies += 1
+        group.replies += 1
+        entry = item.answers.get(question.pk) or {}
+        state = entry.get("state")
+        if state == answer_rules.NOT_KNOWN:
+            result.not_known += 1
+        elif state == answer_rules.NOT_APPLICABLE:
+            result.not_applicable += 1
+        value = entry.get("value") if state == answer_rules.ANSWERED else None
+        chosen = [v for v in (value if isinstance(value, list) else [value]) if v in values]
+        if not chosen:
+            continue
+        result.answered += 1
+        group.answered += 1
+        for choice in chosen:
+            result.counts[choice] += 1
+            group.counts[choice] += 1
+    result.groups = [groups[key] for key in sorted(groups, key=_group_order)]
+    return result
 
 
 # --- response dashboard -----------------------------------------------------------------------
@@ -534,6 +769,152 @@ def answer_rows(
             yield {**where, "row": "", "column": "", "value": shown}
 
 
+# --- the wide layout: one row per reply, one column per question or table cell ----------------
+
+WIDE_COMMON = (
+    "respondent",
+    "respondent_code",
+    "respondent_kind",
+    "regional_group",
+    "questionnaire",
+    "questionnaire_reference",
+    "received_on",
+    "late",
+    "revision",
+)
+# Widths (in characters) of the common columns in the XLSX.
+WIDE_COMMON_WIDTHS = (28, 10, 20, 24, 30, 14, 12, 6, 9)
+
+
+@dataclass(frozen=True)
+class WideColumn:
+    """A column of the wide layout: a question, or one cell of a statistical table."""
+
+    header: str
+    question: Question
+    row: str | None = None
+    column: str | None = None
+
+    @property
+    def width(self) -> int:
+        if self.question.kind in (answer_rules.NUMBER, answer_rules.TABLE):
+            return 14
+        if self.question.kind in CHOICE_KINDS:
+            return 18
+        return 40
+
+
+def wide_columns(questions: Sequence[Question]) -> list[WideColumn]:
+    """One column per question, one per cell for a statistical table, in questionnaire order.
+    Headers carry the number and the text: "5 Cases [2005 / Investigated]"."""
+    columns = []
+    for question in questions:
+        text = f"{question.number} {text_in(question.text, 'en')}".strip()
+        if question.kind == answer_rules.TABLE:
+            for row in question.options.get("rows", []):
+                for column in question.options.get("columns", []):
+                    cell = f"{text_in(row['label'], 'en')} / {text_in(column['label'], 'en')}"
+                    columns.append(
+                        WideColumn(f"{text} [{cell}]", question, row["key"], column["key"])
+                    )
+        else:
+            columns.append(WideColumn(text, question))
+    return columns
+
+
+def wide_cells(
+    item: Published,
+    columns: Sequence[WideColumn],
+    writers: dict[int, Callable[[dict[str, Any] | None], str]],
+) -> list[Any]:
+    """The answers of one reply in the columns of the wide layout: numbers as numbers (a
+    blank table cell stays blank: not reported), "Not known" or "Not applicable" as said,
+    everything else as the one line every page shows."""
+    cells: list[Any] = []
+    for column in columns:
+        question = column.question
+        entry = item.answers.get(question.pk)
+        if not entry:
+            cells.append(None)
+            continue
+        state = entry.get("state")
+        value = entry.get("value")
+        if state != answer_rules.ANSWERED:
+            cells.append(display.STATE_LABELS.get(state, state))
+        elif question.kind == answer_rules.TABLE:
+            cells.append(((value or {}).get(column.row) or {}).get(column.column))
+        elif question.kind == answer_rules.NUMBER:
+            cells.append(value)
+        else:
+            write = writers.get(question.pk)
+            if write is None:
+                write = writers[question.pk] = display.answer_writer(question)
+            cells.append(write(entry) or None)
+    return cells
+
+
+def wide_common(item: Published) -> list[Any]:
+    """The columns of the wide layout that say whose reply it is (a date as a date)."""
+    reply = item.reply
+    questionnaire = reply.questionnaire
+    return [
+        respondent_name(reply.respondent, names_date(questionnaire)),
+        reply.respondent.code,
+        str(dict(Respondent.Kind.choices).get(reply.respondent.kind, reply.respondent.kind)),
+        str(dict(Respondent.RegionalGroup.choices).get(reply.respondent.regional_group, "")),
+        questionnaire.title,
+        questionnaire.reference,
+        reply.received_on or item.received_on,
+        "yes" if reply.is_late else "no",
+        item.revision_number,
+    ]
+
+
+def exported_questionnaires(replies: QuerySet[Reply]) -> list[Questionnaire]:
+    """The questionnaires of the exported replies, in the order the rows come (latest first)."""
+    return sorted(
+        Questionnaire.objects.filter(pk__in=replies.order_by().values("questionnaire_id")),
+        key=lambda q: (-q.deadline.toordinal(), q.pk),
+    )
+
+
+def write_wide_csv(
+    published: Iterable[Published],
+    out: io.TextIOBase,
+    questionnaires: Sequence[Questionnaire],
+) -> int:
+    """The wide layout as CSV: the header and the cells of the XLSX's "Replies" sheet. With
+    several questionnaires, each has its own columns side by side, headed "Title (year): …"."""
+    questions = questions_of([q.pk for q in questionnaires])
+    several = len(questionnaires) > 1
+    blocks: dict[int, tuple[int, list[WideColumn]]] = {}
+    header = list(WIDE_COMMON)
+    used: set[str] = set()
+    for questionnaire in questionnaires:
+        columns = wide_columns(questions[questionnaire.pk])
+        blocks[questionnaire.pk] = (len(header), columns)
+        label = f"{questionnaire.title} ({questionnaire.deadline.year})"
+        if label in used:  # two rounds of one title in a year: headers must still differ
+            label = f"{label} #{questionnaire.pk}"
+        used.add(label)
+        prefix = f"{label}: " if several else ""
+        header.extend(prefix + column.header for column in columns)
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writers: dict[int, Callable[[dict[str, Any] | None], str]] = {}
+    count = 0
+    for item in published:
+        start, columns = blocks[item.reply.questionnaire_id]
+        row: list[Any] = [None] * len(header)
+        common = wide_common(item)
+        common[6] = common[6].isoformat()
+        row[: len(common)] = common
+        row[start : start + len(columns)] = wide_cells(item, columns, writers)
+        writer.writerow(["" if v is None else _spreadsheet_safe(v) for v in row])
+        count += 1
+    return count
+
+
 def _spreadsheet_safe(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula is written as text (OWASP CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r"):
@@ -550,29 +931,107 @@ def write_csv(rows: Iterator[dict[str, Any]], out: io.TextIOBase) -> None:
         writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
 
 
-def write_xlsx(rows: Iterator[dict[str, Any]], path: str) -> None:
+def _sheet_title(questionnaire: Questionnaire, used: set[str], only: bool) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
+    if only:
+        title = "Replies"
+    else:
+        base = re.sub(r"[\[\]:*?/\\]", " ", questionnaire.reference or questionnaire.title)
+        title = f"Replies {base}"[:31].strip()
+    candidate, counter = title, 2
+    while candidate.lower() in used:
+        candidate = f"{title[:27]} ({counter})"
+        counter += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def write_xlsx(
+    published: Iterable[Published],
+    path: str,
+    questionnaires: Sequence[Questionnaire],
+    *,
+    total: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """A workbook Excel users can work with: a wide sheet per questionnaire ("Replies": one
+    row per reply, one column per question or table cell) and the long sheet ("Answers": one
+    row per respondent and question, a table one row per cell). Numbers and dates are typed
+    cells, text is never a formula, columns have widths, the header row is frozen (with the
+    respondent's name on the wide sheets) and carries filters. Returns the number of rows of
+    the long sheet."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Answers")
-    sheet.freeze_panes = "A2"
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def header_row(sheet: Any, names: Sequence[str]) -> list[Any]:
         cells = []
-        for name in COLUMNS:
-            cell = WriteOnlyCell(sheet, value=row[name])
-            if isinstance(row[name], str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cell.alignment = wrap
+            cell.data_type = "s"
             cells.append(cell)
-        sheet.append(cells)
+        return cells
+
+    def typed(sheet: Any, value: Any) -> Any:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        elif isinstance(value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+        return cell
+
+    questions = questions_of([q.pk for q in questionnaires])
+    used: set[str] = set()
+    wide: dict[int, tuple[Any, list[WideColumn]]] = {}
+    written: dict[str, list[int]] = {}  # sheet title -> [columns, rows] for the filters
+    for questionnaire in questionnaires:
+        sheet = workbook.create_sheet(_sheet_title(questionnaire, used, len(questionnaires) == 1))
+        columns = wide_columns(questions[questionnaire.pk])
+        widths = [*WIDE_COMMON_WIDTHS, *(column.width for column in columns)]
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "B2"
+        sheet.append(header_row(sheet, [*WIDE_COMMON, *(c.header for c in columns)]))
+        wide[questionnaire.pk] = (sheet, columns)
+        written[sheet.title] = [len(widths), 1]
+
+    long = workbook.create_sheet("Answers")
+    for index, name in enumerate(COLUMNS, start=1):
+        width = {"question_text": 40, "value": 40, "respondent": 28, "questionnaire": 30}.get(
+            name, 14
+        )
+        long.column_dimensions[get_column_letter(index)].width = width
+    long.freeze_panes = "A2"
+    long.append(header_row(long, COLUMNS))
+    writers: dict[int, Callable[[dict[str, Any] | None], str]] = {}
+
+    def passing(items: Iterable[Published]) -> Iterator[Published]:
+        for item in items:  # the wide row is written as the long rows of the reply are made
+            sheet, columns = wide[item.reply.questionnaire_id]
+            values = [*wide_common(item), *wide_cells(item, columns, writers)]
+            sheet.append([typed(sheet, value) for value in values])
+            written[sheet.title][1] += 1
+            yield item
+
+    count = 0
+    for row in answer_rows(passing(published), total=total, progress=progress):
+        values = dict(row)
+        values["received_on"] = datetime.date.fromisoformat(row["received_on"])
+        long.append([typed(long, values[name]) for name in COLUMNS])
+        count += 1
+    written[long.title] = [len(COLUMNS), count + 1]
+    for sheet in workbook.worksheets:  # write-only sheets write their filter when saved
+        width, height = written[sheet.title]
+        sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{height}"
     workbook.save(path)
+    return count
 
 
 def write_json(rows: Iterator[dict[str, Any]], out: io.TextIOBase, options: dict[str, Any]) -> None:
@@ -709,8 +1168,11 @@ def fingerprint(replies: QuerySet[Reply], *, export_format: str, options: dict[s
 
 def file_name(job: ExportJob) -> str:
     today = timezone.localdate().isoformat()
-    stem = "verbale-attachments" if job.format == ExportJob.Format.ZIP else "verbale-replies"
-    return f"{stem}-{today}-{job.pk}.{job.format}"
+    stem, extension = {
+        ExportJob.Format.ZIP: ("verbale-attachments", "zip"),
+        ExportJob.Format.CSV_WIDE: ("verbale-replies-wide", "csv"),
+    }.get(job.format, ("verbale-replies", job.format))
+    return f"{stem}-{today}-{job.pk}.{extension}"
 
 
 def _running(job: ExportJob) -> QuerySet[ExportJob]:
@@ -768,21 +1230,34 @@ def _make(job: ExportJob) -> None:
     total, published = published_in_batches(replies)
     record = _progress_recorder(job, total)
     name = file_name(job)
-    with tempfile.NamedTemporaryFile(suffix="." + job.format) as handle:
+    with tempfile.NamedTemporaryFile(suffix="." + name.rsplit(".", 1)[-1]) as handle:
         if job.format == ExportJob.Format.ZIP:
             count = write_zip(published, handle.name, record, total)
+        elif job.format == ExportJob.Format.XLSX:
+            count = write_xlsx(
+                published,
+                handle.name,
+                exported_questionnaires(replies),
+                total=total,
+                progress=record,
+            )
+        elif job.format == ExportJob.Format.CSV_WIDE:
+            with open(handle.name, "w", encoding="utf-8", newline="") as out:
+                out.write("\ufeff")  # Excel reads UTF-8 only with the mark
+                count = write_wide_csv(
+                    _progressing(published, total, record),
+                    out,  # type: ignore[arg-type]
+                    exported_questionnaires(replies),
+                )
         else:
             counted = _Counting(answer_rows(published, total=total, progress=record))
-            if job.format == ExportJob.Format.XLSX:
-                write_xlsx(counted, handle.name)
-            else:
-                with open(handle.name, "w", encoding="utf-8", newline="") as out:
-                    if job.format == ExportJob.Format.CSV:
-                        out.write("\ufeff")  # Excel reads UTF-8 only with the mark
-                        write_csv(counted, out)  # type: ignore[arg-type]
-                    else:
-                        write_json(counted, out, job.options)  # type: ignore[arg-type]
-            count = counted.count  # type: ignore[attr-defined]
+            with open(handle.name, "w", encoding="utf-8", newline="") as out:
+                if job.format == ExportJob.Format.CSV:
+                    out.write("\ufeff")  # Excel reads UTF-8 only with the mark
+                    write_csv(counted, out)  # type: ignore[arg-type]
+                else:
+                    write_json(counted, out, job.options)  # type: ignore[arg-type]
+            count = counted.count
         handle.seek(0)
         stored = default_storage.save(f"exports/{job.pk}/{name}", File(handle, name=name))
     try:
@@ -800,6 +1275,14 @@ def _make(job: ExportJob) -> None:
         raise
     if not updated:  # the watchdog gave up on this job meanwhile: keep its verdict
         default_storage.delete(stored)
+
+
+def _progressing(
+    published: Iterable[Published], total: int, record: Callable[[int, int], None]
+) -> Iterator[Published]:
+    for done, item in enumerate(published, start=1):
+        record(done, total)
+        yield item
 
 
 class _Counting:

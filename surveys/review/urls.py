@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern] = [
     path("review/compare/", compare.compare, name="review-compare"),
     path("review/compare/respondent/", compare.compare_respondent, name="review-history"),
     path("review/tables/", tables.table_aggregate, name="review-tables"),
+    path("review/counts/", tables.choice_counts, name="review-counts"),
+    path("review/series/", compare.series, name="review-series"),
     path("review/questionnaires/", dashboard.questionnaire_index, name="review-questionnaires"),
     path(
         "review/questionnaires/<id:pk>/dashboard/",

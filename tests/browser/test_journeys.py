@@ -85,7 +85,7 @@ def test_a_reviewer_searches_compares_and_exports(page: Page, demo_data, tmp_pat
     expect(page.locator("main")).to_contain_text("67")  # El Salvador, 2006, cases investigated
     screenshot(page, "journey-reviewer-4-compare")
     page.goto(f"/review/replies/?questionnaire={cycle.pk}")
-    page.get_by_role("button", name="CSV").click()
+    page.get_by_role("button", name="CSV, one row per answer").click()
     expect(page.get_by_text("Ready.")).to_be_visible(timeout=30_000)
     screenshot(page, "journey-reviewer-5-export")
     with page.expect_download() as download:

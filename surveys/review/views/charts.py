@@ -31,24 +31,36 @@ def tick_values(top_value: int) -> list[int]:
 
 def bar_chart(
     categories: Sequence[str],
-    series: Sequence[tuple[str, Sequence[int]]],
+    series: Sequence[tuple[str, Sequence[int | None]]],
     *,
     width: int = 680,
     height: int = 280,
 ) -> dict[str, Any]:
-    """Geometry of a grouped bar chart (categories along x, one bar per series)."""
+    """Geometry of a grouped bar chart (categories along x, one bar per series).
+
+    A value of None is "not reported": no bar is drawn for it (the table beside the chart
+    says "not reported"), and a chart with nothing reported says so rather than drawing zeros;
+    a reported 0 is a figure like any other."""
     left, right, top, bottom = 56, 12, 12, 36
     plot_w, plot_h = width - left - right, height - top - bottom
-    highest = max((v for _, values in series for v in values), default=0)
+    highest = max((v for _, values in series for v in values if v is not None), default=0)
     top_value = _nice_ceiling(highest)
     group_w = plot_w / max(1, len(categories))
     bar_w = max(2.0, (group_w * 0.8) / max(1, len(series)))
     bars, labels = [], []
     for i, category in enumerate(categories):
         x0 = left + i * group_w + group_w * 0.1
-        labels.append({"x": round(left + (i + 0.5) * group_w, 1), "text": category})
+        labels.append(
+            {
+                "x": round(left + (i + 0.5) * group_w, 1),
+                "text": category,
+                "missing": all(values[i] is None for _, values in series),
+            }
+        )
         for j, (name, values) in enumerate(series):
             value = values[i]
+            if value is None:
+                continue
             h = plot_h * value / top_value
             bars.append(
                 {
@@ -65,7 +77,7 @@ def bar_chart(
         for value in tick_values(top_value)
     ]
     return {
-        "empty": highest == 0,
+        "empty": all(v is None for _, values in series for v in values),
         "width": width,
         "height": height,
         "left": left,

@@ -76,7 +76,7 @@ def table_aggregate(request: HttpRequest) -> HttpResponse:
                 ],
             ),
             group_chart=bar_chart(
-                [g["label"].replace(" States", "") for g in aggregate.groups],
+                [SHORT_GROUPS.get(g["key"], g["label"]) for g in aggregate.groups],
                 [
                     (text_in(c["label"], "en"), [g["sums"][c["key"]] for g in aggregate.groups])
                     for c in columns
@@ -84,3 +84,93 @@ def table_aggregate(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render(request, "surveys/review/table.html", context)
+
+
+# --- yes/no and choice questions, counted ------------------------------------------------------
+
+
+def _share(count: int, of: int) -> str:
+    return f"{round(100 * count / of)}%" if of else ""
+
+
+# Labels short enough to sit under a bar (the tables beside the charts give the full names).
+SHORT_GROUPS = {
+    "african": "African",
+    "asia_pacific": "Asia-Pacific",
+    "eastern_european": "Eastern Eur.",
+    "latin_american_caribbean": "Latin Am. & Carib.",
+    "western_european_other": "W. Eur. & other",
+    "member_state": "Member States",
+    "observer_state": "Observers",
+    "group_of_states": "Groups",
+    "un_entity": "UN entities",
+    "igo": "IGOs",
+    "ngo": "NGOs",
+}
+
+
+@require_GET
+@review_access
+def choice_counts(request: HttpRequest) -> HttpResponse:
+    """How many respondents answered yes (or chose each option), overall and by regional
+    group, charted. Respondents who did not answer are "not reported", never counted as 0."""
+    questionnaire = _questionnaire_or_latest(request)
+    context: dict[str, Any] = {"questionnaire": questionnaire}
+    if questionnaire is None:
+        return render(request, "surveys/review/counts.html", context)
+    params = request.GET.copy()
+    params["questionnaire"] = str(questionnaire.pk)
+    filterset = search.browse(request.user, params, request)
+    replies = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    question_id = _int_or_none(request.GET.get("question"))
+    every = exports.count_choices(replies, questionnaire, None)
+    shown = [c for c in every if c.question.pk == question_id] if question_id else every
+    context.update(
+        filter=filterset,
+        choice_questions=[c.question for c in every],
+        question_id=question_id,
+        counts=[_count_display(count) for count in shown],
+    )
+    return render(request, "surveys/review/counts.html", context)
+
+
+def _count_display(count: exports.ChoiceCount) -> dict[str, Any]:
+    options = count.options
+    return {
+        "count": count,
+        "text": text_in(count.question.text, "en"),
+        "chart_id": f"chart-{count.question.pk}",
+        "options": [
+            {
+                "label": label,
+                "count": count.counts[value],
+                "share": _share(count.counts[value], count.answered),
+            }
+            for value, label in options
+        ],
+        "groups": [
+            {
+                "group": group,
+                "cells": [group.counts[value] if group.answered else None for value, _ in options],
+            }
+            for group in count.groups
+        ],
+        "chart": bar_chart(
+            [label for _, label in options],
+            [
+                (
+                    "Respondents",
+                    [count.counts[value] if count.answered else None for value, _ in options],
+                )
+            ],
+            height=220,
+        ),
+        "group_chart": bar_chart(
+            [SHORT_GROUPS.get(group.key, group.label) for group in count.groups],
+            [
+                (label, [group.counts[value] if group.answered else None for group in count.groups])
+                for value, label in options
+            ],
+            height=240,
+        ),
+    }

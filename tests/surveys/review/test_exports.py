@@ -121,7 +121,7 @@ def test_xlsx_export_writes_text_never_formulas(
     from openpyxl import load_workbook
 
     job = export(reviewer_client, "xlsx", django_capture_on_commit_callbacks)
-    sheet = load_workbook(io.BytesIO(download(reviewer_client, job))).active
+    sheet = load_workbook(io.BytesIO(download(reviewer_client, job)))["Answers"]
     header = [c.value for c in sheet[1]]
     assert header == list(exports.COLUMNS)
     values = list(sheet.iter_rows(min_row=2, values_only=True))
@@ -137,6 +137,98 @@ def test_xlsx_export_writes_text_never_formulas(
     assert cell.data_type == "s"
     numbers = [r[value_at] for r in values if r[header.index("question")] == "5" and r[value_at]]
     assert 10 in numbers
+
+
+def test_xlsx_has_a_wide_sheet_of_typed_cells_with_widths_and_a_frozen_header(
+    reviewer_client, filed, questionnaire, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    job = export(reviewer_client, "xlsx", django_capture_on_commit_callbacks)
+    book = load_workbook(io.BytesIO(download(reviewer_client, job)))
+    assert book.sheetnames == ["Replies", "Answers"]
+    sheet = book["Replies"]
+    header = [c.value for c in sheet[1]]
+    assert header[:9] == list(exports.WIDE_COMMON)
+    assert "1 Has your State ratified the Protocol?" in header
+    table_header = "5 Cases by year [2005 / Cases investigated]"
+    assert table_header in header
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    assert set(rows) == {"SLV", "EST"}  # one row per reply
+    salvador, estonia = rows["SLV"], rows["EST"]
+    at = header.index
+    # Numbers and dates are typed cells, not text.
+    assert salvador[at(table_header)].value == 10
+    assert salvador[at(table_header)].data_type == "n"
+    assert salvador[at("1 (a) In which year?")].value == 2004
+    assert salvador[at("1 (a) In which year?")].data_type == "n"
+    received = salvador[at("received_on")]
+    filed["SLV"].refresh_from_db()
+    assert received.is_date and received.value.date() == filed["SLV"].received_on
+    assert salvador[at("1 Has your State ratified the Protocol?")].value == "Yes"
+    # A blank table cell stays blank (not reported), never 0.
+    assert salvador[at("5 Cases by year [2005 / Persons prosecuted]")].value is None
+    assert estonia[at(table_header)].value is None
+    # Text is text, never a formula.
+    text = salvador[at("2 Describe the offences in your criminal code.")]
+    assert text.value.startswith("=HYPERLINK") and text.data_type == "s"
+    # The header row (and the respondent's name) stay in view; columns have widths.
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
+    assert sheet.column_dimensions["A"].width == 28
+    assert sheet.column_dimensions["J"].width > 0
+    assert book["Answers"].freeze_panes == "A2"
+    assert book["Answers"].column_dimensions["A"].width == 30
+
+
+def test_the_wide_csv_matches_the_wide_sheet(
+    reviewer_client, filed, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    xlsx = export(reviewer_client, "xlsx", django_capture_on_commit_callbacks)
+    sheet = load_workbook(io.BytesIO(download(reviewer_client, xlsx)))["Replies"]
+    wide = export(reviewer_client, "csv_wide", django_capture_on_commit_callbacks)
+    assert wide.file_name.endswith(".csv") and "wide" in wide.file_name
+    data = download(reviewer_client, wide).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(data)))
+    assert lines[0] == [c.value for c in sheet[1]]
+    for csv_row, sheet_row in zip(lines[1:], sheet.iter_rows(min_row=2), strict=True):
+        expected = []
+        for cell in sheet_row:
+            value = cell.value
+            if value is None:
+                value = ""
+            elif cell.is_date:
+                value = value.date().isoformat()
+            elif isinstance(value, str) and value.startswith("="):
+                value = "'" + value  # the CSV guards against formulas its own way
+            expected.append(str(value))
+        assert csv_row == expected
+
+
+def test_the_wide_csv_of_two_questionnaires_gives_each_its_columns(
+    reviewer_client, filed, django_capture_on_commit_callbacks
+):
+    salvador = filed["SLV"].respondent
+    later = build_questionnaire(
+        title="Follow-up",
+        dispatch_to=[salvador],
+        deadline=datetime.date(2009, 12, 15),
+        cutoff=datetime.date(2010, 1, 24),
+    )
+    file_reply(
+        Reply.objects.get(questionnaire=later, respondent=salvador),
+        text="Forty officers.",
+        capture=django_capture_on_commit_callbacks,
+    )
+    job = export(reviewer_client, "csv_wide", django_capture_on_commit_callbacks)
+    rows = csv_rows(download(reviewer_client, job))
+    assert len(rows) == 3
+    first = next(r for r in rows if r["questionnaire"] == "Follow-up")
+    question = "2 Describe the offences in your criminal code."
+    assert first[f"Follow-up (2009): {question}"] == "Forty officers."
+    assert first[f"Trafficking in persons: measures taken (2007): {question}"] == ""
 
 
 def test_zip_holds_the_published_attachments_and_a_manifest(

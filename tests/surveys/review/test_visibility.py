@@ -89,6 +89,7 @@ def test_no_page_shows_a_draft_or_a_restricted_answer(
         reverse("surveys:review-questionnaires"),
         reverse("surveys:review-compare") + f"?questionnaire={q.pk}",
         reverse("surveys:review-tables") + f"?questionnaire={q.pk}",
+        reverse("surveys:review-counts") + f"?questionnaire={q.pk}",
         reverse("surveys:review-dashboard", args=[q.pk]),
         reverse("surveys:review-history") + f"?respondent={setting['SLV'].respondent_id}",
         reverse("surveys:review-history") + f"?respondent={setting['EST'].respondent_id}",
@@ -99,8 +100,9 @@ def test_no_page_shows_a_draft_or_a_restricted_answer(
             reverse("surveys:review-compare") + f"?questionnaire={q.pk}&section={section.pk}"
         )
         urls.extend(
-            reverse("surveys:review-compare") + f"?questionnaire={q.pk}&question={item.pk}"
+            reverse(page) + f"?questionnaire={q.pk}&question={item.pk}"
             for item in section.questions.all()
+            for page in ("surveys:review-compare", "surveys:review-series")
         )
     for code in ("SLV", "EST"):
         urls.append(reverse("surveys:review-reply", args=[setting[code].pk]))
@@ -111,6 +113,8 @@ def test_no_page_shows_a_draft_or_a_restricted_answer(
     published = client.get(reverse("surveys:review-reply", args=[setting["EST"].pk]))
     assert PUBLISHED_WORD in published.content.decode()
     assert client.get(reverse("surveys:review-reply", args=[setting["NER"].pk])).status_code == 404
+    never_submitted = f"?questionnaire={q.pk}&respondent={setting['NER'].respondent_id}"
+    assert client.get(reverse("surveys:review-series") + never_submitted).status_code == 404
 
 
 @pytest.mark.parametrize("factory", [ReviewerFactory, SecretariatFactory])
@@ -133,7 +137,7 @@ def test_no_attachment_of_a_draft_or_restricted_answer_downloads(client, setting
             assert client.get(url).status_code == 404, attachment.original_name
 
 
-@pytest.mark.parametrize("export_format", ["csv", "xlsx", "json", "zip"])
+@pytest.mark.parametrize("export_format", ["csv", "csv_wide", "xlsx", "json", "zip"])
 def test_no_export_holds_a_draft_or_a_restricted_answer(
     client, setting, export_format, django_capture_on_commit_callbacks
 ):
