@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0009_message_resend'),
+        ('surveys', '0011_reply_handoff_for_clearance'),
     ]
 
     operations = [
