@@ -311,7 +311,7 @@ def un_figure(text: str) -> str:
 
 
 def un_number(value: int | float, *, decimals: int | None = None) -> str:
-    """A number in UN style for generated tables: 1234 → "1,234", 12.5 → "12.5", -3 → "−3"
+    """A number in UN style for generated tables: 1234 → "1,234", 12.5 → "12.5", -3 → "\\u22123"
     (minus sign).  ``None`` is not a number: print "–" or "..", never 0."""
     if isinstance(value, bool) or value is None:
         raise TypeError("un_number needs an int or a float")
