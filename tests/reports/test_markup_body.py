@@ -91,7 +91,7 @@ def test_a_table_with_two_header_rows_a_spanning_cell_notes_and_source():
         (Cell((Text("Region"),)), Cell((Text("Cases reported"),), colspan=2)),
         (Cell(()), Cell((Text("2003"),)), Cell((Text("2004-2006"),))),
     )
-    assert [[c.children for c in row] for row in table.body][0] == [
+    assert [c.children for c in table.body[0]] == [
         (Text("Africa"),),
         (Text("1,234"),),
         (Text("2,870"),),
