@@ -168,7 +168,7 @@ def test_print_html_of_every_construct():
     assert '<p class="sub sub2"><span class="slabel">(ii)</span>' in html
     assert '<ul class="bullets bullets-2"><li>at borders;</li><li>in ports;</li></ul>' in html
     assert '<ul class="bullets bullets-0"><li>respect for the human rights' in html
-    table = re.search(r'<div class="table-block" id="table-1">.*?</div>', html, re.S)
+    table = re.search(r'<div class="table-block table-keep" id="table-1">.*?</div>', html, re.S)
     assert table is not None
     block = table.group(0)
     assert block.index('<p class="table-number">Table\u00a01</p>') < block.index("<table")
@@ -286,3 +286,19 @@ def test_a_no_break_space_keeps_paragraph_and_its_number_on_one_line():
     ]
     assert broken == []
     assert sum(line.count("paragraph 3") for line in lines) >= 24
+
+
+def test_a_short_table_is_never_split_nor_separated_from_its_caption():
+    """Short paragraphs push the table down line by line across the foot of the page: the
+    caption, the rows and the source always print on one page."""
+    for count in range(29, 35):
+        data = samples.snapshot()
+        data["sections"][0]["paragraphs"] = [
+            {"id": 900 + n, "kind": "text", "text": f"Short paragraph {n}."} for n in range(count)
+        ] + [{"id": 999, "kind": "text", "text": body_samples.TABLE}]
+        _, pages = _pdf(data)
+        where = {
+            _page_of(pages, text)
+            for text in ("Table 1", "Cases of trafficking", "Region", "Asia", "Source: Replies")
+        }
+        assert len(where) == 1, (count, where)
