@@ -110,13 +110,13 @@ Tables
 How typed text prints
 =====================
 
-The stored text stays as typed; in print (PDF and Word) UN typography is set:
-straight quotation marks become typographic ones (``"Title"`` → “Title”, and single quotes
-likewise), an apostrophe a typographic one (``Council's`` → Council’s); a hyphen between
-figures becomes an en dash (``2003-2006`` → 2003–2006, ``paragraphs 3-5`` → paragraphs
-3–5); no-break spaces keep together "paragraph 3", "annex I", "Table 1", "chapter II", "section A", "resolution 2006/27",
-"15 December 2007", "December 2007" and a figure and its unit ("5 per cent", "3 million",
-"40 km").
+The stored text stays as typed; in print (PDF and Word) UN typography is set: straight
+quotation marks become typographic ones (``"Title"`` → “Title”, and single quotes likewise),
+an apostrophe a typographic one (``Council's`` → Council’s); a hyphen between figures becomes
+an en dash (``2003-2006`` → 2003–2006, ``paragraphs 3-5`` → paragraphs 3–5); no-break spaces
+keep together "paragraph 3", "annex I", "Table 1", "chapter II", "section A", "resolution
+2006/27", "15 December 2007", "December 2007" and a figure and its unit ("5 per cent",
+"3 million", "40 km").
 
 Anything else, including HTML, is text: it is printed as typed, never interpreted.  A mistake
 raises :class:`MarkupError` with the line and column and a message fit to show the editor;
