@@ -302,3 +302,22 @@ def test_a_short_table_is_never_split_nor_separated_from_its_caption():
             for text in ("Table 1", "Cases of trafficking", "Region", "Asia", "Source: Replies")
         }
         assert len(where) == 1, (count, where)
+
+
+def test_a_long_table_starting_at_the_foot_of_a_page_takes_its_caption_along():
+    for count in range(32, 39):
+        data = samples.snapshot()
+        data["sections"][0]["paragraphs"] = [
+            {"id": 900 + n, "kind": "text", "text": f"Short paragraph {n}."} for n in range(count)
+        ] + [{"id": 999, "kind": "text", "text": body_samples.long_table(40)}]
+        _, pages = _pdf(data)
+        where = {
+            _page_of(pages, text)
+            for text in (
+                "Table 1",
+                "Victims identified",
+                "Province number 1 ",
+                "Province number 2 ",
+            )
+        }
+        assert len(where) == 1, (count, where)
