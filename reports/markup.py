@@ -125,6 +125,7 @@ a paragraph with a mistake never prints in part.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -878,3 +879,13 @@ def references(paragraph: ParsedParagraph) -> list[Reference]:
     for run in inlines(paragraph):
         walk(run)
     return found
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_cached(text: str) -> ParsedParagraph:
+    """:func:`parse_paragraph`, remembered by text (the tree is immutable).
+
+    The editor renders the whole report after every save; only the paragraph just typed has a
+    new text, so the other paragraphs (300 in a long report) are not parsed again. A mistake is
+    not remembered: it raises :class:`MarkupError` each time."""
+    return parse_paragraph(text)

@@ -675,7 +675,7 @@ class _Composer:
             typeset_runs(out.lead)
             return out
         try:
-            parsed: markup.ParsedParagraph | None = markup.parse_paragraph(block.text)
+            parsed: markup.ParsedParagraph | None = markup.parse_cached(block.text)
             error = None
         except markup.MarkupError as caught:
             parsed, error = None, caught
