@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ from .snapshot import (
 
 # Bump when a change to this module changes the printed output, so that builds of an unchanged
 # report are not reused across the change (the print CSS is fingerprinted separately).
-RENDERER_VERSION = 2  # 2: symbol and job number set from the HTML, not written into CSS
+RENDERER_VERSION = 3  # 3: bold, nested items, bullets, tables, typography in print
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "report-print.css"
 
@@ -172,6 +173,13 @@ class EmRun:
 
 
 @dataclass
+class StrongRun:
+    """Bold text written ``**…**`` (a key phrase); may hold emphasis, or sit inside it."""
+
+    children: list[Run]
+
+
+@dataclass
 class NoteRun:
     number: int
     children: list[Run]
@@ -185,19 +193,199 @@ class ErrorRun:
     text: str
 
 
-Run = TextRun | EmRun | NoteRun | ErrorRun
+Run = TextRun | EmRun | StrongRun | NoteRun | ErrorRun
+
+
+# --- Tables --------------------------------------------------------------------------------------
+#
+# One representation of a printed table, whoever made it: the markup parser (a pipe table typed
+# in a paragraph) or the document model (a table generated from statistical answers).  The HTML
+# printer (PDF) and the Word printer both print a ``TableOut`` and nothing else, so a table looks
+# the same in both.  Text in a table is runs, like a paragraph: it may hold emphasis, bold and
+# footnotes, and it is escaped when printed.
+
+
+@dataclass
+class CellOut:
+    """One cell of a table.
+
+    ``runs``     what the cell says (``[TextRun("1,234")]``); ``[]`` is an empty cell.
+    ``numeric``  a figure: printed right-aligned (HTML class ``num``, Word right alignment).
+                 :meth:`of` decides it from the text with :func:`is_numeric`.
+    ``colspan``  how many columns the cell spans (1 or more); a row's colspans add up to the
+                 table's width.
+    """
+
+    runs: list[Run]
+    numeric: bool = False
+    colspan: int = 1
+
+    @classmethod
+    def of(cls, text: str, *, numeric: bool | None = None, colspan: int = 1) -> CellOut:
+        """A cell of plain text, in UN number style when it is a figure: ``CellOut.of(1234)``
+        is not allowed (format numbers with :func:`un_number` first); ``CellOut.of("2003-2006")``
+        prints "2003–2006" and is numeric; ``CellOut.of("")`` is an empty cell."""
+        figure = is_numeric(text) if numeric is None else numeric
+        shown = un_figure(text) if figure else text
+        return cls([TextRun(shown)] if shown else [], numeric=figure, colspan=colspan)
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.runs)
+
+
+@dataclass
+class TableOut:
+    """A numbered table, printed "Table N" and its caption above, header rows repeated on every
+    page, body rows, then its notes and source under it.
+
+    ``number``       "Table 1", "Table 2"… in document order; set by :func:`compose` (the walk
+                     numbers every table, typed or generated, in reading order); ``None`` until
+                     then.
+    ``caption``      the title line under "Table N" (runs, no "Table N" in it).
+    ``header_rows``  one or more rows printed as the table head (``<thead>``; Word repeats them
+                     as header rows); may be ``[]``.
+    ``body_rows``    the rows of figures; every row's colspans add up to the same width.
+    ``notes``        each note a list of runs, printed "Note: …" (one) or "Notes: …" (several),
+                     in order, under the table.
+    ``source``       runs printed "Source: …" under the notes; ``[]`` for none.
+    """
+
+    caption: list[Run]
+    header_rows: list[list[CellOut]] = field(default_factory=list)
+    body_rows: list[list[CellOut]] = field(default_factory=list)
+    notes: list[list[Run]] = field(default_factory=list)
+    source: list[Run] = field(default_factory=list)
+    number: int | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"table-{self.number}"
+
+    @property
+    def label(self) -> str:
+        """ "Table 1" with a no-break space, as it prints."""
+        return f"Table\u00a0{self.number}" if self.number is not None else "Table"
+
+    def align_headings(self) -> None:
+        """Mark a heading cell numeric (right-aligned) when every body cell under it is a figure,
+        as UN tables set column heads over figures; a spanning heading is left as it is."""
+        numeric_columns: set[int] = set(range(self.width))
+        for row in self.body_rows:
+            column = 0
+            for cell in row:
+                if cell.runs and not cell.numeric:
+                    numeric_columns -= set(range(column, column + cell.colspan))
+                column += cell.colspan
+        for row in self.header_rows:
+            column = 0
+            for cell in row:
+                if cell.colspan == 1 and column in numeric_columns and cell.runs:
+                    cell.numeric = True
+                column += cell.colspan
+
+    @property
+    def width(self) -> int:
+        rows = self.header_rows + self.body_rows
+        return max((sum(cell.colspan for cell in row) for row in rows), default=0)
+
+
+_FIGURE = re.compile(
+    r"""^(?:
+        [-\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?    # 1,234  12.5  -3  40%
+        |\d{1,4}\s?[-\u2013]\s?\d{1,4}                          # 2003-2006, 2003–2006
+        |[-\u2013\u2014]                                         # – for none
+        |\.\.|\u2026                                            # .. not available
+    )$""",
+    re.VERBOSE,
+)
+
+
+def is_numeric(text: str) -> bool:
+    """Whether a cell is a figure (printed right-aligned): "1,234", "12.5", "40%", "2003–2006",
+    and "–" (none) or ".." (not available)."""
+    return bool(_FIGURE.match(text.strip()))
+
+
+def un_figure(text: str) -> str:
+    """A typed figure in UN number style: an en dash for a range or for none ("2003-2006" →
+    "2003–2006", "-" → "–"), a minus sign for a negative number, commas in a figure of five
+    digits or more typed without them ("12345" → "12,345"; a four-digit figure is left as
+    typed, since it may be a year: write "1,234" with its comma)."""
+    text = text.strip()
+    if text in ("-", "\u2014"):
+        return "\u2013"
+    range_ = re.fullmatch(r"(\d{1,4})\s?[-\u2013]\s?(\d{1,4})", text)
+    if range_:
+        return f"{range_.group(1)}\u2013{range_.group(2)}"
+    plain = re.fullmatch(r"([-\u2212]?)(\d{5,})((?:\.\d+)?\s?%?)", text)
+    if plain:
+        sign, digits, rest = plain.groups()
+        return ("\u2212" if sign else "") + f"{int(digits):,}" + rest
+    if text.startswith("-") and len(text) > 1:
+        return "\u2212" + text[1:]
+    return text
+
+
+def un_number(value: int | float, *, decimals: int | None = None) -> str:
+    """A number in UN style for generated tables: 1234 → "1,234", 12.5 → "12.5", -3 → "\\u22123"
+    (minus sign).  ``None`` is not a number: print "–" or "..", never 0."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError("un_number needs an int or a float")
+    shown = f"{abs(value):,.{decimals}f}" if decimals is not None else f"{abs(value):,}"
+    return ("\u2212" if value < 0 else "") + shown
+
+
+@dataclass
+class ItemOut:
+    """A sub-paragraph "(a)", a nested "(i)" or a bullet ("" label): its text, then what stands
+    inside it (a list of nested items or of bullets)."""
+
+    label: str
+    runs: list[Run]
+    blocks: list[ListOut] = field(default_factory=list)
+
+
+@dataclass
+class ListOut:
+    """Sub-paragraphs in order: ``kind`` is "letter" ((a), (b)…), "roman" ((i), (ii)…, only
+    inside a lettered item) or "bullet"."""
+
+    kind: str
+    items: list[ItemOut] = field(default_factory=list)
+
+
+Block = ListOut | TableOut
 
 
 @dataclass
 class ParagraphOut:
+    """A paragraph as it prints: number (``None`` when unnumbered), lead-in runs, then its
+    blocks in order — lettered sub-paragraphs (with nested (i)… and bullets), bullet lists and
+    tables."""
+
     id: int | None
     number: int | None
     lead: list[Run]
-    items: list[tuple[str, list[Run]]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     heading: bool = False
     source: str = ""
     problem: Problem | None = None
     notes: list[NoteRun] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[tuple[str, list[Run]]]:
+        """The lettered sub-paragraphs' own text, flat (for printers that know no more)."""
+        return [
+            (item.label, item.runs)
+            for block in self.blocks
+            if isinstance(block, ListOut) and block.kind == "letter"
+            for item in block.items
+        ]
+
+    @property
+    def tables(self) -> list[TableOut]:
+        return [block for block in self.blocks if isinstance(block, TableOut)]
 
 
 @dataclass
@@ -235,7 +423,7 @@ def plain_text(runs: Iterable[Run]) -> str:
     for run in runs:
         if isinstance(run, TextRun | ErrorRun):
             out.append(run.text)
-        elif isinstance(run, EmRun):
+        elif isinstance(run, EmRun | StrongRun):
             out.append(plain_text(run.children))
     return "".join(out)
 
@@ -252,6 +440,7 @@ class _Composer:
         self.footnotes: list[NoteRun] = []
         self.tracker = formatting.MentionTracker()
         self.paragraph_number = 0
+        self.table_number = 0
         self.respondents: dict[int, formatting.Respondent] = {}
         self.labels: dict[int, str] = {}
         for data in snapshot.respondents:
@@ -387,6 +576,15 @@ class _Composer:
                     preceding=preceding,
                 )
                 runs.append(EmRun(children))
+            elif isinstance(node, markup.Strong):
+                children = self._runs(
+                    node.children,
+                    where=where,
+                    paragraph_id=paragraph_id,
+                    notes=notes,
+                    preceding=preceding,
+                )
+                runs.append(StrongRun(children))
             elif isinstance(node, markup.Footnote):
                 note = self._new_note()
                 note.keys = [
@@ -441,7 +639,7 @@ class _Composer:
                     text = formatting.format_list(
                         members, style=formatting.Style.PROSE, on=self.on, tracker=self.tracker
                     )
-                else:
+                else:  # {fn:key} and {names:key}: a bare list
                     listed = formatting.format_list(
                         members, style=formatting.Style.LIST, on=self.on, tracker=self.tracker
                     )
@@ -457,7 +655,8 @@ class _Composer:
         if text is None:
             text_run: Run = ErrorRun(f"{{{ref.kind}:{ref.key}}}")
         else:
-            if ref.kind is not markup.RefKind.FOOTNOTE and _starts_sentence("".join(preceding)):
+            bare = ref.kind in (markup.RefKind.FOOTNOTE, markup.RefKind.NAMES)
+            if not bare and _starts_sentence("".join(preceding)):
                 text = _capitalize(text)
             text_run = TextRun(text)
         if note is not None:
@@ -470,46 +669,100 @@ class _Composer:
     def paragraph(self, block: ParagraphSnapshot, *, where: str, numbered: bool) -> ParagraphOut:
         pid = block.id
         if block.kind == "heading":
-            return ParagraphOut(
+            out = ParagraphOut(
                 id=pid, number=None, lead=[TextRun(block.text.strip())], heading=True
             )
+            typeset_runs(out.lead)
+            return out
+        try:
+            parsed: markup.ParsedParagraph | None = markup.parse_cached(block.text)
+            error = None
+        except markup.MarkupError as caught:
+            parsed, error = None, caught
+        # A paragraph that is only a table (or tables) carries no number.
+        if parsed is not None and not parsed.lead and parsed.blocks:
+            numbered = numbered and not all(isinstance(b, markup.Table) for b in parsed.blocks)
         number = None
         if numbered:
             self.paragraph_number += 1
             number = self.paragraph_number
             where = f"Paragraph {number}"
         out = ParagraphOut(id=pid, number=number, lead=[], source=block.text)
-        try:
-            parsed = markup.parse_cached(block.text)
-        except markup.MarkupError as error:
+        if parsed is None:
             out.problem = Problem(where, str(error), pid)
             self.problems.append(out.problem)
             out.lead = [TextRun(block.text)]
             return out
-        if not parsed.lead and not parsed.items:
+        if not parsed.lead and not parsed.blocks:
             out.problem = Problem(
                 where, "The paragraph is empty.", pid, ProblemCode.EMPTY_PARAGRAPH
             )
             self.problems.append(out.problem)
             return out
-        out.lead = self._runs(
-            parsed.lead, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
-        )
-        for item in parsed.items:
-            runs = self._runs(
-                item.children, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
-            )
-            out.items.append((item.label, runs))
+
+        def runs(nodes: Sequence[markup.Inline]) -> list[Run]:
+            made = self._runs(nodes, where=where, paragraph_id=pid, notes=out.notes, preceding=[])
+            typeset_runs(made)
+            return made
+
+        out.lead = runs(parsed.lead)
+        for parsed_block in parsed.blocks:
+            if isinstance(parsed_block, markup.Table):
+                out.blocks.append(self._table(parsed_block, runs))
+            else:
+                out.blocks.append(self._list(parsed_block, runs))
         first_problem = next((p for p in self.problems if p.paragraph_id == pid and pid), None)
         out.problem = first_problem
         return out
+
+    def _list(self, block: markup.ItemList, runs: Any) -> ListOut:
+        return ListOut(
+            str(block.kind),
+            [
+                ItemOut(item.label, runs(item.children), [self._list(b, runs) for b in item.blocks])
+                for item in block.items
+            ],
+        )
+
+    def _table(self, table: markup.Table, runs: Any) -> TableOut:
+        """A typed table, numbered in document order; figures in UN number style."""
+        self.table_number += 1
+
+        def row(cells: tuple[markup.Cell, ...]) -> list[CellOut]:
+            out = []
+            for cell in cells:
+                content = runs(cell.children)
+                numeric = is_numeric(plain_text(content))
+                if numeric:
+                    for run in content:
+                        if isinstance(run, TextRun) and is_numeric(run.text):
+                            run.text = un_figure(run.text)
+                out.append(CellOut(content, numeric=numeric, colspan=cell.colspan))
+            return out
+
+        out = TableOut(
+            caption=runs(table.caption),
+            header_rows=[row(cells) for cells in table.header],
+            body_rows=[row(cells) for cells in table.body],
+            notes=[runs(note) for note in table.notes],
+            source=runs(table.source),
+            number=self.table_number,
+        )
+        out.align_headings()
+        return out
+
+    def number_table(self, table: TableOut) -> TableOut:
+        """Give a generated table (from statistical answers) its number in reading order."""
+        self.table_number += 1
+        table.number = self.table_number
+        return table
 
     def section(self, data: SectionSnapshot, *, number: str, annex: bool) -> SectionOut:
         prefix = "Annex" if annex else "Section"
         out = SectionOut(
             id=data.id,
             number=number,
-            title=data.title,
+            title=typeset_text(data.title),
             anchor=f"{'annex' if annex else 'sec'}-{data.id}",
             annex=annex,
         )
@@ -552,9 +805,10 @@ class _Composer:
 
     def compose(self) -> Composition:
         summary = []
-        if self.masthead.summary.strip():
-            block = ParagraphSnapshot(id=None, kind="text", text=self.masthead.summary)
-            summary = [self.paragraph(block, where="Summary", numbered=False)]
+        for index, text in enumerate(summary_paragraphs(self.masthead.summary), start=1):
+            block = ParagraphSnapshot(id=None, kind="text", text=text)
+            where = "Summary" if index == 1 else f"Summary, paragraph {index}"
+            summary.append(self.paragraph(block, where=where, numbered=False))
         sections, annexes = [], []
         body, extra = self.snapshot.body, self.snapshot.annexes
         for index, data in enumerate(body, start=1):
@@ -590,6 +844,84 @@ def _starts_sentence(before: str) -> bool:
     return not stripped or stripped.endswith((".", "!", "?"))
 
 
+def summary_paragraphs(text: str) -> list[str]:
+    """The summary box's paragraphs: the stored summary split at blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [part.strip("\n") for part in re.split(r"\n[ \t]*\n", text) if part.strip()]
+
+
+# --- Typography (print only; the stored text stays as typed) ------------------------------------
+
+NBSP = "\u00a0"
+_MONTHS = "|".join(MONTHS)
+_BEFORE_NUMBER = (
+    r"(?i:paragraphs?|paras?\.|chapters?|sections?|annex(?:es)?|articles?|tables?|figures?|"
+    r"resolutions?|decisions?|recommendations?|pages?|footnotes?|rules?|principles?|"
+    r"items?|Nos?\.)"
+)
+_TYPESET = (
+    # "paragraph 3", "annex I", "Table 1", "resolution 2006/27", "section A"
+    (
+        re.compile(rf"\b({_BEFORE_NUMBER}) (?=\d|[IVXLC]+\b|[A-Z]\b|\(\w\))"),
+        rf"\1{NBSP}",
+    ),
+    # "15 December 2007", "December 2007", "15 December"
+    (re.compile(rf"\b(\d{{1,2}}) ({_MONTHS})\b"), rf"\1{NBSP}\2"),
+    (re.compile(rf"\b({_MONTHS}) (\d{{4}})\b"), rf"\1{NBSP}\2"),
+    # a figure and its unit: "5 per cent", "3 million", "40 km"
+    (
+        re.compile(
+            r"(\d) (per cent|percent|million|billion|trillion|km|kg|cm|mm|m|t|ha|%|"
+            r"hours?|days?|weeks?|months?|years?)\b"
+        ),
+        rf"\1{NBSP}\2",
+    ),
+    (re.compile(r"\bper cent\b"), f"per{NBSP}cent"),
+    # a range of figures typed with a hyphen: "2003-2006" → "2003–2006", "paragraphs 3-5"
+    (re.compile(r"(?<![\w/.\-\u2013])(\d{1,4})-(\d{1,4})(?![\w/\-\u2013])"), "\\1\u2013\\2"),
+)
+_OPENS = frozenset(" \t\n\u00a0([{\u2018\u201c\u2013\u2014-/")
+
+
+def typeset_text(text: str, before: str = "") -> str:
+    """Typed text as it prints in UN style: typographic quotation marks and apostrophes
+    (curly double and single quotes), no-break spaces that keep "paragraph 3", "annex I",
+    "15 December 2007", "Table 1" and a figure and its unit together, and en dashes in ranges
+    of figures.
+    ``before`` is the character printed just before the text (for the quotation marks)."""
+    out = []
+    previous = before[-1:] if before else ""
+    for char in text:
+        if char == '"':
+            char = "\u201c" if not previous or previous in _OPENS else "\u201d"
+        elif char == "'":
+            char = "\u2018" if not previous or previous in _OPENS else "\u2019"
+        out.append(char)
+        previous = char
+    typed = "".join(out)
+    for pattern, replacement in _TYPESET:
+        typed = pattern.sub(replacement, typed)
+    return typed
+
+
+def typeset_runs(runs: list[Run], before: str = "") -> str:
+    """Set :func:`typeset_text` on runs in place, the quotation marks following the text across
+    runs (``"*Title*"``); a footnote's text is set on its own.  Returns the last character.
+    Applying it twice changes nothing, so the Word printer may call it again."""
+    last = before[-1:] if before else ""
+    for run in runs:
+        if isinstance(run, TextRun):
+            run.text = typeset_text(run.text, last)
+            last = run.text[-1:] or last
+        elif isinstance(run, EmRun | StrongRun):
+            last = typeset_runs(run.children, last)
+        elif isinstance(run, NoteRun):
+            typeset_runs(run.children)
+        elif isinstance(run, ErrorRun):
+            last = run.text[-1:] or last
+    return last
+
+
 def compose(snapshot: ReportSnapshot | dict[str, Any]) -> Composition:
     """Walk the snapshot in reading order: numbers, lists, footnotes and problems.
 
@@ -613,6 +945,8 @@ def runs_html(runs: Iterable[Run], *, mode: str) -> str:
             out.append(html.escape(run.text, quote=False))
         elif isinstance(run, EmRun):
             out.append(f"<em>{runs_html(run.children, mode=mode)}</em>")
+        elif isinstance(run, StrongRun):
+            out.append(f"<strong>{runs_html(run.children, mode=mode)}</strong>")
         elif isinstance(run, ErrorRun):
             out.append(f'<span class="markup-error-ref">{html.escape(run.text)}</span>')
         elif mode == "print":
@@ -623,14 +957,89 @@ def runs_html(runs: Iterable[Run], *, mode: str) -> str:
     return "".join(out)
 
 
+def _list_html(block: ListOut, *, mode: str, depth: int) -> str:
+    if block.kind == "bullet":
+        items = "".join(
+            f"<li>{runs_html(item.runs, mode=mode)}"
+            + "".join(_list_html(inner, mode=mode, depth=depth + 1) for inner in item.blocks)
+            + "</li>"
+            for item in block.items
+        )
+        return f'<ul class="bullets bullets-{depth}">{items}</ul>'
+    css = "sub" if block.kind == "letter" else "sub sub2"
+    out = []
+    for item in block.items:
+        out.append(
+            f'<p class="{css}"><span class="slabel">({html.escape(item.label)})</span>'
+            f"{runs_html(item.runs, mode=mode)}</p>"
+        )
+        out.extend(_list_html(inner, mode=mode, depth=depth + 1) for inner in item.blocks)
+    return "".join(out)
+
+
+KEEP_TABLE_ROWS = 15
+
+
+def table_html(table: TableOut, *, mode: str) -> str:
+    """A table as it prints: "Table N" and the caption above (kept with the table), header
+    rows in ``<thead>`` (WeasyPrint repeats them on every page), figures right-aligned (class
+    ``num``), then the notes and the source."""
+
+    def cells(row: list[CellOut], tag: str) -> str:
+        out = []
+        for cell in row:
+            attrs = ' class="num"' if cell.numeric else ""
+            if cell.colspan > 1:
+                attrs += f' colspan="{cell.colspan}"'
+            out.append(f"<{tag}{attrs}>{runs_html(cell.runs, mode=mode)}</{tag}>")
+        return "<tr>" + "".join(out) + "</tr>"
+
+    head = "".join(cells(row, "th") for row in table.header_rows)
+    body = "".join(cells(row, "td") for row in table.body_rows)
+    anchor = f' id="{table.anchor}"' if table.number is not None else ""
+    # A short table is kept on one page (moved whole to the next if need be); a long one
+    # starts where it falls and its header rows repeat on every page it crosses.
+    keep = " table-keep" if len(table.body_rows) <= KEEP_TABLE_ROWS else ""
+    parts = [
+        f'<div class="table-block{keep}"{anchor}>',
+        f'<p class="table-number">{html.escape(table.label)}</p>',
+        f'<p class="table-caption">{runs_html(table.caption, mode=mode)}</p>',
+        '<table class="report-table">',
+        f"<thead>{head}</thead>" if head else "",
+        f"<tbody>{body}</tbody></table>",
+    ]
+    if len(table.notes) == 1:
+        parts.append(
+            f'<p class="table-note"><em>Note</em>: {runs_html(table.notes[0], mode=mode)}</p>'
+        )
+    elif table.notes:
+        parts.append('<p class="table-note"><em>Notes</em>:</p>')
+        parts.extend(
+            f'<p class="table-note">{runs_html(note, mode=mode)}</p>' for note in table.notes
+        )
+    if table.source:
+        parts.append(
+            f'<p class="table-source"><em>Source</em>: {runs_html(table.source, mode=mode)}</p>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def blocks_html(blocks: Iterable[Block], *, mode: str) -> str:
+    """What follows a paragraph's lead-in: sub-paragraphs, nested items, bullets, tables."""
+    return "".join(
+        table_html(block, mode=mode)
+        if isinstance(block, TableOut)
+        else _list_html(block, mode=mode, depth=0)
+        for block in blocks
+    )
+
+
 def _paragraph_context(paragraph: ParagraphOut, *, mode: str) -> dict[str, Any]:
     return {
         "p": paragraph,
         "lead": mark_safe(runs_html(paragraph.lead, mode=mode)),  # noqa: S308 - escaped above
-        "items": [
-            (label, mark_safe(runs_html(runs, mode=mode)))  # noqa: S308 - escaped above
-            for label, runs in paragraph.items
-        ],
+        "blocks": mark_safe(blocks_html(paragraph.blocks, mode=mode)),  # noqa: S308 - escaped
         "notes": [
             (note.number, mark_safe(runs_html(note.children, mode=mode)), note.keys)  # noqa: S308
             for note in paragraph.notes
