@@ -16,7 +16,7 @@ from portal.permissions import secretariat_required
 
 from .. import selectors
 from ..models import Paragraph, Report, Section
-from . import help, services
+from . import examples, services
 from .forms import (
     ParagraphAddForm,
     ParagraphMoveForm,
@@ -24,7 +24,6 @@ from .forms import (
     ReportForm,
     SectionForm,
 )
-
 
 
 def _editor_url(report_id: int, anchor: str = "") -> str:
@@ -297,4 +296,4 @@ def markup_help(request: HttpRequest) -> HttpResponse:
 
 
 def _help_context() -> dict[str, Any]:
-    return {"examples": help.EXAMPLES, "mistakes": help.MISTAKES}
+    return {"examples": examples.EXAMPLES, "mistakes": examples.MISTAKES}

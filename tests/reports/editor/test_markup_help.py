@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from reports import markup
-from reports.editor.help import EXAMPLES
+from reports.editor.examples import EXAMPLES
 
 pytestmark = pytest.mark.django_db
 
