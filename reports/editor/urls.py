@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.report_list, name="report-list"),
     path("new/", views.report_create, name="report-create"),
+    path("markup/", views.markup_help, name="markup-help"),
     path("<id:pk>/", views.report_edit, name="report-edit"),
     path("<id:pk>/masthead/", views.report_masthead, name="report-masthead"),
     path("<id:pk>/preview/", views.report_preview, name="report-preview"),

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.errors import ServiceError
 from portal.permissions import secretariat_required
 
-from .. import markup, selectors
+from .. import selectors
 from ..models import Paragraph, Report, Section
-from . import services
+from . import examples, services
 from .forms import (
     ParagraphAddForm,
     ParagraphMoveForm,
@@ -24,8 +24,6 @@ from .forms import (
     ReportForm,
     SectionForm,
 )
-
-MARKUP_HELP = markup.__doc__
 
 
 def _editor_url(report_id: int, anchor: str = "") -> str:
@@ -112,7 +110,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "section_kinds": Section.Kind.choices,
             "generated_choices": Section.Generated.choices,
             "paragraph_kinds": Paragraph.Kind.choices,
-            "markup_help": MARKUP_HELP,
+            **_help_context(),
             "last_good": selectors.last_good_build(report),
         },
     )
@@ -289,3 +287,13 @@ def paragraph_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.delete_paragraph(paragraph=paragraph)
     messages.success(request, "Paragraph deleted.")
     return redirect(_editor_url(report_id))
+
+
+@secretariat_required
+def markup_help(request: HttpRequest) -> HttpResponse:
+    """How to write paragraphs, by example, on a page of its own (also folded in the editor)."""
+    return render(request, "reports/markup_help.html", _help_context())
+
+
+def _help_context() -> dict[str, Any]:
+    return {"examples": examples.EXAMPLES, "mistakes": examples.MISTAKES}
