@@ -202,8 +202,9 @@ class OptionRowForm(forms.Form):
         return key
 
     def labels(self) -> dict[str, str]:
-        data = self.cleaned_data
-        return {c: data[f"label_{c}"].strip() for c in self.languages if data[f"label_{c}"].strip()}
+        data = getattr(self, "cleaned_data", {})
+        texts = {c: (data.get(f"label_{c}") or "").strip() for c in self.languages}
+        return {c: text for c, text in texts.items() if text}
 
     def label_fields(self) -> list[forms.BoundField]:
         return [self[f"label_{code}"] for code in self.languages]
@@ -216,7 +217,7 @@ class BaseOptionRowFormSet(forms.BaseFormSet):
         items: list[dict[str, Any]] = []
         for position, form in enumerate(self.forms, start=1):
             labels = form.labels()
-            key = form.cleaned_data.get("key", "")
+            key = getattr(form, "cleaned_data", {}).get("key", "")
             if not labels and not key:
                 continue
             items.append({"key": key, "label": labels, "_position": position})
@@ -233,7 +234,7 @@ class BaseOptionRowFormSet(forms.BaseFormSet):
             return
         seen: set[str] = set()
         for form in self.forms:
-            key = form.cleaned_data.get("key", "")
+            key = getattr(form, "cleaned_data", {}).get("key", "")
             if key and key in seen:
                 form.add_error("key", f"The value {key!r} is used twice.")
             seen.add(key)

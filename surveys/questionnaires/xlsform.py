@@ -17,6 +17,9 @@ XLSForm                          Verbale
                                  L's names are exactly ``yes`` and ``no``
 ``select_multiple L``            multiple choice
 ``file``                         file
+``verbale_sub``                  ``yes``: a sub-question of the question before it,
+                                 numbered "2 (a)" (a column of Verbale's own, which
+                                 pyxform, Kobo and ODK leave alone)
 ``label``, ``hint``              question text and help, per language:
                                  ``label::French (fr)`` (plain ``label`` is in the
                                  settings' ``default_language``, else English)
@@ -77,7 +80,7 @@ METADATA = {
 }
 # Columns read (with or without ::language) and columns of presentation only, not kept.
 TEXT_COLUMNS = {"label", "hint"}
-READ_COLUMNS = {"type", "name", "required", "relevant", "constraint"}
+READ_COLUMNS = {"type", "name", "required", "relevant", "constraint", "verbale_sub"}
 PRESENTATION = {"appearance", "constraint_message", "required_message", "guidance_hint"}
 CHOICE_COLUMNS = {"list_name", "name"}
 YES_NO_LABELS = {
@@ -190,7 +193,7 @@ def _validate_with_pyxform(content: bytes) -> None:
     from pyxform.xls2xform import convert
 
     try:
-        convert(xlsform=io.BytesIO(content), file_type="xlsx", warnings=[])
+        convert(xlsform=io.BytesIO(content), file_type=".xlsx", warnings=[])
     except PyXFormError as error:
         raise RefusedError(f"This XLSForm is not valid (pyxform says: {error}).") from None
     except Exception as error:
@@ -202,11 +205,17 @@ def _validate_with_pyxform(content: bytes) -> None:
 def read_xlsform(content: bytes) -> tuple[dict[str, Any], list[str]]:
     """An XLSForm read into ``interchange``'s plain shape, with the notices for the person
     importing it; ``RefusedError`` naming the sheet and row for anything Verbale cannot hold."""
-    _validate_with_pyxform(content)
+    if not content.startswith(b"PK\x03\x04"):
+        raise RefusedError(
+            "This file is not an .xlsx workbook: save the XLSForm as .xlsx and import it again."
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise RefusedError("This file could not be opened as an .xlsx workbook.") from None
+    except Exception:  # any unreadable file is refused with a message, never a server error
+        raise RefusedError(
+            "This file could not be read as an XLSForm: it is not an .xlsx workbook."
+        ) from None
+    _validate_with_pyxform(content)
     settings = next((row for _, row in _rows(workbook, "settings")), {})
     default_language = "en"
     if settings.get("default_language"):
@@ -396,7 +405,6 @@ def _question(
     type_word, _, list_name = kind_text.partition(" ")
     list_name = list_name.strip()
     name = row.get("name", "")
-    _check_columns(row, where, READ_COLUMNS)
     options: dict[str, Any] = {}
     if type_word == "text":
         kind = answers.TEXT
@@ -432,6 +440,7 @@ def _question(
             f"{where}: the type “{kind_text}” has no equivalent in Verbale (it takes text, "
             "integer, decimal, select_one, select_multiple and file questions)."
         )
+    _check_columns(row, where, READ_COLUMNS)
     if kind != answers.NUMBER and row.get("constraint"):
         raise RefusedError(
             f"{where}: the constraint {row['constraint']!r} has no equivalent in Verbale for "
@@ -447,7 +456,7 @@ def _question(
         raise RefusedError(f"{where}: the question {name!r} has no label.")
     return {
         "name": name,
-        "sub": False,
+        "sub": row.get("verbale_sub", "").lower() in TRUE,
         "kind": kind,
         "text": text,
         "help_text": _texts(row, "hint", default_language, where),
@@ -495,7 +504,16 @@ def write_xlsform(questionnaire: Questionnaire) -> bytes:
     label_columns = [f"label::{_language_column(c)}" for c in languages]
     hint_columns = [f"hint::{_language_column(c)}" for c in languages]
     survey.append(
-        ["type", "name", *label_columns, *hint_columns, "required", "relevant", "constraint"]
+        [
+            "type",
+            "name",
+            *label_columns,
+            *hint_columns,
+            "required",
+            "relevant",
+            "constraint",
+            "verbale_sub",
+        ]
     )
     choices = workbook.create_sheet("choices")
     choices.append(["list_name", "name", *label_columns])
@@ -509,6 +527,7 @@ def write_xlsform(questionnaire: Questionnaire) -> bytes:
         required: bool = False,
         relevant: str = "",
         constraint: str = "",
+        sub: bool = False,
     ) -> None:
         survey.append(
             [
@@ -519,6 +538,7 @@ def write_xlsform(questionnaire: Questionnaire) -> bytes:
                 "yes" if required else "",
                 relevant,
                 constraint,
+                "yes" if sub else "",
             ]
         )
 
@@ -574,7 +594,7 @@ def write_xlsform(questionnaire: Questionnaire) -> bytes:
                 for bound, sign in (("min", ">="), ("max", "<="))
                 if q.kind == answers.NUMBER and options.get(bound) is not None
             )
-            row(kind, name, q.text, q.help_text, q.required, relevant, constraint)
+            row(kind, name, q.text, q.help_text, q.required, relevant, constraint, q.sub)
         row("end_group", "", {})
 
     settings = workbook.create_sheet("settings")

@@ -541,9 +541,10 @@ def test_moving_and_removing_questions_of_a_draft(sec_client, draft):
         reverse("surveys:questionnaire-section-move", args=[draft.pk, sections[1].pk]),
         {"direction": "up"},
     )
-    assert list(
-        draft.sections.order_by("order", "pk").values_list("number", "title__en")
-    ) == [("A", "Enforcement"), ("B", "Ratification and legislation")]
+    assert list(draft.sections.order_by("order", "pk").values_list("number", "title__en")) == [
+        ("A", "Enforcement"),
+        ("B", "Ratification and legislation"),
+    ]
     assert question(draft, "1").text == {"en": "Which units exist?"}
     sec_client.post(reverse("surveys:questionnaire-question-delete", args=[draft.pk, q2.pk]))
     assert not Question.objects.filter(pk=q2.pk).exists()
