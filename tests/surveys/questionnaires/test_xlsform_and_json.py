@@ -18,7 +18,7 @@ from portal.errors import InvalidError
 from surveys.models import Question, Questionnaire, Respondent
 from surveys.questionnaires import authoring, interchange, xlsform
 from tests.factories import SecretariatFactory, build_questionnaire, question
-from tests.surveys.questionnaires.forms import EN, FR, example, workbook
+from tests.surveys.questionnaires.forms import EN, example, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +255,7 @@ def test_what_verbale_cannot_hold_is_refused_naming_the_row_and_nothing_is_creat
 def test_a_file_that_is_not_a_workbook_is_refused(secretariat):
     with pytest.raises(InvalidError, match="could not be read as an XLSForm"):
         import_xlsx(b"PK\x03\x04 not really a zip", secretariat)
-    with pytest.raises(InvalidError, match="This file is not an .xlsx workbook"):
+    with pytest.raises(InvalidError, match=r"This file is not an \.xlsx workbook"):
         import_xlsx(b"type,name\ntext,a", secretariat)
     with pytest.raises(InvalidError, match=r"Choose an XLSForm \(.xlsx\)"):
         interchange.import_file(
