@@ -151,6 +151,39 @@ def _row_lists(
     return lists
 
 
+def _carried(
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    kind: str,
+    *,
+    current: Question | None,
+    rows: dict[str, list[dict[str, str]]] | None,
+) -> list[tuple[str, str]]:
+    """The rows of the lists the chosen kind does not show, as hidden fields: switching from
+    single choice to table and back keeps the choices typed (saving ignores them)."""
+    languages = questionnaire.languages
+    hidden: list[tuple[str, str]] = []
+    for prefix in ROW_LISTS:
+        if prefix in row_lists_for(kind):
+            continue
+        if rows is not None:
+            items = rows.get(prefix, [])
+        elif request.method == "POST":
+            items = rows_posted(request.POST, prefix, languages)
+        else:
+            key_name = "value" if prefix == "choices" else "key"
+            items = rows_initial(
+                (current.options or {}).get(prefix, []) if current else [], languages, key_name
+            )
+        items = [item for item in items if any(item.values())]
+        if not items:
+            continue
+        hidden.append((f"{prefix}-TOTAL_FORMS", str(len(items))))
+        for i, item in enumerate(items):
+            hidden.extend((f"{prefix}-{i}-{name}", value) for name, value in item.items())
+    return hidden
+
+
 def _row_action(request: HttpRequest, languages: list[str]) -> tuple[dict, str] | None:
     """A click on "Add", "Remove", "Move up/down" of a row, or "Show the fields of this kind":
     the rows as typed with the change made, and the button to focus next. None on "Save"."""
@@ -193,6 +226,7 @@ def question_form(
     languages = questionnaire.languages
     action = _row_action(request, languages)
     focus = ""
+    rows: dict[str, list[dict[str, str]]] | None = None
     if action is not None:
         rows, focus = action
         typed = form.typed()
@@ -233,6 +267,7 @@ def question_form(
         request,
         "surveys/secretariat/question_form.html",
         {
+            "carried": _carried(request, questionnaire, kind, current=current, rows=rows),
             "form": form,
             "questionnaire": questionnaire,
             "section": target,
