@@ -230,6 +230,8 @@ def question_form(
     if action is not None:
         rows, focus = action
         typed = form.typed()
+        if "totals_shown" not in request.POST:  # the tick box was not on the page
+            typed["totals"] = initial.get("totals", True)
         form = QuestionForm(initial=typed, **form_kwargs)
         kind = typed.get("kind") if typed.get("kind") in answers.KINDS else "text"
         row_lists = _row_lists(request, questionnaire, kind, current=current, rows=rows)

@@ -92,6 +92,7 @@ def test_choosing_another_kind_without_javascript_shows_its_fields_and_saves_not
     assert "rows-TOTAL_FORMS" in page and "columns-TOTAL_FORMS" in page
     assert "choices-TOTAL_FORMS" not in page and 'name="minimum"' not in page
     assert "Victims by sex" in page  # what was typed stays
+    assert 'name="totals" id="id_totals" checked' in page  # totals by default
     assert 'class="error"' not in page  # no complaint before saving
     page = sec_client.post(url, {"kind": "number", "row_action": "kind"}).content.decode()
     assert 'name="minimum"' in page and "rows-TOTAL_FORMS" not in page
@@ -412,3 +413,23 @@ def test_the_reply_form_shows_the_numbers_of_the_new_order(sec_client, draft):
     assert preview.index("Stage of legislation") < preview.index("Describe the offences")
     moved.refresh_from_db()
     assert moved.number == "2"
+
+
+def test_choices_typed_survive_a_switch_to_another_kind_and_back(sec_client, draft):
+    url = add_url(draft)
+    page = sec_client.post(
+        url,
+        {
+            "kind": "table",
+            "text_en": "Which?",
+            "row_action": "kind",
+            **rows("choices", [{"key": "a", "en": "Alpha", "fr": "Alpha fr"}]),
+        },
+    ).content.decode()
+    assert 'type="hidden" name="choices-0-label_fr" value="Alpha fr"' in page
+    carried = {"choices-TOTAL_FORMS": "1", "choices-0-key": "a", "choices-0-label_fr": "Alpha fr"}
+    page = sec_client.post(
+        url, {"kind": "single_choice", "text_en": "Which?", "row_action": "kind", **carried}
+    ).content.decode()
+    assert 'name="choices-0-label_fr" value="Alpha fr"' in page
+    assert Question.objects.filter(section__questionnaire=draft).count() == 7
