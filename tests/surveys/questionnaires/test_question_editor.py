@@ -433,3 +433,26 @@ def test_choices_typed_survive_a_switch_to_another_kind_and_back(sec_client, dra
     ).content.decode()
     assert 'name="choices-0-label_fr" value="Alpha fr"' in page
     assert Question.objects.filter(section__questionnaire=draft).count() == 7
+
+
+def test_the_migration_marks_sub_questions_and_renumbers_drafts_only(secretariat):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("surveys.migrations.0010_question_sub_and_computed_numbers")
+    draft = build_questionnaire(by=secretariat)
+    sent = build_questionnaire(by=secretariat, dispatch_to=[Respondent.objects.get(code="NER")])
+    # Numbers typed by hand before, out of order after moves: 3, 5, 4 …
+    for q in (draft, sent):
+        for x, typed in zip(
+            Question.objects.filter(section__questionnaire=q).order_by("section__order", "order"),
+            ["3", "3 (a)", "5", "4", "9", "8", "7"],
+            strict=True,
+        ):
+            Question.objects.filter(pk=x.pk).update(number=typed, sub=False)
+    migration.mark_sub_questions_and_renumber_drafts(apps, None)
+    assert [n for _, n, _ in all_numbers(draft)] == ["1", "1 (a)", "2", "3", "4", "5", "6"]
+    assert question(draft, "1 (a)").sub
+    assert [n for _, n, _ in all_numbers(sent)] == ["3", "3 (a)", "5", "4", "9", "8", "7"]
+    assert Question.objects.get(section__questionnaire=sent, number="3 (a)").sub
