@@ -35,7 +35,9 @@
       row.setAttribute("draggable", "true");
     });
     container.addEventListener("dragstart", function (event) {
-      var row = event.target.closest && event.target.closest(rowSelector);
+      // The element dragged is the nearest draggable one: a question inside a section, or
+      // the section itself when taken by its heading.
+      var row = event.target.matches && event.target.matches(rowSelector) ? event.target : null;
       if (!row || !container.contains(row)) { return; }
       dragged = row;
       row.classList.add("is-dragging");
@@ -92,6 +94,7 @@
     var onDrop = function () { save(); };
     onDrop.acrossLists = true;
     draggableRows(editor, "[data-question]", onDrop);
+    draggableRows(editor, "[data-section]", function () { save(); });
     // A question dragged over a section with no question yet goes into its list.
     Array.prototype.forEach.call(editor.querySelectorAll("[data-section] ol"), function (list) {
       list.addEventListener("dragover", function (event) {

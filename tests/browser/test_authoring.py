@@ -114,3 +114,25 @@ def test_the_secretariat_imports_adjusts_reorders_and_duplicates(page: Page):
     assert [n for n, _ in numbers(q)] == ["1", "2", "3", "4", "5"]
     page.get_by_role("link", name="Back to sections and questions").click()
     screenshot(page, "authoring-6-editor")
+
+    # 6. Dragging section B (whose questions rest on answers in A) above A is refused, said,
+    # and nothing moves; a new section dragged above B moves, and letters follow.
+    source = page.locator("[data-section]", has_text="Evidence")
+    target = page.locator("[data-section]", has_text="Legal framework")
+    source.locator("h2 .drag-handle").drag_to(target, target_position={"x": 40, "y": 5})
+    expect(page.get_by_text("which would no longer come before it")).to_be_visible()
+    assert [s.title["en"] for s in q.sections.all()] == ["Legal framework", "Evidence"]
+    page.get_by_role("link", name="Add a section").click()
+    page.get_by_label("Title (English)").fill("Statistics")
+    page.get_by_role("button", name="Save the section").click()
+    source = page.locator("[data-section]", has_text="Statistics")
+    target = page.locator("[data-section]", has_text="Evidence")
+    source.locator("h2 .drag-handle").drag_to(target, target_position={"x": 40, "y": 5})
+    expect(page.get_by_text("The new order is saved")).to_be_visible()
+    assert [(s.number, s.title["en"]) for s in q.sections.all()] == [
+        ("A", "Legal framework"),
+        ("B", "Statistics"),
+        ("C", "Evidence"),
+    ]
+    assert [n for n, _ in numbers(q)] == ["1", "2", "3", "4", "5"]
+    screenshot(page, "authoring-7-sections-reordered")
