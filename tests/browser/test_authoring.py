@@ -136,3 +136,28 @@ def test_the_secretariat_imports_adjusts_reorders_and_duplicates(page: Page):
     ]
     assert [n for n, _ in numbers(q)] == ["1", "2", "3", "4", "5"]
     screenshot(page, "authoring-7-sections-reordered")
+
+
+def test_the_authoring_pages_pass_axe(browser, live_server):  # type: ignore[no-untyped-def]
+    from tests.browser.test_accessibility import serious_violations
+    from tests.factories import build_questionnaire, question
+
+    secretariat = SecretariatFactory(email="axe@verbale.test")
+    q = build_questionnaire(by=secretariat, languages=["ar", "en", "fr"])
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    login(page, "axe@verbale.test")
+    for url in (
+        f"/questionnaires/{q.pk}/questions/",
+        f"/questionnaires/{q.pk}/questions/{question(q, '3').pk}/edit/",
+        f"/questionnaires/{q.pk}/questions/{question(q, '5').pk}/edit/",
+        f"/questionnaires/{q.pk}/questions/{question(q, '2').pk}/section/",
+        "/questionnaires/import/",
+    ):
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        assert serious_violations(page) == [], url
+    context.close()
