@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-integration install check-demo check-test lint format migrate serve worker beat clean
+.PHONY: demo test test-integration install check-demo check-test lint format migrate messages serve worker beat clean
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,13 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	$(BIN)/pip install --quiet -e ".[dev]"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
+
+# The interface's translations: locale/*/LC_MESSAGES/django.po compiled to .mo (msgfmt).
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+$(MESSAGES): %.mo: %.po $(STAMP)
+	msgfmt --check -o $@ $<
+
+messages: $(MESSAGES)
 
 install: check-demo $(STAMP)
 
@@ -23,7 +30,7 @@ check-demo:
 check-test:
 	@$(PYTHON) scripts/syscheck.py test
 
-migrate: $(STAMP)
+migrate: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput
 
 demo: check-demo $(STAMP) migrate
@@ -35,7 +42,7 @@ demo: check-demo $(STAMP) migrate
 
 # The whole suite on the embedded default (SQLite, tasks in-process). Tests marked
 # `integration` need PostgreSQL, Redis and a worker: .ci/run runs them (see the README).
-test: check-test $(STAMP)
+test: check-test $(STAMP) messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -43,7 +50,7 @@ test: check-test $(STAMP)
 
 # Everything again on PostgreSQL + Redis, with a real Celery worker for `integration` tests.
 # Needs DATABASE_URL and CELERY_BROKER_URL in the environment.
-test-integration: check-test $(STAMP)
+test-integration: check-test $(STAMP) messages
 	@test -n "$$DATABASE_URL" -a -n "$$CELERY_BROKER_URL" || \
 		(echo "Set DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... first."; exit 1)
 	$(BIN)/python -m pytest

@@ -124,6 +124,17 @@ def _reply_discuss(user: Any, standing: Standing) -> bool:
     return is_secretariat(user) or _member(user, standing, DRAFTERS)
 
 
+def _reply_hand_off(user: Any, standing: Standing) -> bool:
+    """Marking a draft "ready for clearance": the respondent's experts, for its focal points."""
+    return _member(user, standing, frozenset({EXPERT}))
+
+
+def _reply_send_back(user: Any, standing: Standing) -> bool:
+    """Sending a draft back to the experts with a comment: the respondent's focal points (the
+    secretariat takes no part in the delegation's own clearance)."""
+    return _member(user, standing, frozenset({FOCAL_POINT}))
+
+
 def _reply_read_published(user: Any, standing: Standing) -> bool:
     """A reply as published (its last submitted revision, restricted answers out): reviewers;
     who reads drafts reads it as it stands instead."""
@@ -143,6 +154,8 @@ RULES: dict[str, Rule] = {
     "reply.submit_on_behalf": _reply_submit_on_behalf,
     "reply.amend": _reply_amend,
     "reply.discuss": _reply_discuss,
+    "reply.hand_off": _reply_hand_off,
+    "reply.send_back": _reply_send_back,
 }
 
 # What a person refused by a rule reads (services raise it as ``NotAllowedError``).
@@ -157,6 +170,8 @@ REFUSALS: dict[str, str] = {
     "reply.submit_on_behalf": "Only the secretariat submits on a respondent's behalf.",
     "reply.amend": "Only a focal point or the secretariat can reopen a reply.",
     "reply.discuss": "Only the secretariat and the delegation take part in clarifications.",
+    "reply.hand_off": "Only an expert of this delegation marks its draft ready for clearance.",
+    "reply.send_back": "Only a focal point of this delegation sends its draft back to the experts.",
 }
 
 

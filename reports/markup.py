@@ -41,6 +41,7 @@ raises :class:`MarkupError` with the line and column and a message fit to show t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -314,3 +315,13 @@ def references(paragraph: ParsedParagraph) -> list[Reference]:
     for item in paragraph.items:
         walk(item.children)
     return found
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_cached(text: str) -> ParsedParagraph:
+    """:func:`parse_paragraph`, remembered by text (the tree is immutable).
+
+    The editor renders the whole report after every save; only the paragraph just typed has a
+    new text, so the other paragraphs (300 in a long report) are not parsed again. A mistake is
+    not remembered: it raises :class:`MarkupError` each time."""
+    return parse_paragraph(text)

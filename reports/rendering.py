@@ -480,7 +480,7 @@ class _Composer:
             where = f"Paragraph {number}"
         out = ParagraphOut(id=pid, number=number, lead=[], source=block.text)
         try:
-            parsed = markup.parse_paragraph(block.text)
+            parsed = markup.parse_cached(block.text)
         except markup.MarkupError as error:
             out.problem = Problem(where, str(error), pid)
             self.problems.append(out.problem)

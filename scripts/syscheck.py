@@ -29,6 +29,9 @@ FONTS = [
     # The report's Times-like serif; DejaVu Serif is the fallback.
     ("Liberation Serif", "fonts-liberation2"),
     ("DejaVu Serif", "fonts-dejavu-core"),
+    # Arabic (shaped, right to left) and Chinese in printed replies and questionnaires.
+    ("Noto Naskh Arabic", "fonts-noto-core"),
+    ("Noto Serif CJK SC", "fonts-noto-cjk"),
 ]
 
 
@@ -53,6 +56,9 @@ def missing_packages(purpose: str) -> list[str]:
         missing.extend(package for font, package in FONTS if font not in families)
     if shutil.which("npm") is None:
         missing.append("npm")
+    # The interface's translation catalogs are compiled with msgfmt.
+    if shutil.which("msgfmt") is None:
+        missing.append("gettext")
     if purpose == "test":
         if shutil.which("chromium") is None:
             missing.append("chromium")

@@ -540,6 +540,7 @@ class EmailLog(models.Model):
         REMINDER = "reminder", "Reminder"
         ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
         CLARIFICATION = "clarification", "Clarification"
+        HANDOFF = "handoff", "Ready for clearance or sent back"
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -602,6 +603,30 @@ class ClarificationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:60]}"
+
+
+class Handoff(models.Model):
+    """The delegation's own step before clearance: an expert hands the draft to the focal
+    points ("ready for clearance"), or a focal point sends it back with a comment. Kept as a
+    history; the workspace shows the last step since the last submission."""
+
+    class Kind(models.TextChoices):
+        READY = "ready", "Ready for clearance"
+        RETURNED = "returned", "Sent back"
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="handoffs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["reply", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.by}"
 
 
 # --- Reviewer workspace: search entries and export jobs ------------------------------------------

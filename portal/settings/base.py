@@ -232,6 +232,8 @@ LANGUAGES = [
 ]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# The catalogs (.po, written by hand; compiled to .mo by `make install` and .ci/run).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -180,6 +180,9 @@
     if (all.includes("conflict") || all.includes("failed")) {
       state = "failed";
       text = "Some answers are not saved — see the questions marked “Not saved”.";
+    } else if (all.includes("partial")) {
+      state = "failed";
+      text = "Some figures are not saved — see the table cells marked in red.";
     } else if (all.includes("retrying")) {
       state = "retrying";
       text = navigator.onLine === false
@@ -227,11 +230,38 @@
     }
   }
 
+  /** Marks only the refused cells of a statistical table, each with its reason. */
+  function showCellErrors(qid, refused) {
+    const el = questionEl(qid);
+    const list = el && el.querySelector("[data-cell-errors]");
+    if (!list) return;
+    list.replaceChildren();
+    for (const input of el.querySelectorAll("input[data-row]")) {
+      const message = refused[input.name];
+      const errorId = input.id + "-error";
+      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== errorId);
+      if (message) {
+        const item = document.createElement("li");
+        item.id = errorId;
+        item.textContent = message;
+        list.append(item);
+        input.setAttribute("aria-invalid", "true");
+        described.push(errorId);
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+    }
+    list.hidden = !list.children.length;
+    el.classList.toggle("has-cell-errors", Boolean(list.children.length));
+  }
+
   // --- saving ----------------------------------------------------------------------------
 
   function schedule(qid, delay) {
     const s = stateOf(qid);
-    if (s.status !== "conflict" && !s.inFlight && unchangedSinceSaved(qid)) {
+    if (s.status !== "conflict" && s.status !== "partial" && !s.inFlight && unchangedSinceSaved(qid)) {
       // Back to what the server has (leaving a field, or an edit undone): nothing to send,
       // and nothing to keep on this computer.
       clearTimeout(s.timer);
@@ -308,11 +338,20 @@
       versionInput(form).value = data.version;
       s.saved = sent;
       showError(qid, "");
+      const refused = data.refused_cells || {};
+      showCellErrors(qid, refused);
       lastSavedAt = timeOf(data.saved_at);
       updateProgress(data.progress, data.reply_status);
+      const n = Object.keys(refused).length;
+      if (n) {
+        // The other figures are saved; what was typed in the refused cells stays in them, and
+        // on this computer, until it is corrected.
+        keepLocally(qid);
+        setStatus(qid, "partial", "Saved at " + lastSavedAt + ", except " + n + (n === 1 ? " cell" : " cells") + " — see below");
+      }
       if (s.again || JSON.stringify(entriesOf(form)) !== sent) {
         schedule(qid, 0); // typed while the save was out: send the newer text on the new version
-      } else {
+      } else if (!n) {
         forgetLocally(qid);
         setStatus(qid, "saved", "Saved at " + lastSavedAt);
       }
@@ -354,7 +393,7 @@
     const title = document.createElement("h4");
     title.textContent = "Someone else saved this answer while you were editing";
     const intro = document.createElement("p");
-    intro.textContent = (data.error || "") + " Choose which version to keep.";
+    intro.textContent = data.error || "Compare both versions below and choose which to keep.";
     const grid = document.createElement("div");
     grid.className = "side-by-side";
     const column = (label, text) => {
@@ -389,6 +428,12 @@
     panel.append(title, intro, grid, actions);
     panel.hidden = false;
     setStatus(qid, "conflict");
+    // Someone typing (here or in another question) keeps the focus: the panel waits beside the
+    // question and the status line says where to choose.
+    const active = document.activeElement;
+    const typing = active && (active.tagName === "TEXTAREA" ||
+      (active.tagName === "INPUT" && !["radio", "checkbox", "button", "submit", "file"].includes(active.type)));
+    if (!typing) mine.focus();
 
     mine.addEventListener("click", () => {
       versionInput(form).value = current.version;
@@ -411,7 +456,6 @@
       setStatus(qid, "saved", "The saved version is kept");
       form.querySelector(".answer-input input, .answer-input textarea, [name=state]").focus();
     });
-    mine.focus();
   }
 
   // --- what follows from an answer: conditions, totals, set-aside inputs -------------------
@@ -487,6 +531,10 @@
     if (!form) return;
     const state = (form.querySelector("[name=state]:checked") || {}).value || "answered";
     form.classList.toggle("answer--set-aside", state !== "answered" && questionEl(qid).dataset.kind !== "file");
+    // the closed "Cannot answer?" control still says which choice stands
+    const label = form.querySelector("[data-state-label]");
+    const checked = form.querySelector("[name=state]:checked");
+    if (label) label.textContent = state !== "answered" && checked ? form.querySelector("label[for='" + checked.id + "']").textContent.trim() : "";
   }
 
   function refreshQuestion(qid) {
@@ -631,6 +679,19 @@
       s.timer = setTimeout(() => save(qid), 0);
     }
   }
+
+  // --- a wide table on a small screen says that it scrolls sideways ----------------------
+
+  function updateScrollHints() {
+    for (const box of root.querySelectorAll(".table-scroll")) {
+      const wide = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("table-scroll--wide", wide);
+      const hint = box.parentElement.querySelector("[data-scroll-hint]");
+      if (hint) hint.hidden = !wide;
+    }
+  }
+  window.addEventListener("resize", updateScrollHints);
+  updateScrollHints();
 
   for (const form of root.querySelectorAll("form.answer-form")) {
     const qid = form.dataset.question;

@@ -175,37 +175,87 @@ def _number(value: Any, spec: QuestionSpec) -> int | float:
     return int(value) if value == int(value) and spec.options.get("integer") else value
 
 
-def _cell(cell: Any, where: str) -> int | None:
-    """One table cell: blank, or a whole number from 0 to MAX_CELL in ASCII digits."""
+class CellError(AnswerError):
+    """One cell of a statistical table does not hold a figure: ``text`` is what was typed,
+    ``reason`` why it was refused ("-4": "a count cannot be negative")."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text, self.reason = text, reason
+        super().__init__(f"{text}: {reason}")
+
+
+class TableError(AnswerError):
+    """Cells of a statistical table refused, each named with its reason. ``cells`` maps
+    (row key, column key) to the CellError, ``valid`` holds the cells that were fine."""
+
+    def __init__(
+        self,
+        cells: dict[tuple[str, str], CellError],
+        names: dict[tuple[str, str], str],
+        valid: dict[str, dict[str, int | None]],
+    ) -> None:
+        self.cells, self.names, self.valid = cells, names, valid
+        listed = "; ".join(f"{names[key]} — {error}" for key, error in cells.items())
+        count = len(cells)
+        super().__init__(f"{count} cell{'s' if count != 1 else ''} could not be read ({listed}).")
+
+
+MAX_CELL_ECHO = 20  # how much of a refused cell the message repeats
+
+
+def _cell(cell: Any) -> int | None:
+    """One table cell: blank, or a whole number from 0 to MAX_CELL in ASCII digits. The error
+    repeats what was typed, so the person sees which figure to correct."""
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
-    refused = AnswerError(f"{where}: enter a whole number of 0 or more.")
-    if isinstance(cell, bool) or not isinstance(cell, int | str):
-        raise refused
+    if isinstance(cell, bool) or not isinstance(cell, int | float | str):
+        raise CellError(str(cell)[:MAX_CELL_ECHO], "enter a whole number")
+    typed = cell.strip() if isinstance(cell, str) else str(cell)
+    echo = typed if len(typed) <= MAX_CELL_ECHO else typed[: MAX_CELL_ECHO - 1] + "…"
+    if isinstance(cell, float):
+        if not math.isfinite(cell):
+            raise CellError(echo, "enter a whole number")
+        if cell != int(cell):
+            raise CellError(echo, "whole numbers only")
+        cell = int(cell)
     if isinstance(cell, str):
-        text = cell.strip().translate(NUMBER_SEPARATORS)
+        text = typed.translate(NUMBER_SEPARATORS)
+        if text.startswith("-") and text[1:].isascii() and text[1:].replace(".", "", 1).isdigit():
+            raise CellError(echo, "a count cannot be negative")
+        if (
+            text.count(".") == 1
+            and text.replace(".", "").isascii()
+            and text.replace(".", "").isdigit()
+        ):
+            raise CellError(echo, "whole numbers only")
         if not (text.isascii() and text.isdigit()):  # "²³" and "٣" are digits to isdigit alone
-            raise refused
+            raise CellError(echo, "enter a whole number")
         if len(text) > len(str(MAX_CELL)):  # before int(): its cost grows with the length
-            raise _too_large_cell(where)
+            raise CellError(echo, "the number is too large")
         cell = int(text)
     if cell < 0:
-        raise refused
+        raise CellError(echo, "a count cannot be negative")
     if cell > MAX_CELL:
-        raise _too_large_cell(where)
+        raise CellError(echo, "the number is too large")
     return cell
 
 
-def _too_large_cell(where: str) -> AnswerError:
-    return AnswerError(f"{where}: the number is too large.")
-
-
-def _table(value: Any, spec: QuestionSpec) -> dict[str, dict[str, int | None]]:
+def check_table(
+    value: Any, spec: QuestionSpec
+) -> tuple[
+    dict[str, dict[str, int | None]], dict[tuple[str, str], CellError], dict[tuple[str, str], str]
+]:
+    """Each cell on its own: (the cells that hold figures or blanks, the refused cells with
+    their reasons, the name of each refused cell as "row, column"). A table whose shape is
+    wrong (a row or column the question does not have) is refused whole: that is a broken
+    request, not a figure typed wrong."""
     if not isinstance(value, Mapping):
         raise AnswerError("The table could not be read: send rows of columns.")
     rows = {r["key"]: r for r in spec.options["rows"]}
     columns = {c["key"]: c for c in spec.options["columns"]}
     cleaned: dict[str, dict[str, int | None]] = {}
+    refused: dict[tuple[str, str], CellError] = {}
+    names: dict[tuple[str, str], str] = {}
     for row_key, cells in value.items():
         if row_key not in rows:
             raise AnswerError(f"The table has no row {row_key!r}.")
@@ -214,10 +264,21 @@ def _table(value: Any, spec: QuestionSpec) -> dict[str, dict[str, int | None]]:
         for column_key, cell in cells.items():
             if column_key not in columns:
                 raise AnswerError(f"The table has no column {column_key!r}.")
-            where = f"{rows[row_key]['label'].get('en', row_key)}, " + columns[column_key][
-                "label"
-            ].get("en", column_key)
-            cleaned.setdefault(row_key, {})[column_key] = _cell(cell, where)
+            try:
+                cleaned.setdefault(row_key, {})[column_key] = _cell(cell)
+            except CellError as error:
+                refused[(row_key, column_key)] = error
+                names[(row_key, column_key)] = (
+                    f"{rows[row_key]['label'].get('en', row_key)}, "
+                    + columns[column_key]["label"].get("en", column_key)
+                )
+    return {row: cells for row, cells in cleaned.items() if cells}, refused, names
+
+
+def _table(value: Any, spec: QuestionSpec) -> dict[str, dict[str, int | None]]:
+    cleaned, refused, names = check_table(value, spec)
+    if refused:
+        raise TableError(refused, names, cleaned)
     return cleaned
 
 

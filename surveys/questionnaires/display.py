@@ -258,6 +258,12 @@ class _Labels:
         )
 
 
+def cell_label(question: Question, language: str, row: str, column: str) -> str:
+    """How a cell of a statistical table is named in a message: "2006, Persons arrested"."""
+    labels = _Labels.of(question, language)
+    return f"{dict(labels.rows).get(row, row)}, {dict(labels.columns).get(column, column)}"
+
+
 def _file(item: Any) -> FileDisplay:
     if isinstance(item, Mapping):
         return FileDisplay(

@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import authoring, dispatch, people, questions
+from .views import authoring, dispatch, people, printing, questions, translations
 
 Q = "questionnaires/<id:pk>/"
 
@@ -68,6 +68,17 @@ urlpatterns: list[URLPattern] = [
         name="questionnaire-export-xlsform",
     ),
     path(Q + "export/json/", authoring.questionnaire_export_json, name="questionnaire-export-json"),
+    path(
+        Q + "translations/",
+        translations.questionnaire_translations,
+        name="questionnaire-translations",
+    ),
+    path(
+        Q + "translations/export/",
+        translations.questionnaire_translations_export,
+        name="questionnaire-translations-export",
+    ),
+    path(Q + "print/", printing.questionnaire_print, name="questionnaire-print"),
     path(Q + "preview/", authoring.questionnaire_preview, name="questionnaire-preview"),
     path(Q + "dispatch/", dispatch.questionnaire_dispatch, name="questionnaire-dispatch"),
     path(Q + "reminders/", dispatch.questionnaire_reminders, name="questionnaire-reminders"),

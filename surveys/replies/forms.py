@@ -15,12 +15,9 @@ from django.utils import timezone
 
 from ..models import Question, Reply
 from ..questionnaires import answers
+from .services import CELL_PREFIX, cell_name
 
-CELL_PREFIX = "cell:"  # cell:<row key>:<column key>; keys never contain ":"
-
-
-def cell_name(row: str, column: str) -> str:
-    return f"{CELL_PREFIX}{row}:{column}"
+__all__ = ["CELL_PREFIX", "cell_name"]  # the reply form's names for table cells
 
 
 def answer_from_post(question: Question, data: QueryDict) -> tuple[str, Any]:
@@ -56,6 +53,17 @@ class UploadForm(forms.Form):
 class ClarificationForm(forms.Form):
     question = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     text = forms.CharField(label="Your reply to the secretariat", widget=forms.Textarea)
+
+
+class HandoffForm(forms.Form):
+    """Ready for clearance (a note, optional) or sent back (a comment, required: the service
+    says so, with the same words for the page and any other caller)."""
+
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class OnBehalfForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from ..models import (
     Attachment,
     ClarificationMessage,
     EmailLog,
+    Handoff,
+    Membership,
     Question,
     Reply,
     Revision,
@@ -90,6 +93,16 @@ def answer_payload(answer: Answer | None) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SavedAnswer:
+    """An answer saved, and the cells of a statistical table that were not: each cell name
+    ("cell:<row>:<column>") with what was typed and why it was refused. The stored answer
+    keeps those cells as they were before."""
+
+    answer: Answer
+    refused_cells: dict[str, str]
+
+
 @transaction.atomic
 def save_answer(
     *,
@@ -102,7 +115,73 @@ def save_answer(
 ) -> Answer:
     """Save one answer (the autosave). ``expected_version`` is the version the person's form
     was showing (0 for a new answer); if someone saved since, the save is refused and the
-    error carries what is stored now, so both versions can be shown."""
+    error carries what is stored now, so both versions can be shown.
+
+    A table with a refused cell is refused whole, every refused cell named (the API: a
+    request either applies or changes nothing); the reply form saves what it can instead,
+    through ``save_answer_cells``."""
+    return _save_answer(
+        reply=reply,
+        question_id=question_id,
+        user=user,
+        state=state,
+        value=value,
+        expected_version=expected_version,
+        keep_valid_cells=False,
+    ).answer
+
+
+@transaction.atomic
+def save_answer_cells(
+    *,
+    reply: Reply,
+    question_id: int,
+    user: Any,
+    state: str = answers.ANSWERED,
+    value: Any = None,
+    expected_version: int,
+) -> SavedAnswer:
+    """``save_answer`` as the reply form's autosave uses it: in a statistical table, the cells
+    that hold figures are saved, and each refused cell keeps what was stored before and is
+    returned with its reason, so one figure typed wrong neither discards the table nor marks
+    every cell as wrong."""
+    return _save_answer(
+        reply=reply,
+        question_id=question_id,
+        user=user,
+        state=state,
+        value=value,
+        expected_version=expected_version,
+        keep_valid_cells=True,
+    )
+
+
+def _field_errors(question: Question, error: answers.AnswerError) -> dict[str, str]:
+    errors = {str(question.pk): str(error)}
+    if isinstance(error, answers.TableError):
+        for (row, column), cell_error in error.cells.items():
+            errors[cell_name(row, column)] = str(cell_error)
+    return errors
+
+
+CELL_PREFIX = "cell:"  # cell:<row key>:<column key>; keys never contain ":"
+
+
+def cell_name(row: str, column: str) -> str:
+    """The name of a table cell's input in the reply form (and in field errors)."""
+    return f"{CELL_PREFIX}{row}:{column}"
+
+
+def _save_answer(
+    *,
+    reply: Reply,
+    question_id: int,
+    user: Any,
+    state: str,
+    value: Any,
+    expected_version: int,
+    keep_valid_cells: bool,
+) -> SavedAnswer:
     reply = _locked(reply.pk)
     _check_editable(reply, user)
     question = _question_of(reply, question_id)
@@ -119,13 +198,26 @@ def save_answer(
             )
             or None
         )
+    refused: dict[tuple[str, str], answers.CellError] = {}
     try:
         cleaned = answers.clean_answer(
             answers.QuestionSpec(question.kind, question.options, question.required), state, value
         )
+    except answers.TableError as error:
+        if not keep_valid_cells:
+            raise InvalidError(str(error), field_errors=_field_errors(question, error)) from None
+        cleaned, refused = error.valid, error.cells
     except answers.AnswerError as error:
-        raise InvalidError(str(error), field_errors={str(question.pk): str(error)}) from None
+        raise InvalidError(str(error), field_errors=_field_errors(question, error)) from None
     answer = Answer.objects.select_for_update().filter(reply=reply, question=question).first()
+    if refused:
+        # A refused cell keeps the figure stored before (nothing typed wrong replaces it).
+        before = answer.value if answer and answer.state == answers.ANSWERED else None
+        for row, column in refused:
+            kept = ((before or {}).get(row) or {}).get(column)
+            if kept is not None:
+                cleaned.setdefault(row, {})[column] = kept
+        cleaned = cleaned or None
     current_version = answer.version if answer else 0
     if expected_version != current_version:
         if answer is None:
@@ -137,7 +229,7 @@ def save_answer(
         raise StaleAnswerError(
             f"{answer.updated_by or 'Someone'} saved a different answer to question "
             f"{question.number} since you opened it. Your text has not been saved: compare "
-            "both versions below, then save again.",
+            "both versions below and choose which to keep.",
             current=answer_payload(answer),
         )
     if answer is None:
@@ -149,7 +241,12 @@ def save_answer(
     answer.updated_by = user
     answer.save()
     _touch(reply)
-    return answer
+    return SavedAnswer(
+        answer=answer,
+        refused_cells={
+            cell_name(row, column): str(error) for (row, column), error in refused.items()
+        },
+    )
 
 
 def _touch(reply: Reply) -> None:
@@ -480,3 +577,73 @@ def post_clarification(
                 by=user,
             )
     return message
+
+
+# --- the delegation's own clearance: an expert hands the draft over, a focal point sends it back
+
+
+def _check_handoff(reply: Reply, user: Any, rule: str) -> None:
+    standing = selectors.standing(user, reply)
+    policy.require(user, rule, standing)
+    if not standing.is_open:
+        raise InvalidError("This questionnaire is closed: the reply can no longer be changed.")
+    if reply.status not in EDITABLE:
+        raise InvalidError("This reply has been submitted: there is no draft to hand over.")
+
+
+@transaction.atomic
+def mark_ready_for_clearance(*, reply: Reply, user: Any, comment: str = "") -> Handoff:
+    """An expert tells the focal points the draft is ready for them to clear; they receive an
+    e-mail with a link to the clearance page."""
+    reply = _locked(reply.pk)
+    _check_handoff(reply, user, "reply.hand_off")
+    handoff = Handoff.objects.create(
+        reply=reply, kind=Handoff.Kind.READY, by=user, comment=comment.strip()
+    )
+    for person in dispatch.focal_points(reply.respondent):
+        dispatch.send_email(
+            kind=EmailLog.Kind.HANDOFF,
+            to=person.email,
+            subject=f"Ready for clearance: reply of {reply.respondent} to "
+            f"{reply.questionnaire.title}",
+            template="surveys/email/ready_for_clearance.txt",
+            context={"reply": reply, "handoff": handoff},
+            questionnaire=reply.questionnaire,
+            respondent=reply.respondent,
+            by=user,
+        )
+    return handoff
+
+
+@transaction.atomic
+def send_back(*, reply: Reply, user: Any, comment: str) -> Handoff:
+    """A focal point returns the draft to the experts with what is to change (a comment is
+    required: "sent back" alone tells nobody what to do)."""
+    reply = _locked(reply.pk)
+    _check_handoff(reply, user, "reply.send_back")
+    if not comment.strip():
+        raise InvalidError(
+            "Say what should change before sending the draft back.",
+            field_errors={"comment": "Required."},
+        )
+    handoff = Handoff.objects.create(
+        reply=reply, kind=Handoff.Kind.RETURNED, by=user, comment=comment.strip()
+    )
+    experts = Membership.objects.filter(
+        respondent=reply.respondent,
+        role=Membership.Role.EXPERT,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+    for membership in experts:
+        dispatch.send_email(
+            kind=EmailLog.Kind.HANDOFF,
+            to=membership.user.email,
+            subject=f"Sent back: reply of {reply.respondent} to {reply.questionnaire.title}",
+            template="surveys/email/sent_back.txt",
+            context={"reply": reply, "handoff": handoff},
+            questionnaire=reply.questionnaire,
+            respondent=reply.respondent,
+            by=user,
+        )
+    return handoff

@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern] = [
     path("replies/<id:pk>/attachments/", attachments.attachment_upload, name="attachment-upload"),
     path("replies/<id:pk>/submit/", submission.reply_submit, name="reply-submit"),
     path("replies/<id:pk>/amend/", submission.reply_amend, name="reply-amend"),
+    path("replies/<id:pk>/ready/", submission.reply_ready, name="reply-ready"),
+    path("replies/<id:pk>/send-back/", submission.reply_send_back, name="reply-send-back"),
     path(
         "replies/<id:pk>/clarifications/",
         submission.clarification_post,

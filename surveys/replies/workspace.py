@@ -21,7 +21,16 @@ from django.utils import timezone
 from portal import policy
 from portal.errors import ServiceError, StaleAnswerError
 
-from ..models import Answer, Attachment, Membership, Question, Reply, Revision
+from ..models import (
+    Answer,
+    Attachment,
+    Handoff,
+    Membership,
+    Question,
+    Questionnaire,
+    Reply,
+    Revision,
+)
 from ..questionnaires import answers, display
 from . import selectors
 from . import services as replies
@@ -71,15 +80,15 @@ def save_answer_once(
     state: str,
     value: Any,
     expected_version: int,
-) -> Answer:
-    """``replies.save_answer``, safe to send twice.
+) -> replies.SavedAnswer:
+    """``replies.save_answer_cells``, safe to send twice.
 
     When a save reached the server but its answer was lost on the way back (a dropped
     connection, a proxy timeout), the form sends it again on the version it knew and is refused
     as stale, although what is stored is exactly what it sent. That is no conflict: the stored
     answer is returned. Any real difference still raises StaleAnswerError with both versions."""
     try:
-        return replies.save_answer(
+        return replies.save_answer_cells(
             reply=reply,
             question_id=question.pk,
             user=user,
@@ -89,28 +98,60 @@ def save_answer_once(
         )
     except StaleAnswerError as error:
         spec = answers.QuestionSpec(question.kind, question.options, question.required)
-        sent = answers.clean_answer(spec, state, value)  # valid: save_answer checked it first
+        refused: dict[str, str] = {}
+        try:
+            sent = answers.clean_answer(spec, state, value)
+        except answers.TableError as cells:  # the valid cells were what the first save kept
+            sent = cells.valid or None
+            refused = {
+                replies.cell_name(row, column): str(cell)
+                for (row, column), cell in cells.cells.items()
+            }
         stored = Answer.objects.filter(reply=reply, question=question).first()
         if (
             stored is not None
             and stored.updated_by_id == getattr(user, "pk", None)
-            and (stored.state, stored.value) == (state, sent)
+            and stored.state == state
+            and _same_apart_from(stored.value, sent, refused)
         ):
-            return stored
+            return replies.SavedAnswer(answer=stored, refused_cells=refused)
         raise error from None
+
+
+def _same_apart_from(stored: Any, sent: Any, refused: dict[str, str]) -> bool:
+    """Whether the stored value is what was sent, the refused cells aside (they kept what
+    was stored before the first save)."""
+    if not refused:
+        return bool(stored == sent)
+
+    def figures(value: Any) -> dict[str, Any]:
+        return {
+            replies.cell_name(row, column): cell
+            for row, cells in (value or {}).items()
+            for column, cell in cells.items()
+            if replies.cell_name(row, column) not in refused
+        }
+
+    return figures(stored) == figures(sent)
 
 
 # --- the workspace list -------------------------------------------------------------------
 
 
 def deadline_status(reply: Reply, today: datetime.date) -> tuple[int | None, int | None]:
-    """(days left, days overdue) while the reply has not been received; (None, None) after."""
-    if reply.received_on is not None:
+    """(days left, days overdue) while the reply has not been received and the questionnaire
+    is open; (None, None) after (a closed cycle is closed, not "late by 6,926 days")."""
+    if reply.received_on is not None or is_closed(reply):
         return None, None
     deadline = reply.questionnaire.deadline
     if deadline >= today:
         return (deadline - today).days, None
     return None, (today - deadline).days
+
+
+def is_closed(reply: Reply) -> bool:
+    """The questionnaire's cycle is over: nothing is drafted or submitted any more."""
+    return reply.questionnaire.status == Questionnaire.Status.CLOSED
 
 
 @dataclass(frozen=True)
@@ -122,6 +163,11 @@ class WorkspaceRow:
     required_answered: int
     days_left: int | None
     overdue_days: int | None
+    closed: bool = False
+    # the last revision submitted (number, date), or None: what a closed cycle shows
+    last_submitted: Revision | None = None
+    # ready for clearance, or sent back, since the last submission
+    handoff: Handoff | None = None
 
 
 def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[WorkspaceRow]:
@@ -138,8 +184,13 @@ def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[Wor
         .prefetch_related("answers")
         .order_by("questionnaire__deadline", "questionnaire__title", "respondent__code")
     )
+    replies_listed = list(qs)
+    last_submitted: dict[int, Revision] = {}
+    for revision in Revision.objects.filter(reply__in=replies_listed).order_by("number"):
+        last_submitted[revision.reply_id] = revision  # the highest number wins
+    handoffs = selectors.current_handoffs(reply.pk for reply in replies_listed)
     rows = []
-    for reply in qs:
+    for reply in replies_listed:
         answered, required, missing = replies.progress(reply)
         days_left, overdue_days = deadline_status(reply, today)
         rows.append(
@@ -151,10 +202,14 @@ def workspace_rows(*, user: Any, today: datetime.date | None = None) -> list[Wor
                 required_answered=required - len(missing),
                 days_left=days_left,
                 overdue_days=overdue_days,
+                closed=is_closed(reply),
+                last_submitted=last_submitted.get(reply.pk),
+                handoff=handoffs.get(reply.pk),
             )
         )
-    # replies still to be filed come first, soonest deadline first; submitted ones after them
-    rows.sort(key=lambda row: row.reply.status == Reply.Status.SUBMITTED)
+    # replies still to be filed come first, soonest deadline first; submitted ones after
+    # them; closed cycles last
+    rows.sort(key=lambda row: (row.closed, row.reply.status == Reply.Status.SUBMITTED))
     return rows
 
 
@@ -233,7 +288,11 @@ def compare_revisions(
             continue
         old = older.answers.get(str(question.pk), {})
         new = newer.answers.get(str(question.pk), {})
-        changed = (old.get("state"), old.get("value")) != (new.get("state"), new.get("value"))
+        # no entry and an empty answer read the same ("No answer"): not a change
+        changed = (old.get("state", answers.ANSWERED), old.get("value")) != (
+            new.get("state", answers.ANSWERED),
+            new.get("value"),
+        )
         change = QuestionChange(
             question=question,
             before=b,
@@ -264,3 +323,20 @@ def compare_revisions(
             ]
         changes.append(change)
     return changes
+
+
+# --- clearance: the whole reply as it will be sent -----------------------------------------
+
+
+def changes_since_submission(
+    *, reply: Reply, questions: Iterable[Question], language: str
+) -> tuple[Revision | None, dict[int, QuestionChange]]:
+    """The last submitted revision, and each question's change from it to the draft as it
+    would be submitted now (the same comparison as between two revisions); (None, {}) before
+    the first submission."""
+    latest = selectors.latest_revision(reply)
+    if latest is None:
+        return None, {}
+    draft = Revision(reply=reply, number=latest.number + 1, answers=replies.snapshot(reply))
+    changes = compare_revisions(older=latest, newer=draft, questions=questions, language=language)
+    return latest, {change.question.pk: change for change in changes}

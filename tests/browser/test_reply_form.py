@@ -238,11 +238,14 @@ def test_keyboard_only_person_answers_and_is_told_it_is_saved(page: Page, settin
     q, reply = setting["q"], setting["reply"]
     login(page, setting["focal"].email)
     page.goto(f"/replies/{reply.pk}/")
-    # "Not known" by keyboard on question 2
+    # "Not known" by keyboard on question 2: the "Cannot answer?" control opens with Enter
     block(page, q, "2").get_by_role("textbox").focus()
-    page.keyboard.press("Tab")  # to the state radios
+    page.keyboard.press("Tab")  # to "Cannot answer?"
+    page.keyboard.press("Enter")  # opens it
+    page.keyboard.press("Tab")  # to its choices, on the one that stands ("I can answer")
     page.keyboard.press("ArrowRight")  # "Not known"
     wait_saved(page)
+    expect(block(page, q, "2").locator("[data-state-label]")).to_have_text("Not known")
     answer = settled(lambda: Answer.objects.get(reply=reply, question_id=q.ids["2"]))
     assert answer.state == "not_known"
     expect(page.locator("#save-summary")).to_have_attribute("aria-live", "polite")

@@ -58,6 +58,8 @@ WRITE_RULES = {
     "reply.draft": ["surveys:answer-save", "surveys:attachment-upload", "reply-save-answer"],
     "reply.discuss": ["surveys:clarification-post"],
     "reply.submit": ["surveys:reply-submit", "surveys:reply-amend", "reply-reopen"],
+    "reply.hand_off": ["surveys:reply-ready"],
+    "reply.send_back": ["surveys:reply-send-back"],
     "review.read": ["surveys:review-export-start"],
     "secretariat": ["reply-review", "reply-restrict", "surveys:questionnaire-send"],
 }

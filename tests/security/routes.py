@@ -71,6 +71,8 @@ WORKSPACE_REPLY = (
     "surveys:attachment-upload",
     "surveys:reply-submit",
     "surveys:reply-amend",
+    "surveys:reply-ready",
+    "surveys:reply-send-back",
     "surveys:clarification-post",
     "surveys:reply-revisions",
     "surveys:revision-compare",
@@ -171,6 +173,10 @@ WRITERS_BY_NAME: dict[str, frozenset[str]] = {
         ("surveys:reply-submit", "surveys:reply-amend", "reply-submit", "reply-reopen"),
         frozenset({"a_focal", "secretariat"}),
     ),
+    # The delegation's own clearance: an expert hands the draft to the focal point, who may
+    # send it back; the secretariat takes no part in it.
+    "surveys:reply-ready": frozenset({"a_expert"}),
+    "surveys:reply-send-back": frozenset({"a_focal"}),
     "surveys:review-export-start": REVIEW,
     # Writes a list of names in UN style for whoever asks; stores nothing.
     "respondent-format": SIGNED_IN,

@@ -90,6 +90,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "questionnaire": questionnaire,
             "counts": counts,
             "language_names": [LANGUAGE_NAMES[c] for c in questionnaire.languages],
+            "language_pairs": [(c, LANGUAGE_NAMES[c]) for c in questionnaire.languages],
             "question_count": Question.objects.filter(section__questionnaire=questionnaire).count(),
         },
     )

@@ -3,21 +3,27 @@ clarifications between the secretariat and the delegation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import (
     HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from portal import policy
 from portal.errors import InvalidError, NotAllowedError, ServiceError, http_status
+from surveys.models import Reply
 from surveys.replies import services as replies
+from surveys.replies import workspace
 from surveys.replies.forms import (
     ClarificationForm,
+    HandoffForm,
     OnBehalfForm,
 )
 
@@ -27,6 +33,7 @@ from .workspace import (
     _language,
     _progress,
     _reply_or_404,
+    _sections,
 )
 
 # --- submission and amendment -------------------------------------------------------------
@@ -70,8 +77,34 @@ def reply_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 "An acknowledgement has been sent to the focal points.",
             )
             return redirect(_form_url(reply))
-    context.update(on_behalf_form=on_behalf_form, error=error)
+    context.update(on_behalf_form=on_behalf_form, error=error, **_clearance(reply, language))
+    context["handoff_form"] = HandoffForm()
     return render(request, "surveys/workspace/submit.html", context, status=status)
+
+
+def _clearance(reply: Reply, language: str) -> dict[str, Any]:
+    """The whole reply as it will be sent: every question shown (hidden ones left out, as
+    the submission leaves them out), each answer read-only, files listed, and what changed
+    since the last submission marked."""
+    sections, _ = _sections(reply, language)
+    shown = []
+    for section in sections:
+        questions = [item for item in section["questions"] if not item["hidden"]]
+        if questions:
+            shown.append({**section, "questions": questions})
+    every = [item["question"] for section in shown for item in section["questions"]]
+    since, changes = workspace.changes_since_submission(
+        reply=reply, questions=every, language=language
+    )
+    for section in shown:
+        for item in section["questions"]:
+            item["change"] = changes.get(item["question"].pk)
+    changed = sum(1 for change in changes.values() if change.changed)
+    return {
+        "clearance": shown,
+        "since": since,
+        "changed_count": changed,
+    }
 
 
 @require_POST
@@ -114,3 +147,43 @@ def clarification_post(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Your message is sent.")
     return redirect(_form_url(reply, question_id))
+
+
+# --- the delegation's own clearance: ready for clearance, sent back --------------------------
+
+
+@require_POST
+def reply_ready(request: HttpRequest, pk: int) -> HttpResponse:
+    """An expert marks the draft ready for clearance; the focal points get an e-mail."""
+    reply = _reply_or_404(request, pk)
+    form = HandoffForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        replies.mark_ready_for_clearance(reply=reply, user=request.user, comment=comment)
+    except NotAllowedError:
+        raise  # the refusal page (portal.middleware.ServiceErrorMiddleware)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "The draft is marked ready for clearance. The focal points have been sent an e-mail.",
+        )
+    return redirect(_form_url(reply))
+
+
+@require_POST
+def reply_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """A focal point sends the draft back to the experts with a comment."""
+    reply = _reply_or_404(request, pk)
+    form = HandoffForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        replies.send_back(reply=reply, user=request.user, comment=comment)
+    except NotAllowedError:
+        raise  # the refusal page (portal.middleware.ServiceErrorMiddleware)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("surveys:reply-submit", kwargs={"pk": reply.pk}) + "#send-back")
+    messages.success(request, "The draft is sent back to the experts with your comment.")
+    return redirect(_form_url(reply))

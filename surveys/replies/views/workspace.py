@@ -33,6 +33,7 @@ from surveys.questionnaires import answers, display
 from surveys.replies import selectors, workspace
 from surveys.replies import services as replies
 from surveys.replies.forms import (
+    CELL_PREFIX,
     AnswerPostForm,
     ClarificationForm,
     answer_from_post,
@@ -213,6 +214,8 @@ def _form_context(request: HttpRequest, reply: Reply, language: str) -> dict[str
         "progress": _progress(reply),
         "latest_revision": selectors.latest_revision(reply),
         "deadline_status": workspace.deadline_status(reply, timezone.localdate()),
+        "closed": workspace.is_closed(reply),
+        "handoff": selectors.current_handoff(reply),
         **_language_context(reply, language),
     }
 
@@ -258,7 +261,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
         return _save_refused(request, reply, None, "No such question.", 400)
     state, value = answer_from_post(question, request.POST)
     try:
-        answer = workspace.save_answer_once(
+        saved = workspace.save_answer_once(
             reply=reply,
             question=question,
             user=request.user,
@@ -278,13 +281,17 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         message = error.field_errors.get(str(question.pk), error.message)
         return _save_refused(request, reply, question, message, http_status(error))
+    answer = saved.answer
     if not _wants_json(request):
+        if saved.refused_cells:
+            return _cells_refused_page(request, reply, question, request.POST, saved.refused_cells)
         messages.success(request, f"Your answer to question {question.number} is saved.")
         return redirect(_form_url(reply, question.pk))
     reply.refresh_from_db()
     return JsonResponse(
         {
             "ok": True,
+            "refused_cells": _named_cells(question, saved.refused_cells, _language(request, reply)),
             "question": question.pk,
             "state": answer.state,
             "value": answer.value,
@@ -305,3 +312,42 @@ def _save_refused(
     where = f"Question {question.number}: " if question else ""
     messages.error(request, f"{where}{message} Nothing was saved.")
     return redirect(_form_url(reply, question.pk if question else None))
+
+
+def _named_cells(question: Question, refused: dict[str, str], language: str) -> dict[str, str]:
+    """Each refused cell's input name → "Row, column — what was typed: why", in the page's
+    language, for the message next to the table."""
+    named = {}
+    for name, reason in refused.items():
+        row, _, column = name[len(CELL_PREFIX) :].partition(":")
+        named[name] = f"{display.cell_label(question, language, row, column)} — {reason}"
+    return named
+
+
+def _cells_refused_page(
+    request: HttpRequest,
+    reply: Reply,
+    question: Question,
+    data: Any,
+    refused: dict[str, str],
+) -> HttpResponse:
+    """Without script: the form again, the valid cells saved, each refused cell showing what
+    was typed (so nothing is lost) with its reason."""
+    language = _language(request, reply)
+    context = _form_context(request, reply, language)
+    context["sections"], items = _sections(reply, language)
+    named = _named_cells(question, refused, language)
+    item = items[question.pk]
+    for row in item.get("grid", []):
+        for cell in row["cells"]:
+            if cell["name"] in refused:
+                cell["value"] = data.get(cell["name"], "")
+                cell["error"] = named[cell["name"]]
+    item["cell_errors"] = list(named.items())
+    context["clarification_form"] = ClarificationForm()
+    messages.error(
+        request,
+        f"Question {question.number}: the other figures are saved; correct the "
+        f"cell{'s' if len(refused) != 1 else ''} marked below.",
+    )
+    return render(request, "surveys/workspace/reply_form.html", context)

@@ -72,8 +72,9 @@ def test_valid_answers_are_cleaned(kind, options, value, expected):
         ("table", TABLE, [1, 2], "could not be read"),
         ("table", TABLE, {"2004": {"cases": 1}}, "no row '2004'"),
         ("table", TABLE, {"2005": {"victims": 1}}, "no column 'victims'"),
-        ("table", TABLE, {"2005": {"cases": -3}}, "2005, Cases: enter a whole number of 0"),
-        ("table", TABLE, {"2005": {"cases": "1.5"}}, "whole number"),
+        ("table", TABLE, {"2005": {"cases": -3}}, "2005, Cases — -3: a count cannot be negative"),
+        ("table", TABLE, {"2005": {"cases": "1.5"}}, r"1\.5: whole numbers only"),
+        ("table", TABLE, {"2005": {"cases": "12a"}}, "12a: enter a whole number"),
         ("file", None, ["../etc/passwd"], "upload button"),
     ],
 )

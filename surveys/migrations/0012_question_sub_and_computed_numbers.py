@@ -39,7 +39,7 @@ def mark_sub_questions_and_renumber_drafts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0009_message_resend'),
+        ('surveys', '0011_reply_handoff_for_clearance'),
     ]
 
     operations = [
