@@ -252,7 +252,9 @@ class Section(models.Model):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="sections"
     )
-    number = models.CharField(max_length=10, help_text='"A", "B" or "1", "2".')
+    number = models.CharField(
+        max_length=10, help_text='"A", "B": computed from the order by authoring.renumber.'
+    )
     title = models.JSONField(default=dict, help_text="Title per language code.")
     order = models.PositiveIntegerField(default=0)
 
@@ -274,8 +276,16 @@ class Question(models.Model):
         FILE = "file", "File"
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
-    number = models.CharField(max_length=20, help_text='"1", "2 (a)".')
+    number = models.CharField(
+        max_length=20,
+        help_text='"1", "2 (a)": computed from the order by authoring.renumber, never typed.',
+    )
     order = models.PositiveIntegerField(default=0)
+    sub = models.BooleanField(
+        "sub-question",
+        default=False,
+        help_text='A sub-question of the question before it, numbered "2 (a)", "2 (b)".',
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.JSONField(default=dict, help_text="Question text per language code.")
     help_text = models.JSONField(default=dict, blank=True)

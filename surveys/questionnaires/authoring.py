@@ -1,8 +1,17 @@
-"""Authoring questionnaires: sections, numbered questions, copies and recorded revisions."""
+"""Authoring questionnaires: sections, numbered questions, copies and recorded revisions.
+
+Numbers are computed, never typed: sections are lettered A, B, C… and questions numbered 1, 2,
+3… through the whole questionnaire in their order, a sub-question taking the number of the
+question before it with a letter, "2 (a)", "2 (b)". Every change of order (add, move, duplicate,
+remove) renumbers the questionnaire in the same transaction, so the editor, the reply form,
+reviews and exports always show the numbers of the current order.
+"""
 
 from __future__ import annotations
 
 import datetime
+import re
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +35,71 @@ QUESTIONNAIRE_FIELDS = (
     "languages",
     "reminder_days_before",
 )
+
+
+SUB_NUMBER = re.compile(r"^\s*\d+\s*\([a-z]+\)\s*$")
+
+
+def section_number(index: int) -> str:
+    """A, B, … Z, AA, BB, … for the section at ``index`` (from 0)."""
+    return string.ascii_uppercase[index % 26] * (index // 26 + 1)
+
+
+def question_numbers(subs: list[bool]) -> list[str]:
+    """Numbers of questions in order, given which are sub-questions: "1", "2", "2 (a)", "3".
+
+    A sub-question with no question before it is numbered as a question of its own."""
+    numbers, main, letter = [], 0, 0
+    for sub in subs:
+        if sub and main:
+            letter += 1
+            suffix = string.ascii_lowercase[(letter - 1) % 26] * ((letter - 1) // 26 + 1)
+            numbers.append(f"{main} ({suffix})")
+        else:
+            main, letter = main + 1, 0
+            numbers.append(str(main))
+    return numbers
+
+
+def question_name(question: Question) -> str:
+    """A name for the question in exported files, from its number: "q2", "q2_a"."""
+    return "q" + re.sub(r"[^0-9a-z]+", "_", question.number.lower()).strip("_")
+
+
+def ordered_questions(questionnaire: Questionnaire) -> list[Question]:
+    return list(
+        Question.objects.filter(section__questionnaire=questionnaire)
+        .select_related("section")
+        .order_by("section__order", "section__pk", "order", "pk")
+    )
+
+
+def renumber(questionnaire: Questionnaire) -> None:
+    """Give sections and questions the numbers of their order, and check that every condition
+    still rests on an earlier question (a move that breaks one is refused: the caller's
+    transaction is rolled back)."""
+    for index, section in enumerate(questionnaire.sections.order_by("order", "pk")):
+        number = section_number(index)
+        if section.number != number:
+            section.number = number
+            section.save(update_fields=["number"])
+    questions = ordered_questions(questionnaire)
+    position = {q.pk: i for i, q in enumerate(questions)}
+    for question, number in zip(
+        questions, question_numbers([q.sub for q in questions]), strict=True
+    ):
+        if question.number != number:
+            question.number = number
+            question.save(update_fields=["number"])
+    for question in questions:
+        condition = question.condition_question_id
+        if condition is not None and position.get(condition, -1) >= position[question.pk]:
+            earlier = next(q for q in questions if q.pk == condition)
+            raise InvalidError(
+                f"Question {question.number} is shown only after an answer to question "
+                f"{earlier.number}, which would no longer come before it. Move that question "
+                "first, or remove the condition."
+            )
 
 
 def _check_languages(languages: Any) -> list[str]:
@@ -112,11 +186,13 @@ def structure(questionnaire: Questionnaire) -> list[dict[str, Any]]:
         {
             "id": section.pk,
             "number": section.number,
+            "order": section.order,
             "title": section.title,
             "questions": [
                 {
                     "id": q.pk,
                     "number": q.number,
+                    "sub": q.sub,
                     "kind": q.kind,
                     "text": q.text,
                     "help_text": q.help_text,
@@ -162,16 +238,24 @@ def record_change(questionnaire: Questionnaire, *, by: Any, reason: str | None) 
 
 @transaction.atomic
 def add_section(
-    *, questionnaire: Questionnaire, by: Any, number: str, title: Any, reason: str | None = None
+    *,
+    questionnaire: Questionnaire,
+    by: Any,
+    title: Any,
+    number: str = "",
+    reason: str | None = None,
 ) -> Section:
+    """Add a section at the end (``number`` is accepted from older callers and ignored: it
+    is computed)."""
+    title = _texts(title, questionnaire.languages, "section title", field="title")
     _guard(questionnaire, by, reason)
     order = (questionnaire.sections.aggregate(m=Max("order"))["m"] or 0) + 1
-    return Section.objects.create(
-        questionnaire=questionnaire,
-        number=number.strip(),
-        order=order,
-        title=_texts(title, questionnaire.languages, "section title", field="title"),
+    section = Section.objects.create(
+        questionnaire=questionnaire, number="", order=order, title=title
     )
+    renumber(questionnaire)
+    section.refresh_from_db()
+    return section
 
 
 @transaction.atomic
@@ -179,8 +263,6 @@ def update_section(
     *, section: Section, by: Any, reason: str | None = None, **fields: Any
 ) -> Section:
     _guard(section.questionnaire, by, reason)
-    if "number" in fields:
-        section.number = str(fields["number"]).strip()
     if "title" in fields:
         section.title = _texts(
             fields["title"], section.questionnaire.languages, "section title", field="title"
@@ -188,6 +270,8 @@ def update_section(
     if "order" in fields:
         section.order = int(fields["order"])
     section.save()
+    renumber(section.questionnaire)
+    section.refresh_from_db()
     return section
 
 
@@ -196,7 +280,22 @@ def delete_section(*, section: Section, by: Any, reason: str | None = None) -> N
     _guard(section.questionnaire, by, reason)
     if section.questions.filter(answers__isnull=False).exists():
         raise InvalidError("Questions of this section have answers: it cannot be removed.")
+    questionnaire = section.questionnaire
+    Question.objects.filter(condition_question__section=section).exclude(section=section).update(
+        condition_question=None, condition_values=[]
+    )
     section.delete()
+    renumber(questionnaire)
+
+
+def _sub(fields: Mapping[str, Any], current: Question | None) -> bool:
+    """Whether the question is a sub-question: said outright, or (from callers that still
+    send a number) a number such as "2 (a)"."""
+    if "sub" in fields:
+        return bool(fields["sub"])
+    if "number" in fields:
+        return bool(SUB_NUMBER.match(str(fields["number"] or "")))
+    return current.sub if current else False
 
 
 def _question_values(
@@ -215,7 +314,7 @@ def _question_values(
     values: dict[str, Any] = {
         "kind": kind,
         "options": options,
-        "number": str(fields.get("number", current.number if current else "")).strip(),
+        "sub": _sub(fields, current),
         "text": _texts(
             fields.get("text", current.text if current else None),
             languages,
@@ -231,8 +330,6 @@ def _question_values(
         ),
         "required": bool(fields.get("required", current.required if current else False)),
     }
-    if not values["number"]:
-        raise InvalidError("Give the question a number.", field_errors={"number": "Required."})
     condition = fields.get("condition_question", current.condition_question if current else None)
     condition_values = fields.get("condition_values", current.condition_values if current else [])
     if condition_values is None:
@@ -281,7 +378,10 @@ def add_question(
     values = _question_values(section, fields)
     _guard(section.questionnaire, by, reason)
     order = (section.questions.aggregate(m=Max("order"))["m"] or 0) + 1
-    return Question.objects.create(section=section, order=order, **values)
+    question = Question.objects.create(section=section, order=order, number="", **values)
+    renumber(section.questionnaire)
+    question.refresh_from_db()
+    return question
 
 
 @transaction.atomic
@@ -300,6 +400,8 @@ def update_question(
     for key, value in values.items():
         setattr(question, key, value)
     question.save()
+    renumber(question.section.questionnaire)
+    question.refresh_from_db()
     return question
 
 
@@ -309,7 +411,94 @@ def delete_question(*, question: Question, by: Any, reason: str | None = None) -
     if question.answers.exists():
         raise InvalidError("This question has answers: it cannot be removed.")
     question.dependants.update(condition_question=None, condition_values=[])
+    questionnaire = question.section.questionnaire
     question.delete()
+    renumber(questionnaire)
+
+
+@transaction.atomic
+def duplicate_question(*, question: Question, by: Any, reason: str | None = None) -> Question:
+    """A copy of the question placed right after it (same kind, texts, options and
+    condition), for the secretariat to adjust."""
+    _guard(question.section.questionnaire, by, reason)
+    later = Question.objects.filter(section=question.section, order__gt=question.order)
+    for other in later.order_by("-order"):
+        other.order += 1
+        other.save(update_fields=["order"])
+    copy = Question.objects.create(
+        section=question.section,
+        number="",
+        order=question.order + 1,
+        sub=question.sub,
+        kind=question.kind,
+        text=question.text,
+        help_text=question.help_text,
+        required=question.required,
+        options=question.options,
+        condition_question=question.condition_question,
+        condition_values=question.condition_values,
+    )
+    renumber(question.section.questionnaire)
+    copy.refresh_from_db()
+    return copy
+
+
+@transaction.atomic
+def move_question_to_section(
+    *, question: Question, section: Section, by: Any, reason: str | None = None
+) -> Question:
+    """Move a question to the end of another section of the same questionnaire."""
+    if section.questionnaire_id != question.section.questionnaire_id:
+        raise InvalidError("A question can move only to a section of the same questionnaire.")
+    if section.pk == question.section_id:
+        raise InvalidError(f"Question {question.number} is already in section {section.number}.")
+    _guard(question.section.questionnaire, by, reason)
+    question.section = section
+    question.order = (section.questions.aggregate(m=Max("order"))["m"] or 0) + 1
+    question.save(update_fields=["section", "order"])
+    renumber(section.questionnaire)
+    question.refresh_from_db()
+    return question
+
+
+@transaction.atomic
+def reorder(
+    *,
+    questionnaire: Questionnaire,
+    by: Any,
+    sections: list[int],
+    questions: Mapping[int, list[int]],
+    reason: str | None = None,
+) -> None:
+    """Put sections and questions in the order given (what a drag and drop sends): every
+    section of the questionnaire once, and every question once, under the section it goes to.
+    Anything else (an unknown or missing id) is refused and nothing moves."""
+    own_sections = {s.pk: s for s in questionnaire.sections.all()}
+    own_questions = {q.pk: q for q in ordered_questions(questionnaire)}
+    listed = [pk for pks in questions.values() for pk in pks]
+    if (
+        sorted(sections) != sorted(own_sections)
+        or set(questions) - set(own_sections)
+        or sorted(listed) != sorted(own_questions)
+    ):
+        raise InvalidError(
+            "The order sent does not match the questionnaire's sections and questions "
+            "(the page may be out of date): reload it and try again."
+        )
+    _guard(questionnaire, by, reason)
+    for position, pk in enumerate(sections, start=1):
+        section = own_sections[pk]
+        if section.order != position:
+            section.order = position
+            section.save(update_fields=["order"])
+    for section_pk, pks in questions.items():
+        for position, pk in enumerate(pks, start=1):
+            question = own_questions[pk]
+            if question.section_id != section_pk or question.order != position:
+                question.section_id = section_pk
+                question.order = position
+                question.save(update_fields=["section", "order"])
+    renumber(questionnaire)
 
 
 @transaction.atomic
@@ -339,6 +528,7 @@ def copy_questionnaire(
                 section=new_section,
                 number=question.number,
                 order=question.order,
+                sub=question.sub,
                 kind=question.kind,
                 text=question.text,
                 help_text=question.help_text,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import slugify
 
 from portal.errors import FrozenError, ServiceError
 
@@ -20,6 +21,7 @@ from ..models import (
     text_in,
 )
 from ..models import Respondent as RespondentModel
+from .answers import KEY
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -129,7 +131,7 @@ class TextsMixin:
 
 
 class SectionForm(TextsMixin, forms.Form):
-    number = forms.CharField(max_length=10, help_text='e.g. "A" or "1".')
+    """A section's title per language (its letter is computed from its place)."""
 
     def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,7 +140,7 @@ class SectionForm(TextsMixin, forms.Form):
             self.fields["reason"] = _reason_field()
 
     def service_fields(self) -> dict[str, Any]:
-        return {"number": self.cleaned_data["number"], "title": self.texts("title")}
+        return {"title": self.texts("title")}
 
     def service_aliases(self, error: ServiceError) -> dict[str, str]:
         return {"section title": f"title_{self._languages[0]}"}
@@ -150,60 +152,166 @@ class ReasonForm(forms.Form):
     reason = _reason_field()
 
 
-def _lines(text: str) -> list[list[str]]:
+# --- the question editor: rows of choices, table rows and table columns -------------------
+
+CHOICE_KINDS = ("single_choice", "multiple_choice")
+# The row lists the editor shows, per kind: (prefix, singular, plural).
+ROW_LISTS = {
+    "choices": ("choice", "Choices"),
+    "rows": ("row", "Rows of the table"),
+    "columns": ("column", "Columns of the table"),
+}
+MAX_ROWS = 200
+
+
+def row_lists_for(kind: str) -> list[str]:
+    if kind in CHOICE_KINDS:
+        return ["choices"]
+    if kind == "table":
+        return ["rows", "columns"]
+    return []
+
+
+class OptionRowForm(forms.Form):
+    """One choice, table row or table column: a short key and a label per language, each in
+    its own field named after its language (no separator to type, so no label can land in
+    the wrong language)."""
+
+    key = forms.CharField(required=False, max_length=40)
+
+    def __init__(self, *args: Any, languages: list[str], what: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages = languages
+        self.fields["key"].label = "Value" if what == "choice" else "Key"
+        self.fields["key"].widget.attrs.update({"size": "10", "autocomplete": "off"})
+        for code in languages:
+            attrs = {"lang": code}
+            if code in RTL_LANGUAGES:
+                attrs["dir"] = "rtl"
+            self.fields[f"label_{code}"] = forms.CharField(
+                label=f"Label in {LANGUAGE_NAMES[code]}",
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs=attrs),
+            )
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"].strip()
+        if key and not KEY.match(key):
+            raise forms.ValidationError("Letters, digits, '.', '_' or '-' only, no spaces.")
+        return key
+
+    def labels(self) -> dict[str, str]:
+        data = getattr(self, "cleaned_data", {})
+        texts = {c: (data.get(f"label_{c}") or "").strip() for c in self.languages}
+        return {c: text for c, text in texts.items() if text}
+
+    def label_fields(self) -> list[forms.BoundField]:
+        return [self[f"label_{code}"] for code in self.languages]
+
+
+class BaseOptionRowFormSet(forms.BaseFormSet):
+    def items(self) -> list[dict[str, Any]]:
+        """The filled rows as ``[{"key": …, "label": {…}}]``; a row without a key takes one
+        made from its label (or its place)."""
+        items: list[dict[str, Any]] = []
+        for position, form in enumerate(self.forms, start=1):
+            labels = form.labels()
+            key = getattr(form, "cleaned_data", {}).get("key", "")
+            if not labels and not key:
+                continue
+            items.append({"key": key, "label": labels, "_position": position})
+        used = {item["key"] for item in items if item["key"]}
+        for item in items:
+            if not item["key"]:
+                item["key"] = _key_from(item["label"], item["_position"], used)
+                used.add(item["key"])
+            del item["_position"]
+        return items
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.forms:
+            key = getattr(form, "cleaned_data", {}).get("key", "")
+            if key and key in seen:
+                form.add_error("key", f"The value {key!r} is used twice.")
+            seen.add(key)
+            if key and not form.labels():
+                form.add_error(None, "Give the label in at least one language.")
+
+
+OptionRowFormSet = forms.formset_factory(
+    OptionRowForm, formset=BaseOptionRowFormSet, extra=0, max_num=MAX_ROWS, validate_max=True
+)
+
+
+def _key_from(labels: dict[str, str], position: int, used: set[str]) -> str:
+    base = slugify(labels.get("en") or next(iter(labels.values()), ""))[:30].replace("-", "_")
+    base = base or str(position)
+    key, n = base, 2
+    while key in used:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
+def rows_posted(data: Any, prefix: str, languages: list[str]) -> list[dict[str, str]]:
+    """What was typed in a row list, row by row, as the form's field values (unchecked: used to
+    show the list again after a row was added, removed or moved)."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), MAX_ROWS)
+    except (TypeError, ValueError):
+        total = 0
+    rows = []
+    for i in range(max(total, 0)):
+        row = {"key": data.get(f"{prefix}-{i}-key", "")}
+        for code in languages:
+            row[f"label_{code}"] = data.get(f"{prefix}-{i}-label_{code}", "")
+        rows.append(row)
+    return rows
+
+
+def rows_initial(items: list[dict[str, Any]], languages: list[str], key_name: str) -> list:
     return [
-        [part.strip() for part in line.split("|")]
-        for line in (text or "").splitlines()
-        if line.strip()
+        {
+            "key": item.get(key_name, ""),
+            **{f"label_{c}": item["label"].get(c, "") for c in languages},
+        }
+        for item in items or []
     ]
 
 
-def parse_keyed(text: str, languages: list[str], key_name: str) -> list[dict[str, Any]]:
-    """ "key | label | label in the next language" lines → [{key_name: key, "label": {...}}]."""
-    items = []
-    for parts in _lines(text):
-        labels = {code: label for code, label in zip(languages, parts[1:], strict=False) if label}
-        if not labels and parts[0]:
-            labels = {languages[0]: parts[0]}
-        items.append({key_name: parts[0], "label": labels})
-    return items
-
-
-def format_keyed(items: list[dict[str, Any]], languages: list[str], key_name: str) -> str:
-    lines = []
-    for item in items or []:
-        labels = [item.get("label", {}).get(code, "") for code in languages]
-        while labels and not labels[-1]:
-            labels.pop()
-        lines.append(" | ".join([item.get(key_name, ""), *labels]))
-    return "\n".join(lines)
+def apply_row_action(rows: list[dict[str, str]], action: str, index: int) -> tuple[list, int]:
+    """Add, remove or move one row; returns the rows and the place of the row acted on."""
+    rows = list(rows)
+    if action == "add":
+        rows.append({})
+        return rows, len(rows) - 1
+    if not 0 <= index < len(rows):
+        return rows, -1
+    if action == "remove":
+        del rows[index]
+        return rows, min(index, len(rows) - 1)
+    target = index - 1 if action == "up" else index + 1 if action == "down" else index
+    if 0 <= target < len(rows):
+        rows[index], rows[target] = rows[target], rows[index]
+        return rows, target
+    return rows, index
 
 
 class QuestionForm(TextsMixin, forms.Form):
-    number = forms.CharField(max_length=20, help_text='e.g. "1" or "2 (a)".')
     kind = forms.ChoiceField(choices=Question.Kind.choices, label="Kind of question")
+    sub = forms.BooleanField(
+        required=False,
+        label="Sub-question of the question before it",
+        help_text='Numbered after it: "2 (a)", "2 (b)". Numbers follow the order of questions.',
+    )
     required = forms.BooleanField(required=False, label="An answer is required")
-    choices = forms.CharField(
-        required=False,
-        label="Choices (single and multiple choice)",
-        widget=forms.Textarea(attrs={"rows": "4"}),
-    )
-    rows = forms.CharField(
-        required=False,
-        label="Table rows (statistical table)",
-        widget=forms.Textarea(attrs={"rows": "4"}),
-    )
-    columns = forms.CharField(
-        required=False,
-        label="Table columns (statistical table)",
-        widget=forms.Textarea(attrs={"rows": "4"}),
-    )
-    totals = forms.BooleanField(
-        required=False, initial=True, label="Show row and column totals (statistical table)"
-    )
-    minimum = forms.DecimalField(required=False, label="Smallest number allowed (number)")
-    maximum = forms.DecimalField(required=False, label="Largest number allowed (number)")
-    integer = forms.BooleanField(required=False, label="Whole numbers only (number)")
+    totals = forms.BooleanField(required=False, initial=True, label="Show row and column totals")
+    minimum = forms.DecimalField(required=False, label="Smallest number allowed")
+    maximum = forms.DecimalField(required=False, label="Largest number allowed")
+    integer = forms.BooleanField(required=False, label="Whole numbers only")
     condition_question = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -229,13 +337,6 @@ class QuestionForm(TextsMixin, forms.Form):
         languages = questionnaire.languages
         self.add_texts("text", "Question", languages)
         self.add_texts("help", "Help for respondents", languages)
-        order = " | ".join(f"label in {LANGUAGE_NAMES[code]}" for code in languages)
-        for name, key in (("choices", "value"), ("rows", "key"), ("columns", "key")):
-            self.fields[name].help_text = (
-                f"One per line: {key} | {order}. The {key} is short (letters, digits, "
-                "'-', '_', '.'); it is what exports show."
-            )
-
         candidates = [
             q for q in earlier if q.kind in ("yes_no", "single_choice", "multiple_choice")
         ]
@@ -256,15 +357,12 @@ class QuestionForm(TextsMixin, forms.Form):
             self.fields["reason"] = _reason_field()
 
     @classmethod
-    def initial_for(cls, question: Question, languages: list[str]) -> dict[str, Any]:
+    def initial_for(cls, question: Question) -> dict[str, Any]:
         options = question.options or {}
-        initial: dict[str, Any] = {
-            "number": question.number,
+        return {
             "kind": question.kind,
+            "sub": question.sub,
             "required": question.required,
-            "choices": format_keyed(options.get("choices", []), languages, "value"),
-            "rows": format_keyed(options.get("rows", []), languages, "key"),
-            "columns": format_keyed(options.get("columns", []), languages, "key"),
             "totals": options.get("totals", True),
             "minimum": options.get("min"),
             "maximum": options.get("max"),
@@ -276,18 +374,25 @@ class QuestionForm(TextsMixin, forms.Form):
             **cls.initial_texts("text", question.text),
             **cls.initial_texts("help", question.help_text),
         }
-        return initial
 
-    def options(self) -> dict[str, Any]:
+    def typed(self) -> dict[str, Any]:
+        """What was typed, unchecked, as initial values (to show the form again after a row
+        was moved or the kind changed, without error messages yet)."""
+        values = {}
+        for name, field in self.fields.items():
+            values[name] = field.widget.value_from_datadict(self.data, self.files, name)
+        return values
+
+    def options(self, row_lists: dict[str, BaseOptionRowFormSet]) -> dict[str, Any]:
         data = self.cleaned_data
         kind = data["kind"]
-        languages = self._languages_all
-        if kind in ("single_choice", "multiple_choice"):
-            return {"choices": parse_keyed(data["choices"], languages, "value")}
+        if kind in CHOICE_KINDS:
+            items = row_lists["choices"].items()
+            return {"choices": [{"value": i["key"], "label": i["label"]} for i in items]}
         if kind == "table":
             return {
-                "rows": parse_keyed(data["rows"], languages, "key"),
-                "columns": parse_keyed(data["columns"], languages, "key"),
+                "rows": row_lists["rows"].items(),
+                "columns": row_lists["columns"].items(),
                 "totals": data["totals"],
             }
         if kind == "number":
@@ -302,17 +407,10 @@ class QuestionForm(TextsMixin, forms.Form):
         return {}
 
     def service_aliases(self, error: ServiceError) -> dict[str, str]:
-        kind = self.cleaned_data.get("kind")
-        table = "columns" if "column" in error.message else "rows"
-        options = {
-            "single_choice": "choices",
-            "multiple_choice": "choices",
-            "table": table,
-            "number": "minimum",
-        }.get(str(kind), "kind")
+        options = "minimum" if self.cleaned_data.get("kind") == "number" else "kind"
         return {"question text": f"text_{self._languages[0]}", "options": options}
 
-    def service_fields(self) -> dict[str, Any]:
+    def service_fields(self, row_lists: dict[str, BaseOptionRowFormSet]) -> dict[str, Any]:
         data = self.cleaned_data
         condition = data.get("condition_question")
         values = []
@@ -320,15 +418,38 @@ class QuestionForm(TextsMixin, forms.Form):
             prefix = f"{condition}:"
             values = [v[len(prefix) :] for v in data["condition_values"] if v.startswith(prefix)]
         return {
-            "number": data["number"],
             "kind": data["kind"],
+            "sub": data["sub"],
             "required": data["required"],
             "text": self.texts("text"),
             "help_text": self.texts("help"),
-            "options": self.options(),
+            "options": self.options(row_lists),
             "condition_question": condition,
             "condition_values": values,
         }
+
+
+class MoveToSectionForm(forms.Form):
+    section = forms.TypedChoiceField(coerce=int, label="Move to section")
+    reason = _reason_field()
+
+    def __init__(self, *args: Any, sections: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = sections
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="XLSForm (.xlsx) or Verbale questionnaire (.json)",
+        help_text="An XLSForm as KoboToolbox or ODK authors it, or a file exported from Verbale.",
+    )
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Leave empty to take the title of the file (form_title of an XLSForm).",
+    )
+    deadline = forms.DateField(label="Deadline for replies", widget=DATE)
+    cutoff = forms.DateField(label="Cut-off for the report", widget=DATE)
 
 
 class RecipientsForm(forms.Form):

@@ -37,7 +37,7 @@ def _moved(items: list[Any], item: Any, direction: str) -> list[Any]:
 def move_section(
     *, section: Section, by: Any, direction: str, reason: str | None = None
 ) -> Section:
-    """Move a section one place up or down; the sections are renumbered 1, 2, 3 in order.
+    """Move a section one place up or down; sections and questions are renumbered in order.
 
     The moved section goes through ``authoring.update_section``, so a dispatched questionnaire
     asks for a reason and records one revision holding the order before the move; its
@@ -53,6 +53,8 @@ def move_section(
         if other.pk != section.pk and other.order != new_order[other.pk]:
             other.order = new_order[other.pk]
             other.save(update_fields=["order"])
+    authoring.renumber(section.questionnaire)
+    moved.refresh_from_db()
     return moved
 
 
@@ -71,6 +73,8 @@ def move_question(
         if other.pk != question.pk and other.order != new_order[other.pk]:
             other.order = new_order[other.pk]
             other.save(update_fields=["order"])
+    authoring.renumber(question.section.questionnaire)
+    moved.refresh_from_db()
     return moved
 
 

@@ -51,6 +51,24 @@ urlpatterns: list[URLPattern] = [
         name="questionnaire-question-delete",
     ),
     path(
+        Q + "questions/<id:question>/duplicate/",
+        questions.question_duplicate,
+        name="questionnaire-question-duplicate",
+    ),
+    path(
+        Q + "questions/<id:question>/section/",
+        questions.question_to_section,
+        name="questionnaire-question-section",
+    ),
+    path(Q + "reorder/", questions.questionnaire_reorder, name="questionnaire-reorder"),
+    path("questionnaires/import/", authoring.questionnaire_import, name="questionnaire-import"),
+    path(
+        Q + "export/xlsform/",
+        authoring.questionnaire_export_xlsform,
+        name="questionnaire-export-xlsform",
+    ),
+    path(Q + "export/json/", authoring.questionnaire_export_json, name="questionnaire-export-json"),
+    path(
         Q + "translations/",
         translations.questionnaire_translations,
         name="questionnaire-translations",

@@ -159,7 +159,7 @@ def _build() -> World:
         section=section_b, by=secretariat, number="7", kind="file", text="Attach statistics."
     )
     authoring.add_question(
-        section=section_a, by=secretariat, number="8", kind="text", text="Anything else?"
+        section=section_b, by=secretariat, number="8", kind="text", text="Anything else?"
     )
     dispatch.dispatch_questionnaire(
         questionnaire=q,

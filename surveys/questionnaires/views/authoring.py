@@ -15,6 +15,8 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
 
 from portal.errors import ServiceError
 from portal.permissions import secretariat_required
@@ -23,10 +25,11 @@ from surveys.models import (
     Question,
     Questionnaire,
 )
-from surveys.questionnaires import authoring
+from surveys.questionnaires import authoring, interchange, xlsform
 from surveys.questionnaires.forms import (
     LANGUAGE_NAMES,
     CopyForm,
+    ImportForm,
     QuestionnaireForm,
     apply_service_error,
 )
@@ -152,4 +155,71 @@ def questionnaire_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "page_language": language,
             "page_rtl": language in RTL_LANGUAGES,
         },
+    )
+
+
+# --- XLSForm and Verbale files in and out ---------------------------------------------------
+
+
+@secretariat_required
+def questionnaire_import(request: HttpRequest) -> HttpResponse:
+    """A new questionnaire being prepared, from an XLSForm or a Verbale questionnaire file.
+    A refused file names the sheet and row (or section and question) and creates nothing."""
+    form = ImportForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            questionnaire, notices = interchange.import_file(
+                upload.read(interchange.MAX_FILE + 1),
+                upload.name,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                deadline=form.cleaned_data["deadline"],
+                cutoff=form.cleaned_data["cutoff"],
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            count = Question.objects.filter(section__questionnaire=questionnaire).count()
+            messages.success(
+                request,
+                f"“{questionnaire.title}” is imported with {count} question(s). Check them, "
+                "and the particulars, before dispatching it.",
+            )
+            for notice in notices:
+                messages.info(request, notice)
+            return redirect("surveys:questionnaire-questions", pk=questionnaire.pk)
+    return render(request, "surveys/secretariat/questionnaire_import.html", {"form": form})
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _file_stem(questionnaire: Questionnaire) -> str:
+    return f"questionnaire-{questionnaire.pk}-{slugify(questionnaire.title)[:50] or 'untitled'}"
+
+
+@require_GET
+@secretariat_required
+def questionnaire_export_xlsform(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = questionnaire_or_404(pk)
+    return _download(
+        xlsform.write_xlsform(questionnaire),
+        f"{_file_stem(questionnaire)}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_GET
+@secretariat_required
+def questionnaire_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = questionnaire_or_404(pk)
+    return _download(
+        interchange.to_json(questionnaire),
+        f"{_file_stem(questionnaire)}.json",
+        "application/json; charset=utf-8",
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -23,7 +24,7 @@ from surveys.models import (
     Respondent,
     Section,
 )
-from surveys.questionnaires import dispatch
+from surveys.questionnaires import dispatch, interchange
 from surveys.replies import services as replies
 from tests.factories import (
     MembershipFactory,
@@ -133,6 +134,9 @@ def page_urls(questionnaire: Questionnaire, reply: Reply) -> list[str]:
         reverse("surveys:secretariat-nominations-index"),
         reverse("surveys:secretariat-nominations", args=[reply.respondent_id]),
         reverse("surveys:email-log"),
+        reverse("surveys:questionnaire-import"),
+        reverse("surveys:questionnaire-question-duplicate", args=[q, first.pk]),
+        reverse("surveys:questionnaire-question-section", args=[q, first.pk]),
     ]
 
 
@@ -163,11 +167,11 @@ def post_actions(questionnaire: Questionnaire, reply: Reply) -> list[tuple[str, 
         ),
         (
             reverse("surveys:questionnaire-section-add", args=[q]),
-            {"number": "C", "title_en": "Prevention", "reason": "Asked by the Commission"},
+            {"title_en": "Prevention", "reason": "Asked by the Commission"},
         ),
         (
             reverse("surveys:questionnaire-section-edit", args=[q, section.pk]),
-            {"number": "A", "title_en": "Changed", "reason": "Typo"},
+            {"title_en": "Changed", "reason": "Typo"},
         ),
         (
             reverse("surveys:questionnaire-section-move", args=[q, section.pk]),
@@ -176,11 +180,37 @@ def post_actions(questionnaire: Questionnaire, reply: Reply) -> list[tuple[str, 
         (reverse("surveys:questionnaire-section-delete", args=[q, section.pk]), {"reason": "x"}),
         (
             reverse("surveys:questionnaire-question-add", args=[q, section.pk]),
-            {"number": "9", "kind": "text", "text_en": "Anything else?", "reason": "Added"},
+            {"kind": "text", "text_en": "Anything else?", "reason": "Added"},
         ),
         (
             reverse("surveys:questionnaire-question-edit", args=[q, q2.pk]),
-            {"number": "2", "kind": "text", "text_en": "Changed?", "reason": "Clearer"},
+            {"kind": "text", "text_en": "Changed?", "reason": "Clearer"},
+        ),
+        (
+            reverse("surveys:questionnaire-question-duplicate", args=[q, q2.pk]),
+            {"reason": "A second question of the same kind"},
+        ),
+        (
+            reverse("surveys:questionnaire-question-section", args=[q, q2.pk]),
+            {"section": questionnaire.sections.last().pk, "reason": "Belongs to enforcement"},
+        ),
+        (
+            reverse("surveys:questionnaire-reorder", args=[q]),
+            {
+                "sections": [s.pk for s in questionnaire.sections.order_by("-order")],
+                **{
+                    f"section-{s.pk}": [x.pk for x in s.questions.order_by("-order")]
+                    for s in questionnaire.sections.all()
+                },
+            },
+        ),
+        (
+            reverse("surveys:questionnaire-import"),
+            {
+                "file": SimpleUploadedFile("q.json", interchange.to_json(questionnaire)),
+                "deadline": "2009-01-01",
+                "cutoff": "2009-02-01",
+            },
         ),
         (
             reverse("surveys:questionnaire-question-move", args=[q, q2.pk]),
@@ -452,75 +482,6 @@ def test_arabic_textareas_are_right_to_left(sec_client, secretariat):
     assert 'dir="rtl"' in tag and 'lang="ar"' in tag
 
 
-def test_adding_a_choice_question_from_value_label_lines(sec_client, draft):
-    section = draft.sections.get(number="B")
-    response = sec_client.post(
-        reverse("surveys:questionnaire-question-add", args=[draft.pk, section.pk]),
-        {
-            "number": "7",
-            "kind": "single_choice",
-            "text_en": "Who coordinates?",
-            "text_fr": "Qui coordonne ?",
-            "choices": "ministry | A ministry | Un ministère\ncommittee | A committee",
-            "required": "on",
-        },
-    )
-    assert response.status_code == 302
-    added = question(draft, "7")
-    assert added.required
-    assert added.options == {
-        "choices": [
-            {"value": "ministry", "label": {"en": "A ministry", "fr": "Un ministère"}},
-            {"value": "committee", "label": {"en": "A committee"}},
-        ]
-    }
-    edit = sec_client.get(
-        reverse("surveys:questionnaire-question-edit", args=[draft.pk, added.pk])
-    ).content.decode()
-    assert "ministry | A ministry | Un ministère" in edit
-
-
-def test_adding_a_table_and_a_number_question(sec_client, draft):
-    section = draft.sections.get(number="B")
-    url = reverse("surveys:questionnaire-question-add", args=[draft.pk, section.pk])
-    sec_client.post(
-        url,
-        {
-            "number": "8",
-            "kind": "table",
-            "text_en": "Victims by sex",
-            "rows": "f | Women\nm | Men",
-            "columns": "2006 | 2006\n2007 | 2007",
-            "totals": "on",
-        },
-    )
-    assert question(draft, "8").options["rows"][1] == {"key": "m", "label": {"en": "Men"}}
-    sec_client.post(
-        url,
-        {
-            "number": "9",
-            "kind": "number",
-            "text_en": "How many shelters?",
-            "minimum": "0",
-            "maximum": "500",
-            "integer": "on",
-        },
-    )
-    assert question(draft, "9").options == {"integer": True, "min": 0, "max": 500}
-
-
-def test_a_bad_choice_list_shows_the_message_next_to_the_choices(sec_client, draft):
-    section = draft.sections.get(number="B")
-    response = sec_client.post(
-        reverse("surveys:questionnaire-question-add", args=[draft.pk, section.pk]),
-        {"number": "7", "kind": "single_choice", "text_en": "Who?", "choices": "a b | A\na b | B"},
-    )
-    text = response.content.decode()
-    assert "needs a short key" in text
-    assert 'id="id_choices_error"' in text
-    assert not Question.objects.filter(section__questionnaire=draft, number="7").exists()
-
-
 def test_a_condition_on_an_earlier_yes_no_question(sec_client, draft):
     section = draft.sections.get(number="B")
     ratified = question(draft, "1")
@@ -531,14 +492,14 @@ def test_a_condition_on_an_earlier_yes_no_question(sec_client, draft):
     sec_client.post(
         reverse("surveys:questionnaire-question-add", args=[draft.pk, section.pk]),
         {
-            "number": "10",
             "kind": "text",
             "text_en": "Why not?",
             "condition_question": ratified.pk,
             "condition_values": [f"{ratified.pk}:no"],
         },
     )
-    added = question(draft, "10")
+    added = question(draft, "7")
+    assert added.text == {"en": "Why not?"}
     assert (added.condition_question, added.condition_values) == (ratified, ["no"])
 
 
@@ -547,14 +508,13 @@ def test_a_condition_without_values_is_refused(sec_client, draft):
     response = sec_client.post(
         reverse("surveys:questionnaire-question-add", args=[draft.pk, section.pk]),
         {
-            "number": "10",
             "kind": "text",
             "text_en": "Why not?",
             "condition_question": question(draft, "1").pk,
         },
     )
     assert "Say which answers to the earlier question" in response.content.decode()
-    assert not Question.objects.filter(section__questionnaire=draft, number="10").exists()
+    assert not Question.objects.filter(section__questionnaire=draft, number="7").exists()
 
 
 def test_moving_and_removing_questions_of_a_draft(sec_client, draft):
@@ -566,18 +526,26 @@ def test_moving_and_removing_questions_of_a_draft(sec_client, draft):
     numbers = list(
         Question.objects.filter(section=q2.section)
         .order_by("order", "pk")
-        .values_list("number", flat=True)
+        .values_list("number", "text__en")
     )
-    assert numbers == ["1", "1 (a)", "3", "2"]
+    assert numbers == [
+        ("1", "Has your State ratified the Protocol?"),
+        ("1 (a)", "In which year?"),
+        ("2", "Stage of legislation"),
+        ("3", "Describe the offences in your criminal code."),
+    ]
+    editor = sec_client.get(reverse("surveys:questionnaire-questions", args=[draft.pk]))
+    assert "<strong>2</strong> Stage of legislation" in editor.content.decode()
     sections = draft.sections.order_by("order", "pk")
     sec_client.post(
         reverse("surveys:questionnaire-section-move", args=[draft.pk, sections[1].pk]),
         {"direction": "up"},
     )
-    assert list(draft.sections.order_by("order", "pk").values_list("number", flat=True)) == [
-        "B",
-        "A",
+    assert list(draft.sections.order_by("order", "pk").values_list("number", "title__en")) == [
+        ("A", "Enforcement"),
+        ("B", "Ratification and legislation"),
     ]
+    assert question(draft, "1").text == {"en": "Which units exist?"}
     sec_client.post(reverse("surveys:questionnaire-question-delete", args=[draft.pk, q2.pk]))
     assert not Question.objects.filter(pk=q2.pk).exists()
     assert QuestionnaireRevision.objects.filter(questionnaire=draft).count() == 0
@@ -597,7 +565,7 @@ def test_frozen_editor_says_so_and_every_change_needs_a_reason(sec_client, quest
     assert "its questions are frozen" in editor.content.decode()
     q2 = question(questionnaire, "2")
     url = reverse("surveys:questionnaire-question-edit", args=[questionnaire.pk, q2.pk])
-    data = {"number": "2", "kind": "text", "text_en": "Describe the offences, with articles."}
+    data = {"kind": "text", "text_en": "Describe the offences, with articles."}
     response = sec_client.post(url, data)
     text = response.content.decode()
     assert "its questions are frozen" in text

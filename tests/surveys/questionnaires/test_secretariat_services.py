@@ -22,11 +22,23 @@ def numbers(section) -> list[str]:  # type: ignore[no-untyped-def]
     )
 
 
-def test_moving_a_question_swaps_it_with_its_neighbour_and_renumbers_the_order():
+def texts(section) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [
+        (q.number, q.text["en"][:12])
+        for q in Question.objects.filter(section=section).order_by("order", "pk")
+    ]
+
+
+def test_moving_a_question_swaps_it_with_its_neighbour_and_renumbers_the_questions():
     q = build_questionnaire()
-    moved = question(q, "2")
+    moved = question(q, "3")
     secretariat.move_question(question=moved, by=SecretariatFactory(), direction="up")
-    assert numbers(moved.section) == ["1", "2", "1 (a)", "3"]
+    assert texts(moved.section) == [
+        ("1", "Has your Sta"),
+        ("1 (a)", "In which yea"),
+        ("2", "Stage of leg"),
+        ("3", "Describe the"),
+    ]
     assert list(
         Question.objects.filter(section=moved.section)
         .order_by("order", "pk")
@@ -34,6 +46,15 @@ def test_moving_a_question_swaps_it_with_its_neighbour_and_renumbers_the_order()
     ) == [1, 2, 3, 4]
     secretariat.move_question(question=moved, by=SecretariatFactory(), direction="down")
     assert numbers(moved.section) == ["1", "1 (a)", "2", "3"]
+    assert question(q, "3").text == {"en": "Stage of legislation"}
+
+
+def test_a_question_cannot_move_above_the_question_its_condition_rests_on():
+    q = build_questionnaire()
+    with pytest.raises(ServiceError, match="would no longer come before it"):
+        secretariat.move_question(question=question(q, "1 (a)"), by=None, direction="up")
+    assert numbers(q.sections.get(number="A")) == ["1", "1 (a)", "2", "3"]
+    assert question(q, "1 (a)").text == {"en": "In which year?"}
 
 
 def test_moving_past_the_end_is_refused():
@@ -46,11 +67,16 @@ def test_moving_past_the_end_is_refused():
         secretariat.move_section(section=q.sections.first(), by=None, direction="sideways")
 
 
-def test_moving_a_section():
+def test_moving_a_section_reletters_the_sections_and_renumbers_their_questions():
     q = build_questionnaire()
     second = q.sections.get(number="B")
     secretariat.move_section(section=second, by=None, direction="up")
-    assert list(q.sections.values_list("number", "order")) == [("B", 1), ("A", 2)]
+    assert list(q.sections.values_list("number", "order", "title__en")) == [
+        ("A", 1, "Enforcement"),
+        ("B", 2, "Ratification and legislation"),
+    ]
+    assert texts(q.sections.get(number="A"))[0] == ("1", "Which units ")
+    assert texts(q.sections.get(number="B"))[0] == ("4", "Has your Sta")
 
 
 def test_a_dispatched_questionnaire_moves_only_with_a_reason_recorded_once():
@@ -61,7 +87,7 @@ def test_a_dispatched_questionnaire_moves_only_with_a_reason_recorded_once():
         secretariat.move_question(question=moved, by=by, direction="up")
     assert numbers(moved.section) == ["1", "1 (a)", "2", "3"]
     secretariat.move_question(question=moved, by=by, direction="up", reason="Legislation first")
-    assert numbers(moved.section) == ["1", "1 (a)", "3", "2"]
+    assert texts(moved.section)[2] == ("2", "Stage of leg")
     revision = QuestionnaireRevision.objects.get(questionnaire=q)
     assert revision.reason == "Legislation first" and revision.changed_by == by
     assert [x["number"] for x in revision.before[0]["questions"]] == ["1", "1 (a)", "2", "3"]
