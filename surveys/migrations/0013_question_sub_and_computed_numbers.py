@@ -39,7 +39,7 @@ def mark_sub_questions_and_renumber_drafts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0011_reply_handoff_for_clearance'),
+        ('surveys', '0012_export_csv_one_row_per_reply'),
     ]
 
     operations = [
