@@ -84,7 +84,5 @@ def blank_form_docx(questionnaire: Questionnaire, language: str) -> bytes:
         extra.append("--metadata=dir:rtl")
     with tempfile.TemporaryDirectory(prefix="verbale-form-") as folder:
         target = Path(folder) / "questionnaire.docx"
-        pypandoc.convert_text(
-            html, "docx", format="html", outputfile=str(target), extra_args=extra
-        )
+        pypandoc.convert_text(html, "docx", format="html", outputfile=str(target), extra_args=extra)
         return target.read_bytes()

@@ -56,6 +56,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from portal import archives
 from portal.errors import InvalidError
 
 from ..models import LANGUAGES, Question, Questionnaire
@@ -99,6 +100,9 @@ CLAUSE_SELECTED = re.compile(
     r"^selected\(\s*\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}\s*,\s*'([^']*)'\s*\)$"
 )
 BOUND = re.compile(r"^\.\s*(>=|<=)\s*(-?[0-9]+(?:\.[0-9]+)?)$")
+
+# A form's workbook unpacks to a few hundred kilobytes; beyond this it is refused unread.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 class RefusedError(InvalidError):
@@ -209,6 +213,13 @@ def read_xlsform(content: bytes) -> tuple[dict[str, Any], list[str]]:
         raise RefusedError(
             "This file is not an .xlsx workbook: save the XLSForm as .xlsx and import it again."
         )
+    try:
+        # The central directory is checked before openpyxl or pyxform unpack anything.
+        archives.check_archive(
+            content, max_unpacked_bytes=MAX_UNPACKED_BYTES, max_compression_ratio=100
+        )
+    except archives.ArchiveRefusedError as error:
+        raise RefusedError(f"This file could not be read as an XLSForm: {error}.") from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # any unreadable file is refused with a message, never a server error

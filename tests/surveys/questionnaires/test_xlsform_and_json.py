@@ -264,6 +264,17 @@ def test_a_file_that_is_not_a_workbook_is_refused(secretariat):
     assert not Questionnaire.objects.exists()
 
 
+def test_a_workbook_that_would_unpack_too_far_is_refused_before_it_is_read(secretariat):
+    import zipfile
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (4 * 1024 * 1024))
+    with pytest.raises(InvalidError, match=r"compressed .* to 1"):
+        import_xlsx(packed.getvalue(), secretariat)
+    assert not Questionnaire.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
