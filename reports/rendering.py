@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,6 +173,13 @@ class EmRun:
 
 
 @dataclass
+class StrongRun:
+    """Bold text written ``**…**`` (a key phrase); may hold emphasis, or sit inside it."""
+
+    children: list[Run]
+
+
+@dataclass
 class NoteRun:
     number: int
     children: list[Run]
@@ -185,19 +193,182 @@ class ErrorRun:
     text: str
 
 
-Run = TextRun | EmRun | NoteRun | ErrorRun
+Run = TextRun | EmRun | StrongRun | NoteRun | ErrorRun
+
+
+# --- Tables --------------------------------------------------------------------------------------
+#
+# One representation of a printed table, whoever made it: the markup parser (a pipe table typed
+# in a paragraph) or the document model (a table generated from statistical answers).  The HTML
+# printer (PDF) and the Word printer both print a ``TableOut`` and nothing else, so a table looks
+# the same in both.  Text in a table is runs, like a paragraph: it may hold emphasis, bold and
+# footnotes, and it is escaped when printed.
+
+
+@dataclass
+class CellOut:
+    """One cell of a table.
+
+    ``runs``     what the cell says (``[TextRun("1,234")]``); ``[]`` is an empty cell.
+    ``numeric``  a figure: printed right-aligned (HTML class ``num``, Word right alignment).
+                 :meth:`of` decides it from the text with :func:`is_numeric`.
+    ``colspan``  how many columns the cell spans (1 or more); a row's colspans add up to the
+                 table's width.
+    """
+
+    runs: list[Run]
+    numeric: bool = False
+    colspan: int = 1
+
+    @classmethod
+    def of(cls, text: str, *, numeric: bool | None = None, colspan: int = 1) -> CellOut:
+        """A cell of plain text, in UN number style when it is a figure: ``CellOut.of(1234)``
+        is not allowed (format numbers with :func:`un_number` first); ``CellOut.of("2003-2006")``
+        prints "2003–2006" and is numeric; ``CellOut.of("")`` is an empty cell."""
+        figure = is_numeric(text) if numeric is None else numeric
+        shown = un_figure(text) if figure else text
+        return cls([TextRun(shown)] if shown else [], numeric=figure, colspan=colspan)
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.runs)
+
+
+@dataclass
+class TableOut:
+    """A numbered table, printed "Table N" and its caption above, header rows repeated on every
+    page, body rows, then its notes and source under it.
+
+    ``number``       "Table 1", "Table 2"… in document order; set by :func:`compose` (the walk
+                     numbers every table, typed or generated, in reading order); ``None`` until
+                     then.
+    ``caption``      the title line under "Table N" (runs, no "Table N" in it).
+    ``header_rows``  one or more rows printed as the table head (``<thead>``; Word repeats them
+                     as header rows); may be ``[]``.
+    ``body_rows``    the rows of figures; every row's colspans add up to the same width.
+    ``notes``        each note a list of runs, printed "Note: …" (one) or "Notes: …" (several),
+                     in order, under the table.
+    ``source``       runs printed "Source: …" under the notes; ``[]`` for none.
+    """
+
+    caption: list[Run]
+    header_rows: list[list[CellOut]] = field(default_factory=list)
+    body_rows: list[list[CellOut]] = field(default_factory=list)
+    notes: list[list[Run]] = field(default_factory=list)
+    source: list[Run] = field(default_factory=list)
+    number: int | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"table-{self.number}"
+
+    @property
+    def label(self) -> str:
+        """ "Table 1" with a no-break space, as it prints."""
+        return f"Table\u00a0{self.number}" if self.number is not None else "Table"
+
+    @property
+    def width(self) -> int:
+        rows = self.header_rows + self.body_rows
+        return max((sum(cell.colspan for cell in row) for row in rows), default=0)
+
+
+_FIGURE = re.compile(
+    r"""^(?:
+        [-\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?    # 1,234  12.5  -3  40%
+        |\d{1,4}\s?[-\u2013]\s?\d{1,4}                          # 2003-2006, 2003–2006
+        |[-\u2013\u2014]                                         # – for none
+        |\.\.|\u2026                                            # .. not available
+    )$""",
+    re.VERBOSE,
+)
+
+
+def is_numeric(text: str) -> bool:
+    """Whether a cell is a figure (printed right-aligned): "1,234", "12.5", "40%", "2003–2006",
+    and "–" (none) or ".." (not available)."""
+    return bool(_FIGURE.match(text.strip()))
+
+
+def un_figure(text: str) -> str:
+    """A typed figure in UN number style: an en dash for a range or for none ("2003-2006" →
+    "2003–2006", "-" → "–"), a minus sign for a negative number, commas in a figure of five
+    digits or more typed without them ("12345" → "12,345"; a four-digit figure is left as
+    typed, since it may be a year: write "1,234" with its comma)."""
+    text = text.strip()
+    if text in ("-", "\u2014"):
+        return "\u2013"
+    range_ = re.fullmatch(r"(\d{1,4})\s?[-\u2013]\s?(\d{1,4})", text)
+    if range_:
+        return f"{range_.group(1)}\u2013{range_.group(2)}"
+    plain = re.fullmatch(r"([-\u2212]?)(\d{5,})((?:\.\d+)?\s?%?)", text)
+    if plain:
+        sign, digits, rest = plain.groups()
+        return ("\u2212" if sign else "") + f"{int(digits):,}" + rest
+    if text.startswith("-") and len(text) > 1:
+        return "\u2212" + text[1:]
+    return text
+
+
+def un_number(value: int | float, *, decimals: int | None = None) -> str:
+    """A number in UN style for generated tables: 1234 → "1,234", 12.5 → "12.5", -3 → "−3"
+    (minus sign).  ``None`` is not a number: print "–" or "..", never 0."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError("un_number needs an int or a float")
+    shown = f"{abs(value):,.{decimals}f}" if decimals is not None else f"{abs(value):,}"
+    return ("\u2212" if value < 0 else "") + shown
+
+
+@dataclass
+class ItemOut:
+    """A sub-paragraph "(a)", a nested "(i)" or a bullet ("" label): its text, then what stands
+    inside it (a list of nested items or of bullets)."""
+
+    label: str
+    runs: list[Run]
+    blocks: list[ListOut] = field(default_factory=list)
+
+
+@dataclass
+class ListOut:
+    """Sub-paragraphs in order: ``kind`` is "letter" ((a), (b)…), "roman" ((i), (ii)…, only
+    inside a lettered item) or "bullet"."""
+
+    kind: str
+    items: list[ItemOut] = field(default_factory=list)
+
+
+Block = ListOut | TableOut
 
 
 @dataclass
 class ParagraphOut:
+    """A paragraph as it prints: number (``None`` when unnumbered), lead-in runs, then its
+    blocks in order — lettered sub-paragraphs (with nested (i)… and bullets), bullet lists and
+    tables."""
+
     id: int | None
     number: int | None
     lead: list[Run]
-    items: list[tuple[str, list[Run]]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     heading: bool = False
     source: str = ""
     problem: Problem | None = None
     notes: list[NoteRun] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[tuple[str, list[Run]]]:
+        """The lettered sub-paragraphs' own text, flat (for printers that know no more)."""
+        return [
+            (item.label, item.runs)
+            for block in self.blocks
+            if isinstance(block, ListOut) and block.kind == "letter"
+            for item in block.items
+        ]
+
+    @property
+    def tables(self) -> list[TableOut]:
+        return [block for block in self.blocks if isinstance(block, TableOut)]
 
 
 @dataclass
@@ -495,11 +666,14 @@ class _Composer:
         out.lead = self._runs(
             parsed.lead, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
         )
+        letters = ListOut("letter")
         for item in parsed.items:
             runs = self._runs(
                 item.children, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
             )
-            out.items.append((item.label, runs))
+            letters.items.append(ItemOut(item.label, runs))
+        if letters.items:
+            out.blocks.append(letters)
         first_problem = next((p for p in self.problems if p.paragraph_id == pid and pid), None)
         out.problem = first_problem
         return out
