@@ -119,7 +119,8 @@ def statistical_tables(report: Report, question_ids: set[int]) -> dict[int, Stat
     )
     if not questions:
         return {}
-    reply_ids = list(replies_in_report(questionnaire_ids).values_list("pk", flat=True))
+    respondent_of = dict(replies_in_report(questionnaire_ids).values_list("pk", "respondent_id"))
+    reply_ids = list(respondent_of)
     latest: dict[int, Revision] = {}
     for revision in Revision.objects.filter(reply_id__in=reply_ids).order_by("reply_id", "number"):
         latest[revision.reply_id] = revision
@@ -134,7 +135,7 @@ def statistical_tables(report: Report, question_ids: set[int]) -> dict[int, Stat
         cells: dict[str, dict[str, int | None]] = {
             r: dict.fromkeys(k for k, _ in columns) for r, _ in rows
         }
-        reporting = 0
+        reporting: list[int] = []
         for revision in latest.values():
             entry = revision.answers.get(str(question.pk)) or {}
             if entry.get("restricted") or entry.get("state", "answered") != "answered":
@@ -147,14 +148,15 @@ def statistical_tables(report: Report, question_ids: set[int]) -> dict[int, Stat
                         continue
                     cells[row_key][column_key] = (cells[row_key][column_key] or 0) + int(figure)
                     reported = True
-            reporting += reported
+            if reported:
+                reporting.append(respondent_of[revision.reply_id])
         tables[question.pk] = StatTableSnapshot(
             question_id=question.pk,
             question=f"{question.number}. {text_in(question.text, 'en')}",
             rows=rows,
             columns=columns,
             cells=cells,
-            reporting=reporting,
+            reporting=tuple(sorted(reporting)),
         )
     return tables
 

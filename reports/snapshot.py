@@ -84,7 +84,7 @@ class StatTableSnapshot:
     """A table summed from the answers to a statistical-table question, frozen for the build.
 
     ``cells`` maps row key → column key → the sum over the respondents that reported a figure
-    in that cell, or None when none did ("not reported" never becomes 0). ``reporting`` counts
+    in that cell, or None when none did ("not reported" never becomes 0). ``reporting`` holds
     the respondents whose reply in the report gave at least one figure of the table.
     """
 
@@ -93,7 +93,7 @@ class StatTableSnapshot:
     rows: tuple[tuple[str, str], ...]
     columns: tuple[tuple[str, str], ...]
     cells: Mapping[str, Mapping[str, int | None]]
-    reporting: int
+    reporting: tuple[int, ...]
 
     def cell(self, row: str, column: str) -> int | None:
         return self.cells.get(row, {}).get(column)
@@ -105,7 +105,7 @@ class StatTableSnapshot:
             "rows": [list(r) for r in self.rows],
             "columns": [list(c) for c in self.columns],
             "cells": {r: dict(cols) for r, cols in self.cells.items()},
-            "reporting": self.reporting,
+            "reporting": list(self.reporting),
         }
 
     @classmethod
@@ -116,7 +116,7 @@ class StatTableSnapshot:
             rows=tuple((str(k), str(v)) for k, v in data.get("rows", [])),
             columns=tuple((str(k), str(v)) for k, v in data.get("columns", [])),
             cells={r: dict(cols) for r, cols in (data.get("cells") or {}).items()},
-            reporting=int(data.get("reporting", 0)),
+            reporting=tuple(int(i) for i in data.get("reporting", [])),
         )
 
 
