@@ -271,6 +271,26 @@ class Paragraph(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    def clean(self) -> None:
+        # a table without its question yet is saved (its caption is never lost): the preview
+        # and the build then say which question to choose
+        if self.kind == self.Kind.TABLE and self.question_id is not None:
+            question = self.question
+            if question.kind != "table":
+                raise ValidationError(
+                    {"question": f"Question {question.number} is not a statistical table."}
+                )
+            report = self.section.report
+            if not report.questionnaires.filter(pk=question.section.questionnaire_id).exists():
+                raise ValidationError(
+                    {
+                        "question": f"Question {question.number} is not in a questionnaire "
+                        "this report is based on."
+                    }
+                )
+        elif self.question_id is not None:
+            self.question = None
+
 
 class Theme(models.Model):
     """A group of attribution sets in the coding view, often mirroring a section of the report.

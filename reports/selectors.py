@@ -100,6 +100,18 @@ def _section_data(section: Section, tables: dict[int, StatTableSnapshot]) -> Sec
     )
 
 
+def table_questions(report: Report) -> list[Question]:
+    """The statistical-table questions of the report's questionnaires, which a table block can
+    sum, in questionnaire order."""
+    return list(
+        Question.objects.filter(
+            kind=Question.Kind.TABLE, section__questionnaire__in=report.questionnaires.all()
+        )
+        .select_related("section__questionnaire")
+        .order_by("section__questionnaire__title", "section__order", "order", "pk")
+    )
+
+
 def statistical_tables(report: Report, question_ids: set[int]) -> dict[int, StatTableSnapshot]:
     """Each statistical-table question of the report's questionnaires, summed cell by cell over
     the last submission of every reply in the report.

@@ -48,6 +48,7 @@ class ParagraphSaveForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea)
     version = forms.IntegerField(min_value=1)
     kind = forms.ChoiceField(choices=Paragraph.Kind.choices, required=False)
+    question = forms.IntegerField(required=False, min_value=1)
 
 
 class ParagraphAddForm(forms.Form):
