@@ -43,7 +43,7 @@ from .snapshot import (
 
 # Bump when a change to this module changes the printed output, so that builds of an unchanged
 # report are not reused across the change (the print CSS is fingerprinted separately).
-RENDERER_VERSION = 2  # 2: symbol and job number set from the HTML, not written into CSS
+RENDERER_VERSION = 3  # 3: bold, nested items, bullets, tables, typography in print
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "report-print.css"
 
@@ -269,6 +269,23 @@ class TableOut:
         """ "Table 1" with a no-break space, as it prints."""
         return f"Table\u00a0{self.number}" if self.number is not None else "Table"
 
+    def align_headings(self) -> None:
+        """Mark a heading cell numeric (right-aligned) when every body cell under it is a figure,
+        as UN tables set column heads over figures; a spanning heading is left as it is."""
+        numeric_columns: set[int] = set(range(self.width))
+        for row in self.body_rows:
+            column = 0
+            for cell in row:
+                if cell.runs and not cell.numeric:
+                    numeric_columns -= set(range(column, column + cell.colspan))
+                column += cell.colspan
+        for row in self.header_rows:
+            column = 0
+            for cell in row:
+                if cell.colspan == 1 and column in numeric_columns and cell.runs:
+                    cell.numeric = True
+                column += cell.colspan
+
     @property
     def width(self) -> int:
         rows = self.header_rows + self.body_rows
@@ -313,7 +330,7 @@ def un_figure(text: str) -> str:
 
 
 def un_number(value: int | float, *, decimals: int | None = None) -> str:
-    """A number in UN style for generated tables: 1234 → "1,234", 12.5 → "12.5", -3 → "−3"
+    """A number in UN style for generated tables: 1234 → "1,234", 12.5 → "12.5", -3 → "\\u22123"
     (minus sign).  ``None`` is not a number: print "–" or "..", never 0."""
     if isinstance(value, bool) or value is None:
         raise TypeError("un_number needs an int or a float")
@@ -418,7 +435,7 @@ def plain_text(runs: Iterable[Run]) -> str:
     for run in runs:
         if isinstance(run, TextRun | ErrorRun):
             out.append(run.text)
-        elif isinstance(run, EmRun):
+        elif isinstance(run, EmRun | StrongRun):
             out.append(plain_text(run.children))
     return "".join(out)
 
@@ -435,6 +452,7 @@ class _Composer:
         self.footnotes: list[NoteRun] = []
         self.tracker = formatting.MentionTracker()
         self.paragraph_number = 0
+        self.table_number = 0
         self.respondents: dict[int, formatting.Respondent] = {}
         self.labels: dict[int, str] = {}
         for data in snapshot.respondents:
@@ -452,7 +470,6 @@ class _Composer:
         }
         self.heading3_number = 0  # "1.", "2." under "A.", restarting in each (sub)section
         self.annex_number = 0  # an annex's own paragraph or recommendation numbers
-        self.table_number = 0
 
     def _load_respondent(self, data: RespondentSnapshot) -> None:
         rid = data.id
@@ -581,6 +598,15 @@ class _Composer:
                     preceding=preceding,
                 )
                 runs.append(EmRun(children))
+            elif isinstance(node, markup.Strong):
+                children = self._runs(
+                    node.children,
+                    where=where,
+                    paragraph_id=paragraph_id,
+                    notes=notes,
+                    preceding=preceding,
+                )
+                runs.append(StrongRun(children))
             elif isinstance(node, markup.Footnote):
                 note = self._new_note()
                 note.keys = [
@@ -635,7 +661,7 @@ class _Composer:
                     text = formatting.format_list(
                         members, style=formatting.Style.PROSE, on=self.on, tracker=self.tracker
                     )
-                else:
+                else:  # {fn:key} and {names:key}: a bare list
                     listed = formatting.format_list(
                         members, style=formatting.Style.LIST, on=self.on, tracker=self.tracker
                     )
@@ -651,7 +677,8 @@ class _Composer:
         if text is None:
             text_run: Run = ErrorRun(f"{{{ref.kind}:{ref.key}}}")
         else:
-            if ref.kind is not markup.RefKind.FOOTNOTE and _starts_sentence("".join(preceding)):
+            bare = ref.kind in (markup.RefKind.FOOTNOTE, markup.RefKind.NAMES)
+            if not bare and _starts_sentence("".join(preceding)):
                 text = _capitalize(text)
             text_run = TextRun(text)
         if note is not None:
@@ -664,39 +691,48 @@ class _Composer:
     def paragraph(self, block: ParagraphSnapshot, *, where: str, numbered: bool) -> ParagraphOut:
         pid = block.id
         if block.kind == "heading":
-            return ParagraphOut(
+            out = ParagraphOut(
                 id=pid, number=None, lead=[TextRun(block.text.strip())], heading=True
             )
+            typeset_runs(out.lead)
+            return out
+        try:
+            parsed: markup.ParsedParagraph | None = markup.parse_paragraph(block.text)
+            error = None
+        except markup.MarkupError as caught:
+            parsed, error = None, caught
+        # A paragraph that is only a table (or tables) carries no number.
+        if parsed is not None and not parsed.lead and parsed.blocks:
+            numbered = numbered and not all(isinstance(b, markup.Table) for b in parsed.blocks)
         number = None
         if numbered:
             self.paragraph_number += 1
             number = self.paragraph_number
             where = f"Paragraph {number}"
         out = ParagraphOut(id=pid, number=number, lead=[], source=block.text)
-        try:
-            parsed = markup.parse_paragraph(block.text)
-        except markup.MarkupError as error:
+        if parsed is None:
             out.problem = Problem(where, str(error), pid)
             self.problems.append(out.problem)
             out.lead = [TextRun(block.text)]
             return out
-        if not parsed.lead and not parsed.items:
+        if not parsed.lead and not parsed.blocks:
             out.problem = Problem(
                 where, "The paragraph is empty.", pid, ProblemCode.EMPTY_PARAGRAPH
             )
             self.problems.append(out.problem)
             return out
-        out.lead = self._runs(
-            parsed.lead, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
-        )
-        letters = ListOut("letter")
-        for item in parsed.items:
-            runs = self._runs(
-                item.children, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
-            )
-            letters.items.append(ItemOut(item.label, runs))
-        if letters.items:
-            out.blocks.append(letters)
+
+        def runs(nodes: Sequence[markup.Inline]) -> list[Run]:
+            made = self._runs(nodes, where=where, paragraph_id=pid, notes=out.notes, preceding=[])
+            typeset_runs(made)
+            return made
+
+        out.lead = runs(parsed.lead)
+        for parsed_block in parsed.blocks:
+            if isinstance(parsed_block, markup.Table):
+                out.blocks.append(self._table(parsed_block, runs))
+            else:
+                out.blocks.append(self._list(parsed_block, runs))
         first_problem = next((p for p in self.problems if p.paragraph_id == pid and pid), None)
         out.problem = first_problem
         return out
@@ -791,17 +827,59 @@ class _Composer:
                 [TextRun("Two dots (..) indicate that no respondent reported the figure.")]
             )
         caption = data.text.strip() or table.question.split(". ", 1)[-1]
-        self.table_number += 1
         out.blocks.append(
-            TableOut(
-                caption=[TextRun(caption)],
-                header_rows=[header],
-                body_rows=rows,
-                notes=notes,
-                number=self.table_number,
+            self.number_table(
+                TableOut(
+                    caption=[TextRun(caption)],
+                    header_rows=[header],
+                    body_rows=rows,
+                    notes=notes,
+                )
             )
         )
         return out
+
+    def _list(self, block: markup.ItemList, runs: Any) -> ListOut:
+        return ListOut(
+            str(block.kind),
+            [
+                ItemOut(item.label, runs(item.children), [self._list(b, runs) for b in item.blocks])
+                for item in block.items
+            ],
+        )
+
+    def _table(self, table: markup.Table, runs: Any) -> TableOut:
+        """A typed table, numbered in document order; figures in UN number style."""
+        self.table_number += 1
+
+        def row(cells: tuple[markup.Cell, ...]) -> list[CellOut]:
+            out = []
+            for cell in cells:
+                content = runs(cell.children)
+                numeric = is_numeric(plain_text(content))
+                if numeric:
+                    for run in content:
+                        if isinstance(run, TextRun) and is_numeric(run.text):
+                            run.text = un_figure(run.text)
+                out.append(CellOut(content, numeric=numeric, colspan=cell.colspan))
+            return out
+
+        out = TableOut(
+            caption=runs(table.caption),
+            header_rows=[row(cells) for cells in table.header],
+            body_rows=[row(cells) for cells in table.body],
+            notes=[runs(note) for note in table.notes],
+            source=runs(table.source),
+            number=self.table_number,
+        )
+        out.align_headings()
+        return out
+
+    def number_table(self, table: TableOut) -> TableOut:
+        """Give a generated table (from statistical answers) its number in reading order."""
+        self.table_number += 1
+        table.number = self.table_number
+        return table
 
     def section(
         self, data: SectionSnapshot, *, number: str, annex: bool, numbering: str | None = None
@@ -810,7 +888,7 @@ class _Composer:
         out = SectionOut(
             id=data.id,
             number=number,
-            title=data.title,
+            title=typeset_text(data.title),
             anchor=f"{'annex' if annex else 'sec'}-{data.id}",
             annex=annex,
             respondents_layout=data.respondents_layout,
@@ -869,9 +947,10 @@ class _Composer:
 
     def compose(self) -> Composition:
         summary = []
-        if self.masthead.summary.strip():
-            block = ParagraphSnapshot(id=None, kind="text", text=self.masthead.summary)
-            summary = [self.paragraph(block, where="Summary", numbered=False)]
+        for index, text in enumerate(summary_paragraphs(self.masthead.summary), start=1):
+            block = ParagraphSnapshot(id=None, kind="text", text=text)
+            where = "Summary" if index == 1 else f"Summary, paragraph {index}"
+            summary.append(self.paragraph(block, where=where, numbered=False))
         sections, annexes = [], []
         body, extra = self.snapshot.body, self.snapshot.annexes
         index = 0
@@ -943,6 +1022,84 @@ def _starts_sentence(before: str) -> bool:
     return not stripped or stripped.endswith((".", "!", "?"))
 
 
+def summary_paragraphs(text: str) -> list[str]:
+    """The summary box's paragraphs: the stored summary split at blank lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [part.strip("\n") for part in re.split(r"\n[ \t]*\n", text) if part.strip()]
+
+
+# --- Typography (print only; the stored text stays as typed) ------------------------------------
+
+NBSP = "\u00a0"
+_MONTHS = "|".join(MONTHS)
+_BEFORE_NUMBER = (
+    r"(?i:paragraphs?|paras?\.|chapters?|sections?|annex(?:es)?|articles?|tables?|figures?|"
+    r"resolutions?|decisions?|recommendations?|pages?|footnotes?|rules?|principles?|"
+    r"items?|Nos?\.)"
+)
+_TYPESET = (
+    # "paragraph 3", "annex I", "Table 1", "resolution 2006/27", "section A"
+    (
+        re.compile(rf"\b({_BEFORE_NUMBER}) (?=\d|[IVXLC]+\b|[A-Z]\b|\(\w\))"),
+        rf"\1{NBSP}",
+    ),
+    # "15 December 2007", "December 2007", "15 December"
+    (re.compile(rf"\b(\d{{1,2}}) ({_MONTHS})\b"), rf"\1{NBSP}\2"),
+    (re.compile(rf"\b({_MONTHS}) (\d{{4}})\b"), rf"\1{NBSP}\2"),
+    # a figure and its unit: "5 per cent", "3 million", "40 km"
+    (
+        re.compile(
+            r"(\d) (per cent|percent|million|billion|trillion|km|kg|cm|mm|m|t|ha|%|"
+            r"hours?|days?|weeks?|months?|years?)\b"
+        ),
+        rf"\1{NBSP}\2",
+    ),
+    (re.compile(r"\bper cent\b"), f"per{NBSP}cent"),
+    # a range of figures typed with a hyphen: "2003-2006" → "2003–2006", "paragraphs 3-5"
+    (re.compile(r"(?<![\w/.\-\u2013])(\d{1,4})-(\d{1,4})(?![\w/\-\u2013])"), "\\1\u2013\\2"),
+)
+_OPENS = frozenset(" \t\n\u00a0([{\u2018\u201c\u2013\u2014-/")
+
+
+def typeset_text(text: str, before: str = "") -> str:
+    """Typed text as it prints in UN style: typographic quotation marks and apostrophes
+    (curly double and single quotes), no-break spaces that keep "paragraph 3", "annex I",
+    "15 December 2007", "Table 1" and a figure and its unit together, and en dashes in ranges
+    of figures.
+    ``before`` is the character printed just before the text (for the quotation marks)."""
+    out = []
+    previous = before[-1:] if before else ""
+    for char in text:
+        if char == '"':
+            char = "\u201c" if not previous or previous in _OPENS else "\u201d"
+        elif char == "'":
+            char = "\u2018" if not previous or previous in _OPENS else "\u2019"
+        out.append(char)
+        previous = char
+    typed = "".join(out)
+    for pattern, replacement in _TYPESET:
+        typed = pattern.sub(replacement, typed)
+    return typed
+
+
+def typeset_runs(runs: list[Run], before: str = "") -> str:
+    """Set :func:`typeset_text` on runs in place, the quotation marks following the text across
+    runs (``"*Title*"``); a footnote's text is set on its own.  Returns the last character.
+    Applying it twice changes nothing, so the Word printer may call it again."""
+    last = before[-1:] if before else ""
+    for run in runs:
+        if isinstance(run, TextRun):
+            run.text = typeset_text(run.text, last)
+            last = run.text[-1:] or last
+        elif isinstance(run, EmRun | StrongRun):
+            last = typeset_runs(run.children, last)
+        elif isinstance(run, NoteRun):
+            typeset_runs(run.children)
+        elif isinstance(run, ErrorRun):
+            last = run.text[-1:] or last
+    return last
+
+
 def compose(snapshot: ReportSnapshot | dict[str, Any]) -> Composition:
     """Walk the snapshot in reading order: numbers, lists, footnotes and problems.
 
@@ -966,6 +1123,8 @@ def runs_html(runs: Iterable[Run], *, mode: str) -> str:
             out.append(html.escape(run.text, quote=False))
         elif isinstance(run, EmRun):
             out.append(f"<em>{runs_html(run.children, mode=mode)}</em>")
+        elif isinstance(run, StrongRun):
+            out.append(f"<strong>{runs_html(run.children, mode=mode)}</strong>")
         elif isinstance(run, ErrorRun):
             out.append(f'<span class="markup-error-ref">{html.escape(run.text)}</span>')
         elif mode == "print":
@@ -976,14 +1135,83 @@ def runs_html(runs: Iterable[Run], *, mode: str) -> str:
     return "".join(out)
 
 
+def _list_html(block: ListOut, *, mode: str, depth: int) -> str:
+    if block.kind == "bullet":
+        items = "".join(
+            f"<li>{runs_html(item.runs, mode=mode)}"
+            + "".join(_list_html(inner, mode=mode, depth=depth + 1) for inner in item.blocks)
+            + "</li>"
+            for item in block.items
+        )
+        return f'<ul class="bullets bullets-{depth}">{items}</ul>'
+    css = "sub" if block.kind == "letter" else "sub sub2"
+    out = []
+    for item in block.items:
+        out.append(
+            f'<p class="{css}"><span class="slabel">({html.escape(item.label)})</span>'
+            f"{runs_html(item.runs, mode=mode)}</p>"
+        )
+        out.extend(_list_html(inner, mode=mode, depth=depth + 1) for inner in item.blocks)
+    return "".join(out)
+
+
+def table_html(table: TableOut, *, mode: str) -> str:
+    """A table as it prints: "Table N" and the caption above (kept with the table), header
+    rows in ``<thead>`` (WeasyPrint repeats them on every page), figures right-aligned (class
+    ``num``), then the notes and the source."""
+
+    def cells(row: list[CellOut], tag: str) -> str:
+        out = []
+        for cell in row:
+            attrs = ' class="num"' if cell.numeric else ""
+            if cell.colspan > 1:
+                attrs += f' colspan="{cell.colspan}"'
+            out.append(f"<{tag}{attrs}>{runs_html(cell.runs, mode=mode)}</{tag}>")
+        return "<tr>" + "".join(out) + "</tr>"
+
+    head = "".join(cells(row, "th") for row in table.header_rows)
+    body = "".join(cells(row, "td") for row in table.body_rows)
+    anchor = f' id="{table.anchor}"' if table.number is not None else ""
+    parts = [
+        f'<div class="table-block"{anchor}>',
+        f'<p class="table-number">{html.escape(table.label)}</p>',
+        f'<p class="table-caption">{runs_html(table.caption, mode=mode)}</p>',
+        '<table class="report-table">',
+        f"<thead>{head}</thead>" if head else "",
+        f"<tbody>{body}</tbody></table>",
+    ]
+    if len(table.notes) == 1:
+        parts.append(
+            f'<p class="table-note"><em>Note</em>: {runs_html(table.notes[0], mode=mode)}</p>'
+        )
+    elif table.notes:
+        parts.append('<p class="table-note"><em>Notes</em>:</p>')
+        parts.extend(
+            f'<p class="table-note">{runs_html(note, mode=mode)}</p>' for note in table.notes
+        )
+    if table.source:
+        parts.append(
+            f'<p class="table-source"><em>Source</em>: {runs_html(table.source, mode=mode)}</p>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def blocks_html(blocks: Iterable[Block], *, mode: str) -> str:
+    """What follows a paragraph's lead-in: sub-paragraphs, nested items, bullets, tables."""
+    return "".join(
+        table_html(block, mode=mode)
+        if isinstance(block, TableOut)
+        else _list_html(block, mode=mode, depth=0)
+        for block in blocks
+    )
+
+
 def _paragraph_context(paragraph: ParagraphOut, *, mode: str) -> dict[str, Any]:
     return {
         "p": paragraph,
         "lead": mark_safe(runs_html(paragraph.lead, mode=mode)),  # noqa: S308 - escaped above
-        "items": [
-            (label, mark_safe(runs_html(runs, mode=mode)))  # noqa: S308 - escaped above
-            for label, runs in paragraph.items
-        ],
+        "blocks": mark_safe(blocks_html(paragraph.blocks, mode=mode)),  # noqa: S308 - escaped
         "notes": [
             (note.number, mark_safe(runs_html(note.children, mode=mode)), note.keys)  # noqa: S308
             for note in paragraph.notes
