@@ -136,6 +136,7 @@ REPLIES: dict[str, tuple[datetime.date, str, dict[str, Any]]] = {
         NOTE_VERBALE,
         {
             "1": "no",
+            "1 (a)": "in_progress",
             "5": _cases(("2007", {"investigated": 96, "arrested": 70})),
             "10": ["public", "hotline"],
             "12": ["shelter", "repatriation"],
@@ -212,6 +213,17 @@ REPLIES: dict[str, tuple[datetime.date, str, dict[str, Any]]] = {
         {"11": "Member organizations train migrant women to know and claim their rights."},
     ),
 }
+
+STATES = frozenset({"ARG", "AUT", "BRA", "EGY", "ITA", "NGA", "PHL", "SWE", "THA"})
+# Question 2 (offences and penalties) must be answered: States describe their law in a line,
+# the others say it does not apply to them.
+for _code, (_, _, _answers) in REPLIES.items():
+    _answers.setdefault(
+        "2",
+        "Trafficking in persons is a specific offence under the criminal law."
+        if _code in STATES
+        else ("not_applicable",),
+    )
 
 ANNEX_NOTES = {
     "AU": "on behalf of its 53 member States",
