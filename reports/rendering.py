@@ -929,11 +929,9 @@ class _Composer:
             ordered = formatting.sort_respondents(self._formatting(self.replies), on=self.on)
             groups = []
             for label, kinds in ANNEX_GROUPS:
+                # the annex names each respondent in full, without its abbreviation
                 names = [
-                    _with_note(
-                        formatting.display_name(r, style=formatting.Style.LIST, on=self.on),
-                        self.annex_notes.get(r.id, ""),
-                    )
+                    _with_note(r.name_on(self.on).list_name, self.annex_notes.get(r.id, ""))
                     for r in ordered
                     if r.kind_on(self.on) in kinds
                 ]
@@ -997,6 +995,11 @@ def document_type_context(masthead: Masthead) -> dict[str, Any]:
         "document_type_label": kind["label"],
         "running_head": masthead.running_head,
         "print_job_number": kind["job_number"] and bool(masthead.job_number),
+        # a paper says what it is above its title, unless its band (no symbol) or its subtitle
+        # already does
+        "show_document_type": masthead.document_type in ("background_paper", "crp")
+        and bool(masthead.symbol)
+        and kind["label"].casefold() not in masthead.subtitle.casefold(),
     }
 
 

@@ -336,7 +336,7 @@ BODY: list[tuple[str, bool, list[tuple[str, ...]], list[tuple[str, list[tuple[st
                 "zero**, and the figures are not comparable from one country to another, as "
                 "definitions and counting rules differ.",
             ),
-            (TABLE, "Cases of trafficking in persons reported by respondents, 2005-2007", "5"),
+            (TABLE, "Cases of trafficking in persons reported by respondents, 2005–2007", "5"),
         ],
         [],
     ),
