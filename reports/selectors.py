@@ -100,6 +100,24 @@ def _section_data(section: Section, tables: dict[int, StatTableSnapshot]) -> Sec
     )
 
 
+def annex_notes(report: Report) -> list[tuple[Respondent, str]]:
+    """Each respondent whose reply is in the report, in UN order, with the note the annex of
+    respondents prints after its name ("" for none)."""
+    from surveys.respondents import formatting
+    from surveys.respondents.selectors import to_formatting
+
+    notes = dict(AnnexNote.objects.filter(report=report).values_list("respondent_id", "note"))
+    people = {
+        r.pk: r
+        for r in Respondent.objects.filter(pk__in=reply_respondent_ids(report)).prefetch_related(
+            "names"
+        )
+    }
+    named = [r for r in people.values() if r.name_on(report.date) is not None]
+    ordered = formatting.sort_respondents([to_formatting(r) for r in named], on=report.date)
+    return [(people[r.id], notes.get(r.id, "")) for r in ordered]
+
+
 def table_questions(report: Report) -> list[Question]:
     """The statistical-table questions of the report's questionnaires, which a table block can
     sum, in questionnaire order."""

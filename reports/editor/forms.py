@@ -57,6 +57,11 @@ class ParagraphAddForm(forms.Form):
     text = forms.CharField(required=False)
 
 
+class AnnexNoteForm(forms.Form):
+    respondent = forms.IntegerField(min_value=1)
+    note = forms.CharField(required=False, max_length=200)
+
+
 class ParagraphMoveForm(forms.Form):
     offset = forms.IntegerField(required=False, min_value=-1, max_value=1)
     section = forms.IntegerField(required=False)

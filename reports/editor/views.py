@@ -18,6 +18,7 @@ from .. import markup, selectors
 from ..models import Paragraph, Report, Section
 from . import services
 from .forms import (
+    AnnexNoteForm,
     ParagraphAddForm,
     ParagraphMoveForm,
     ParagraphSaveForm,
@@ -115,6 +116,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "layout_choices": Section.RespondentsLayout.choices,
             "paragraph_kinds": Paragraph.Kind.choices,
             "table_questions": selectors.table_questions(report),
+            "annex_notes": selectors.annex_notes(report),
             "markup_help": MARKUP_HELP,
             "last_good": selectors.last_good_build(report),
         },
@@ -159,6 +161,30 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _errors(error))
         return redirect(_editor_url(report.pk))
     return redirect(_editor_url(report.pk, f"edit-section-{section.pk}"))
+
+
+@require_POST
+@secretariat_required
+def annex_note_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the annex of respondents prints after one respondent's name; empty removes it."""
+    report = get_object_or_404(Report, pk=pk)
+    form = AnnexNoteForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["respondent"] not in selectors.reply_respondent_ids(
+        report
+    ):
+        messages.error(request, "Choose a respondent whose reply is in the report.")
+    else:
+        try:
+            services.set_annex_note(
+                report=report,
+                respondent_id=form.cleaned_data["respondent"],
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, "Annex note saved.")
+    return redirect(_editor_url(report.pk, "annex-notes"))
 
 
 @require_POST

@@ -280,3 +280,21 @@ def test_the_consistency_page_names_a_respondent_with_no_name_today_never_its_co
     page = client.get(reverse("reports:consistency", args=[report.pk])).content.decode()
     assert "Reply of Netherlands Antilles" in page
     assert ">ANT<" not in page and "Reply of ANT" not in page
+
+
+def test_the_editor_saves_an_annex_note_only_for_a_respondent_that_replied(client):
+    from tests.factories import SecretariatFactory
+
+    report = report_with_replies()
+    niger = Respondent.objects.get(
+        names__list_name="Niger", replies__questionnaire__in=report.questionnaires.all()
+    )
+    outsider = state("Latecomer of no reply")
+    client.force_login(SecretariatFactory())
+    url = reverse("reports:annex-note-save", args=[report.pk])
+    client.post(url, {"respondent": outsider.pk, "note": "on behalf of nobody"})
+    assert not report.annex_notes.exists()
+    client.post(url, {"respondent": niger.pk, "note": "on behalf of a group"})
+    assert report.annex_notes.get().note == "on behalf of a group"
+    page = client.get(reverse("reports:report-edit", args=[report.pk])).content.decode()
+    assert "Niger (on behalf of a group)" in page
