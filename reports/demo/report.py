@@ -411,8 +411,8 @@ OUTLINE: list[tuple[str, list[str], list[tuple[str, list[str]]]]] = [
             (
                 LEGISLATION,
                 [
-                    "Respondents saw the *Protocol to Prevent, Suppress and Punish Trafficking in "
-                    "Persons, Especially Women and Children* as the backbone of a common "
+                    "Respondents saw the Protocol to Prevent, Suppress and Punish Trafficking in "
+                    "Persons, Especially Women and Children as the backbone of a common "
                     "response. Many of the States that had ratified it{fn:ratified} were still "
                     "writing the laws it calls for,{fn:drafting-laws} while others were "
                     "preparing to ratify.{fn:ratifying} A few had created the offence in their "
