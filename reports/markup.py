@@ -107,6 +107,17 @@ Tables
     the rows only ``Note:``/``Source:`` lines, sub-paragraphs, bullets or another table may
     follow.
 
+How typed text prints
+=====================
+
+The stored text stays as typed; in print (PDF and Word) UN typography is set: straight
+quotation marks become typographic ones (``"Title"`` → “Title”, and single quotes likewise),
+an apostrophe a typographic one (``Council's`` → Council’s); a hyphen between figures becomes
+an en dash (``2003-2006`` → 2003–2006, ``paragraphs 3-5`` → paragraphs 3–5); no-break spaces
+keep together "paragraph 3", "annex I", "Table 1", "chapter II", "section A", "resolution
+2006/27", "15 December 2007", "December 2007" and a figure and its unit ("5 per cent",
+"3 million", "40 km").
+
 Anything else, including HTML, is text: it is printed as typed, never interpreted.  A mistake
 raises :class:`MarkupError` with the line and column and a message fit to show the editor;
 a paragraph with a mistake never prints in part.
@@ -114,6 +125,7 @@ a paragraph with a mistake never prints in part.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -867,3 +879,13 @@ def references(paragraph: ParsedParagraph) -> list[Reference]:
     for run in inlines(paragraph):
         walk(run)
     return found
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_cached(text: str) -> ParsedParagraph:
+    """:func:`parse_paragraph`, remembered by text (the tree is immutable).
+
+    The editor renders the whole report after every save; only the paragraph just typed has a
+    new text, so the other paragraphs (300 in a long report) are not parsed again. A mistake is
+    not remembered: it raises :class:`MarkupError` each time."""
+    return parse_paragraph(text)

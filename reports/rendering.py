@@ -697,7 +697,7 @@ class _Composer:
             typeset_runs(out.lead)
             return out
         try:
-            parsed: markup.ParsedParagraph | None = markup.parse_paragraph(block.text)
+            parsed: markup.ParsedParagraph | None = markup.parse_cached(block.text)
             error = None
         except markup.MarkupError as caught:
             parsed, error = None, caught
@@ -1158,6 +1158,9 @@ def _list_html(block: ListOut, *, mode: str, depth: int) -> str:
     return "".join(out)
 
 
+KEEP_TABLE_ROWS = 15
+
+
 def table_html(table: TableOut, *, mode: str) -> str:
     """A table as it prints: "Table N" and the caption above (kept with the table), header
     rows in ``<thead>`` (WeasyPrint repeats them on every page), figures right-aligned (class
@@ -1175,8 +1178,11 @@ def table_html(table: TableOut, *, mode: str) -> str:
     head = "".join(cells(row, "th") for row in table.header_rows)
     body = "".join(cells(row, "td") for row in table.body_rows)
     anchor = f' id="{table.anchor}"' if table.number is not None else ""
+    # A short table is kept on one page (moved whole to the next if need be); a long one
+    # starts where it falls and its header rows repeat on every page it crosses.
+    keep = " table-keep" if len(table.body_rows) <= KEEP_TABLE_ROWS else ""
     parts = [
-        f'<div class="table-block"{anchor}>',
+        f'<div class="table-block{keep}"{anchor}>',
         f'<p class="table-number">{html.escape(table.label)}</p>',
         f'<p class="table-caption">{runs_html(table.caption, mode=mode)}</p>',
         '<table class="report-table">',

@@ -27,6 +27,10 @@ class ReportForm(forms.ModelForm):
             "title": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
+        help_texts = {
+            "summary": "Optional summary, printed in a box after the title (markup). "
+            "Separate its paragraphs with a blank line.",
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

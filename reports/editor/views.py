@@ -279,13 +279,16 @@ def paragraph_save(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             context["paragraph"] = paragraph
             context["saved"] = True
-            composition = selectors.preview(paragraph.section.report).composition
+            # The report is rendered once: its composition gives the paragraph's number and
+            # problems, and its HTML replaces the preview in the same response (out of band),
+            # instead of the preview asking for a second rendering.
+            rendered = selectors.preview(paragraph.section.report)
+            composition = rendered.composition
             context["number"] = selectors.paragraph_numbers(composition).get(paragraph.pk)
             context["problems"] = selectors.paragraph_problems(composition).get(paragraph.pk, [])
+            context["preview"] = rendered.html
     response = render(request, "reports/_paragraph_status.html", context, status=status)
-    if context.get("saved"):
-        response["HX-Trigger"] = "preview-refresh"
-    elif request.htmx:
+    if not context.get("saved") and request.htmx:
         # htmx does not swap error responses by default: show the message all the same.
         response.status_code = 200
     return response

@@ -154,6 +154,12 @@ def _guard(questionnaire: Questionnaire, by: Any, reason: str | None) -> None:
     )
 
 
+def record_change(questionnaire: Questionnaire, *, by: Any, reason: str | None) -> None:
+    """Before changing a questionnaire's texts elsewhere (an import of translations): a draft
+    changes freely, a dispatched one only with a reason, recorded as a revision."""
+    _guard(questionnaire, by, reason)
+
+
 @transaction.atomic
 def add_section(
     *, questionnaire: Questionnaire, by: Any, number: str, title: Any, reason: str | None = None

@@ -439,3 +439,17 @@ class ActivationForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return data
+
+
+class TranslationImportForm(forms.Form):
+    file = forms.FileField(
+        label="Translated file",
+        help_text="The XLIFF (.xlf) or spreadsheet (.xlsx) exported here, with the translations "
+        "filled in.",
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason for the change",
+        help_text="Needed once the questionnaire has been dispatched: recorded as a revision.",
+    )

@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import authoring, dispatch, people, questions
+from .views import authoring, dispatch, people, questions, translations
 
 Q = "questionnaires/<id:pk>/"
 
@@ -49,6 +49,16 @@ urlpatterns: list[URLPattern] = [
         Q + "questions/<id:question>/delete/",
         questions.question_delete,
         name="questionnaire-question-delete",
+    ),
+    path(
+        Q + "translations/",
+        translations.questionnaire_translations,
+        name="questionnaire-translations",
+    ),
+    path(
+        Q + "translations/export/",
+        translations.questionnaire_translations_export,
+        name="questionnaire-translations-export",
     ),
     path(Q + "preview/", authoring.questionnaire_preview, name="questionnaire-preview"),
     path(Q + "dispatch/", dispatch.questionnaire_dispatch, name="questionnaire-dispatch"),

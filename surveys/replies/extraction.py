@@ -38,6 +38,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from portal import archives
+
 if TYPE_CHECKING:
     from ..models import Attachment
 
@@ -51,9 +53,6 @@ ODT = "application/vnd.oasis.opendocument.text"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAIN = ("text/plain", "text/csv")
 ARCHIVES = frozenset({DOCX, ODT, XLSX})
-# Members smaller than this may compress as well as they like: a 40 kB styles.xml at 200 to 1
-# costs nothing to read, and real documents have such parts.
-RATIO_GRACE_BYTES = 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _MB = 1024 * 1024
@@ -100,41 +99,23 @@ class NotReadError(Exception):
     """The document is not read: the message says why, in words the secretariat can act on."""
 
 
-def _size(n: int) -> str:
-    return f"{n / _MB:.1f} MB" if n >= _MB else f"{n} bytes"
+_size = archives.size_text
 
 
 # --- checks made before a parser is given the document --------------------------------------
 
 
 def check_archive(data: bytes, limits: Limits) -> None:
-    """Refuse a ZIP-based document whose central directory declares more than the limits.
-
-    Only the central directory is read here (``ZipFile`` reads it on opening; no member is
-    decompressed). Python's zipfile never returns more than a member's declared size, and
-    python-docx, openpyxl and odfpy all read through it, so the declared sizes bound what a
-    parser can unpack."""
+    """Refuse a ZIP-based document whose central directory declares more than the limits
+    (the rule is ``portal.archives``)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise NotReadError("the file is damaged: it is not a readable archive") from error
-    total = sum(member.file_size for member in members)
-    if total > limits.max_unpacked_bytes:
-        raise NotReadError(
-            f"it unpacks to {_size(total)}, more than the limit of "
-            f"{_size(limits.max_unpacked_bytes)}"
+        archives.check_archive(
+            data,
+            max_unpacked_bytes=limits.max_unpacked_bytes,
+            max_compression_ratio=limits.max_compression_ratio,
         )
-    for member in members:
-        if member.file_size <= RATIO_GRACE_BYTES:
-            continue
-        ratio = member.file_size / max(member.compress_size, 1)
-        if ratio > limits.max_compression_ratio:
-            raise NotReadError(
-                f"its part {member.filename[:80]} is compressed {ratio:.0f} to 1 (it unpacks "
-                f"to {_size(member.file_size)}), more than the limit of "
-                f"{limits.max_compression_ratio} to 1"
-            )
+    except archives.ArchiveRefusedError as error:
+        raise NotReadError(str(error)) from error
 
 
 # --- readers: bytes in, pieces of text out --------------------------------------------------

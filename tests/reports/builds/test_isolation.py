@@ -155,10 +155,16 @@ def _hostile_snapshot(
     return data, values
 
 
+# Body text prints in UN typography (reports.rendering.typeset_text): curly quotation marks for
+# the straight ones typed, en dashes in ranges; the words themselves are unchanged.
+_TYPOGRAPHY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+
+
 def _squeezed(text: str) -> str:
     """Text without whitespace and hyphens: lines wrap anywhere in a narrow masthead column,
-    and poppler drops the hyphen a line ends with ("top-" + "left" reads "topleft")."""
-    return re.sub(r"[\s-]+", "", text)
+    and poppler drops the hyphen a line ends with ("top-" + "left" reads "topleft"); printed
+    quotation marks read as typed."""
+    return re.sub(r"[\s\-\u2013]+", "", text.translate(_TYPOGRAPHY))
 
 
 def _assert_isolated_and_printed(

@@ -93,7 +93,19 @@ def test_creating_a_report_from_the_form(secretariat):
     assert response["Location"] == reverse("reports:report-edit", args=[report.pk])
 
 
-def test_autosave_returns_the_status_and_asks_the_preview_to_refresh(secretariat, report):
+def test_autosave_returns_the_status_and_the_new_preview_rendering_the_report_once(
+    secretariat, report, monkeypatch
+):
+    from reports import rendering
+
+    renders = []
+    real = rendering.render_preview_html
+
+    def counted(snapshot):  # type: ignore[no-untyped-def]
+        renders.append(1)
+        return real(snapshot)
+
+    monkeypatch.setattr(rendering, "render_preview_html", counted)
     paragraph = first_paragraph(report)
     response = secretariat.post(
         reverse("reports:paragraph-save", args=[paragraph.pk]),
@@ -101,7 +113,11 @@ def test_autosave_returns_the_status_and_asks_the_preview_to_refresh(secretariat
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert response["HX-Trigger"] == "preview-refresh"
+    assert len(renders) == 1  # the number, the problems and the preview from one rendering
+    assert "HX-Trigger" not in response  # the preview does not ask for a second rendering
+    body = response.content.decode()
+    preview = body[body.index('<div id="preview" hx-swap-oob="innerHTML">') :]
+    assert "New <em>text</em>." in preview
     assert "Saved as paragraph 1." in response.content.decode()
     assert 'value="2"' in response.content.decode()  # the new version for the next save
     paragraph.refresh_from_db()

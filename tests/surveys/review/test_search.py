@@ -317,3 +317,76 @@ def test_a_reply_re_indexed_while_a_search_runs_does_not_break_the_page(
     monkeypatch.setattr(search, "_ranked_page", rank_then_reindex)
     after = [hit.entry.pk for hit in results(reviewer_client, "police").context["hits"]]
     assert len(before) > 1 and after == [pk for pk in before if pk != gone[0]]
+
+
+def test_beyond_the_ranking_cap_the_count_says_more_than_and_matches_list_newest_first(
+    reviewer_client, questionnaire, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Ranking reads every match; a word found in a third of a decade's passages is listed
+    newest first instead, and the page says so rather than give a count it did not make."""
+    for code in ("SLV", "EST", "NER"):
+        file_reply(
+            reply_of(questionnaire, code),
+            text="Awareness campaign in schools.",
+            capture=django_capture_on_commit_callbacks,
+        )
+    ranked = results(reviewer_client, "awareness")
+    assert ranked.context["page"].paginator.count == 3
+    assert not ranked.context["page"].more_than
+    assert b"3 passages found." in ranked.content
+
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 2)
+    many = results(reviewer_client, "awareness")
+    page = many.context["page"]
+    assert page.more_than == "2"
+    assert b"More than 2 passages found." in many.content
+    assert b"not by relevance" in many.content
+    newest = list(
+        SearchEntry.objects.filter(text__icontains="awareness")
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:2]
+    )
+    assert [hit.entry.pk for hit in many.context["hits"]] == newest
+    assert page.paginator.num_pages == 1  # the first RANKED_AT_MOST matches can be paged
+
+
+def test_one_query_counts_up_to_the_cap_and_one_reads_the_page(
+    reviewer_client, questionnaire, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    file_reply(
+        reply_of(questionnaire, "SLV"), text="Police.", capture=django_capture_on_commit_callbacks
+    )
+    reviewer = ReviewerFactory()
+    entries = search.matching_entries(user=reviewer, query="police")
+    with django_assert_num_queries(2):
+        page = search._ranked_page(entries, 1)
+    expected = SearchEntry.objects.filter(text__icontains="police").count()
+    assert expected and page.paginator.count == expected
+
+
+def test_the_database_writes_each_entry_vector_from_its_own_text(
+    questionnaire, django_capture_on_commit_callbacks
+):
+    """PostgreSQL computes the vector as the row is written (weight A for answers), and again
+    when the text changes: an entry never carries the vector of another text."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The full-text vector exists on PostgreSQL only (the integration run).")
+    from django.contrib.postgres.search import SearchQuery
+
+    file_reply(
+        reply_of(questionnaire, "SLV"),
+        text="Shelters for victims.",
+        capture=django_capture_on_commit_callbacks,
+    )
+    entry = SearchEntry.objects.filter(text__icontains="shelters").first()
+
+    def found(word: str) -> bool:
+        query = SearchQuery(word, config=search.CONFIG)
+        return SearchEntry.objects.filter(pk=entry.pk, vector=query).exists()
+
+    assert found("shelter") and not found("hotline")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT vector::text FROM surveys_searchentry WHERE id = %s", [entry.pk])
+        assert "'shelter':1A" in cursor.fetchone()[0]
+    SearchEntry.objects.filter(pk=entry.pk).update(text="A national hotline.")
+    assert found("hotline") and not found("shelter")
