@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reports', '0006_build_on_job_lifecycle'),
-        ('surveys', '0010_respondent_kind_in_force'),
+        ('surveys', '0011_respondent_kind_in_force'),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def palestine_observer_entity(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0009_message_resend'),
+        ('surveys', '0010_search_vector_trigger'),
     ]
 
     operations = [
