@@ -33,6 +33,7 @@ from surveys.respondents import formatting
 
 from . import markup
 from .snapshot import (
+    Masthead,
     ParagraphSnapshot,
     ReportSnapshot,
     RespondentSnapshot,
@@ -64,6 +65,7 @@ MONTHS = (
 # Groups of the annex that lists respondents, in the order UN documents print them.
 ANNEX_GROUPS: tuple[tuple[str, frozenset[formatting.Kind]], ...] = (
     ("States", frozenset({formatting.Kind.MEMBER_STATE, formatting.Kind.OBSERVER_STATE})),
+    ("Observer entities", frozenset({formatting.Kind.OBSERVER_ENTITY})),
     ("Groups of States", frozenset({formatting.Kind.GROUP_OF_STATES})),
     ("United Nations entities", frozenset({formatting.Kind.UN_ENTITY})),
     ("Intergovernmental organizations", frozenset({formatting.Kind.IGO})),
@@ -372,6 +374,11 @@ class ParagraphOut:
     source: str = ""
     problem: Problem | None = None
     notes: list[NoteRun] = field(default_factory=list)
+    # What prints before the text when the number is not the document's paragraph number: "1."
+    # in an annex numbering its own paragraphs or on a level-3 heading, "Recommendation 1" in an
+    # annex of numbered recommendations (printed as a line of its own above the text).
+    label: str = ""
+    kind: str = "text"  # the block's kind (reports.models.Paragraph.Kind)
 
     @property
     def items(self) -> list[tuple[str, list[Run]]]:
@@ -390,6 +397,10 @@ class ParagraphOut:
 
 @dataclass
 class SectionOut:
+    """A section, subsection or annex as it prints. ``number`` is "" for an unnumbered section
+    (and for a document's only annex); ``respondents_layout`` is "columns" (a list of names
+    under each kind's heading) or "runs" (names run on, separated by commas)."""
+
     id: int
     number: str
     title: str
@@ -400,6 +411,7 @@ class SectionOut:
     respondent_groups: list[tuple[str, list[str]]] = field(default_factory=list)
     first: int | None = None
     last: int | None = None
+    respondents_layout: str = "columns"
 
     @property
     def range(self) -> str:
@@ -448,8 +460,16 @@ class _Composer:
         self.sets: dict[str, list[int]] = {
             item.key: list(item.members) for item in snapshot.attribution_sets
         }
+        self.set_sources: dict[str, str] = {
+            item.key: item.source for item in snapshot.attribution_sets if item.source
+        }
         self.replies: list[int] = list(snapshot.replies)
         self.checked_sets: set[str] = set()
+        self.annex_notes: dict[int, str] = {
+            r.id: r.annex_note for r in snapshot.respondents if r.annex_note
+        }
+        self.heading3_number = 0  # "1.", "2." under "A.", restarting in each (sub)section
+        self.annex_number = 0  # an annex's own paragraph or recommendation numbers
 
     def _load_respondent(self, data: RespondentSnapshot) -> None:
         rid = data.id
@@ -464,6 +484,7 @@ class _Composer:
                     abbreviation=n.abbreviation,
                     valid_from=_date_or_none(n.valid_from),
                     valid_to=_date_or_none(n.valid_to),
+                    kind=n.kind,
                 )
                 for n in data.names
             )
@@ -513,7 +534,8 @@ class _Composer:
                 set_key=key,
             )
             return None
-        if key not in self.checked_sets:
+        if key not in self.checked_sets and key not in self.set_sources:
+            # a set with a stated source other than replies cites its members on purpose
             self.checked_sets.add(key)
             replied = set(self.replies)
             for rid in ids:
@@ -634,7 +656,7 @@ class _Composer:
             try:
                 members = self._formatting(ids)
                 if ref.kind is markup.RefKind.COUNT:
-                    text = formatting.count_phrase(members)
+                    text = formatting.count_phrase(members, on=self.on)
                 elif ref.kind is markup.RefKind.LIST:
                     text = formatting.format_list(
                         members, style=formatting.Style.PROSE, on=self.on, tracker=self.tracker
@@ -715,6 +737,108 @@ class _Composer:
         out.problem = first_problem
         return out
 
+    def block(self, data: ParagraphSnapshot, *, where: str, numbering: str) -> ParagraphOut:
+        """One block of a section, numbered as its section says: ``numbering`` is "body" (the
+        document's paragraph numbers), "" (an annex of unnumbered text), "paragraphs" or
+        "recommendations" (an annex's own 1, 2, … restarting in each annex)."""
+        if data.kind == "heading3":
+            self.heading3_number += 1
+            return ParagraphOut(
+                id=data.id,
+                number=None,
+                lead=[TextRun(data.text.strip())],
+                heading=True,
+                label=f"{self.heading3_number}.",
+                kind=data.kind,
+            )
+        if data.kind == "table":
+            return self.generated_table(data, where=where)
+        if data.kind != "text" or not numbering:
+            out = self.paragraph(data, where=where, numbered=False)
+        elif numbering == "body":
+            out = self.paragraph(data, where=where, numbered=True)
+        else:
+            self.annex_number += 1
+            n = self.annex_number
+            if numbering == "recommendations":
+                out = self.paragraph(data, where=f"{where}, recommendation {n}", numbered=False)
+                out.label = f"Recommendation {n}"
+            else:
+                out = self.paragraph(data, where=f"{where}, paragraph {n}", numbered=False)
+                out.label = f"{n}."
+        out.kind = data.kind
+        return out
+
+    def generated_table(self, data: ParagraphSnapshot, *, where: str) -> ParagraphOut:
+        """A table of the sums of a statistical-table question's figures over the replies that
+        gave them, as frozen in the snapshot: "not reported" prints "..", never 0, and the note
+        says how many respondents reported."""
+        out = ParagraphOut(id=data.id, number=None, lead=[], source=data.text, kind="table")
+        table = data.table
+        if table is None:
+            out.problem = Problem(
+                where,
+                "This table names no statistical-table question of the report's "
+                "questionnaires: choose one.",
+                data.id,
+            )
+            self.problems.append(out.problem)
+            return out
+        if not table.reporting:
+            out.problem = Problem(
+                where,
+                f"No reply in the report gives a figure for question {table.question[:80]}: "
+                "the table would be empty.",
+                data.id,
+            )
+            self.problems.append(out.problem)
+            return out
+        try:
+            reporting = formatting.count_phrase(self._formatting(table.reporting), on=self.on)
+        except formatting.FormatError as error:
+            out.problem = Problem(where, str(error), data.id, ProblemCode.NAME)
+            self.problems.append(out.problem)
+            return out
+        missing = False
+        rows = []
+        for row_key, row_label in table.rows:
+            cells = [CellOut([TextRun(row_label)])]
+            for column_key, _ in table.columns:
+                value = table.cell(row_key, column_key)
+                missing = missing or value is None
+                shown = ".." if value is None else un_number(value)
+                cells.append(CellOut([TextRun(shown)], numeric=True))
+            rows.append(cells)
+        header = [
+            CellOut([]),
+            *(CellOut([TextRun(label)], numeric=True) for _, label in table.columns),
+        ]
+        number = table.question.split(".", 1)[0]
+        notes = [
+            [
+                TextRun(
+                    f"Sums of the figures reported by {reporting} in reply to question {number}; "
+                    "a figure left blank in a reply is not counted."
+                )
+            ]
+        ]
+        if missing:
+            notes.append(
+                [TextRun("Two dots (..) indicate that no respondent reported the figure.")]
+            )
+        caption = data.text.strip() or table.question.split(". ", 1)[-1]
+        out.blocks.append(
+            self.number_table(
+                TableOut(
+                    caption=[TextRun(caption)],
+                    header_rows=[header],
+                    body_rows=rows,
+                    notes=notes,
+                )
+            )
+        )
+        return out
+
     def _list(self, block: markup.ItemList, runs: Any) -> ListOut:
         return ListOut(
             str(block.kind),
@@ -757,7 +881,9 @@ class _Composer:
         table.number = self.table_number
         return table
 
-    def section(self, data: SectionSnapshot, *, number: str, annex: bool) -> SectionOut:
+    def section(
+        self, data: SectionSnapshot, *, number: str, annex: bool, numbering: str | None = None
+    ) -> SectionOut:
         prefix = "Annex" if annex else "Section"
         out = SectionOut(
             id=data.id,
@@ -765,13 +891,26 @@ class _Composer:
             title=typeset_text(data.title),
             anchor=f"{'annex' if annex else 'sec'}-{data.id}",
             annex=annex,
+            respondents_layout=data.respondents_layout,
         )
+        if numbering is None:  # a top-level section or annex
+            numbering = data.numbering if annex else "body"
+            self.annex_number = 0
+        self.heading3_number = 0
         before = self.paragraph_number
-        where = f"{prefix} {number}".strip()
+        where = f"{prefix} {number}".strip() if number or not data.title else data.title
+        if annex and not number:
+            where = "Annex"
         for block in data.paragraphs:
-            out.paragraphs.append(self.paragraph(block, where=where, numbered=not annex))
-        for index, sub in enumerate(data.children, start=1):
-            out.subsections.append(self.section(sub, number=letter(index), annex=annex))
+            out.paragraphs.append(self.block(block, where=where, numbering=numbering))
+        index = 0
+        for sub in data.children:
+            if sub.numbered:
+                index += 1
+            sub_number = letter(index) if sub.numbered else ""
+            out.subsections.append(
+                self.section(sub, number=sub_number, annex=annex, numbering=numbering)
+            )
         if annex and data.generated == "respondents":
             out.respondent_groups = self.respondent_groups(where)
         if self.paragraph_number > before:
@@ -790,10 +929,11 @@ class _Composer:
             ordered = formatting.sort_respondents(self._formatting(self.replies), on=self.on)
             groups = []
             for label, kinds in ANNEX_GROUPS:
+                # the annex names each respondent in full, without its abbreviation
                 names = [
-                    formatting.display_name(r, style=formatting.Style.LIST, on=self.on)
+                    _with_note(r.name_on(self.on).list_name, self.annex_notes.get(r.id, ""))
                     for r in ordered
-                    if r.kind in kinds
+                    if r.kind_on(self.on) in kinds
                 ]
                 if names:
                     groups.append((label, names))
@@ -811,8 +951,12 @@ class _Composer:
             summary.append(self.paragraph(block, where=where, numbered=False))
         sections, annexes = [], []
         body, extra = self.snapshot.body, self.snapshot.annexes
-        for index, data in enumerate(body, start=1):
-            sections.append(self.section(data, number=roman(index), annex=False))
+        index = 0
+        for data in body:
+            if data.numbered:
+                index += 1
+            number = roman(index) if data.numbered else ""
+            sections.append(self.section(data, number=number, annex=False))
         for index, data in enumerate(extra, start=1):
             number = roman(index) if len(extra) > 1 else ""
             annexes.append(self.section(data, number=number, annex=True))
@@ -820,6 +964,7 @@ class _Composer:
             report={
                 "id": self.snapshot.report_id,
                 **self.masthead.to_json(),
+                **document_type_context(self.masthead),
                 "date_text": un_date(self.on),
             },
             summary=summary,
@@ -829,6 +974,42 @@ class _Composer:
             problems=self.problems,
             paragraph_count=self.paragraph_number,
         )
+
+
+# What each type of document prints: the line under the title when the report has none of its
+# own, and whether the foot of page 1 carries the job number (documents processed for the
+# official record do; a background or conference room paper does not).
+DOCUMENT_TYPES: dict[str, dict[str, Any]] = {
+    "sg_report": {"label": "Report of the Secretary-General", "job_number": True},
+    "note": {"label": "Note by the Secretariat", "job_number": True},
+    "background_paper": {"label": "Background paper", "job_number": False},
+    "crp": {"label": "Conference room paper", "job_number": False},
+}
+
+
+def document_type_context(masthead: Masthead) -> dict[str, Any]:
+    """What the masthead, running header and footer need to know of the document's type."""
+    kind = DOCUMENT_TYPES.get(masthead.document_type, DOCUMENT_TYPES["sg_report"])
+    return {
+        "document_type": masthead.document_type,
+        "document_type_label": kind["label"],
+        "running_head": masthead.running_head,
+        "print_job_number": kind["job_number"] and bool(masthead.job_number),
+        # a paper says what it is above its title, unless its band (no symbol) or its subtitle
+        # already does
+        "show_document_type": masthead.document_type in ("background_paper", "crp")
+        and bool(masthead.symbol)
+        and kind["label"].casefold() not in masthead.subtitle.casefold(),
+    }
+
+
+def _with_note(name: str, note: str) -> str:
+    """ "African Union (on behalf of its 53 member States)": the annex note after the name, in
+    parentheses unless typed with them."""
+    note = note.strip()
+    if not note:
+        return name
+    return f"{name} {note}" if note.startswith("(") else f"{name} ({note})"
 
 
 def _date_or_none(value: str | None) -> datetime.date | None:

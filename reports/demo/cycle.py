@@ -22,6 +22,7 @@ from surveys.questionnaires import authoring, dispatch
 from surveys.replies import services as replies
 
 from . import data as demo_data
+from . import paper as papers_demo
 from . import report as reports_demo
 
 DEMO_PASSWORD = "demo-verbale-2008"  # noqa: S105 - printed on purpose: demo accounts only
@@ -137,8 +138,10 @@ def _focal_point(code: str) -> User:
     return user
 
 
-def _build_questionnaire(by: User) -> Questionnaire:
-    q = authoring.create_questionnaire(by=by, **demo_data.QUESTIONNAIRE)
+def build_questionnaire(by: User, fields: dict[str, Any] | None = None) -> Questionnaire:
+    """The demo questionnaire's sections and questions under ``fields`` (title, reference,
+    dates; the 2007 questionnaire's by default)."""
+    q = authoring.create_questionnaire(by=by, **(fields or demo_data.QUESTIONNAIRE))
     numbers: dict[str, Question] = {}
     for number, title, questions in demo_data.SECTIONS:
         section = authoring.add_section(questionnaire=q, by=by, number=number, title=title)
@@ -166,7 +169,7 @@ def _demo_pdf(title: str) -> bytes:
     return printing.printable(html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def _file_reply(
+def file_reply(
     reply: Reply, by: User, received: datetime.date, channel: str, answers: dict[str, Any]
 ) -> None:
     questions = {
@@ -212,7 +215,7 @@ def load_demo_cycle() -> Questionnaire:
     if existing:
         return existing
     secretariat = User.objects.get(email="secretariat@verbale.test")
-    q = _build_questionnaire(secretariat)
+    q = build_questionnaire(secretariat)
     recipients = dispatch.select_recipients(
         on=q.sent_on, all_member_states=True, respondent_ids=[Respondent.objects.get(code="LAS").pk]
     )
@@ -229,7 +232,7 @@ def load_demo_cycle() -> Questionnaire:
     }.items():
         reply = Reply.objects.get(questionnaire=q, respondent__code=code)
         by = _focal_point(code) if channel == demo_data.PORTAL else secretariat
-        _file_reply(reply, by, received, channel, answers)
+        file_reply(reply, by, received, channel, answers)
     restrict_demo_answer(q, secretariat)
     dispatch.close_questionnaire(questionnaire=q, by=secretariat)
     return q
@@ -300,16 +303,44 @@ def load_follow_up(source: Questionnaire) -> Questionnaire:
     return q
 
 
+@transaction.atomic
+def load_paper_cycle() -> Questionnaire:
+    """The 2008 questionnaire the demo background paper draws on, sent to States, United
+    Nations entities, intergovernmental and non-governmental organizations, with their replies
+    (``reports.demo.paper``)."""
+    existing = Questionnaire.objects.filter(
+        reference=papers_demo.QUESTIONNAIRE["reference"]
+    ).first()
+    if existing is not None:
+        return existing
+    secretariat = User.objects.get(email="secretariat@verbale.test")
+    q = build_questionnaire(secretariat, papers_demo.QUESTIONNAIRE)
+    dispatch.dispatch_questionnaire(
+        questionnaire=q,
+        by=secretariat,
+        respondents=list(Respondent.objects.filter(code__in=list(papers_demo.REPLIES))),
+        reference=q.reference,
+        sent_on=q.sent_on,
+    )
+    for code, (received, channel, answers) in papers_demo.REPLIES.items():
+        reply = Reply.objects.get(questionnaire=q, respondent__code=code)
+        file_reply(reply, secretariat, received, channel, answers)
+    dispatch.close_questionnaire(questionnaire=q, by=secretariat)
+    return q
+
+
 def load_demo() -> dict[str, Any]:
     users = load_demo_accounts()
     cycle = load_demo_cycle()
     follow_up = load_follow_up(cycle)
     report = reports_demo.load_demo_report(cycle)
+    paper = papers_demo.load_demo_paper(load_paper_cycle())
     return {
         "accounts": len(users),
         "questionnaire": cycle,
         "follow_up": follow_up,
         "report": report,
+        "paper": paper,
     }
 
 

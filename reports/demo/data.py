@@ -339,6 +339,28 @@ REPLIES: dict[str, tuple[datetime.date, str, dict]] = {
             "Trafficking in Persons.",
         },
     ),
+    # Latvia replied: the 2008 report describes its measures (training, an information website
+    # in three languages, a national working group) though its paragraph 3 leaves it out.
+    "LVA": (
+        D(2007, 12, 18),
+        NOTE_VERBALE,
+        {
+            "1": "yes",
+            "2": "The Criminal Law makes trafficking in human beings an offence; penalties reach "
+            "15 years' deprivation of liberty where the victim is a minor.",
+            "8": "Police officers, border guards, prosecutors and judges follow courses on "
+            "identifying victims and on investigating trafficking cases.",
+            "10": ["public"],
+            "11": "An information website on trafficking, in Latvian, Russian and English, explains "
+            "the risks of work abroad and where to turn for help.",
+            "12": ["protection_law", "legal_aid", "psychological", "residence", "repatriation"],
+            "13": "Victims may receive social rehabilitation paid by the State, legal aid and "
+            "psychological support, a reflection period with a temporary residence permit, and "
+            "help to return home.",
+            "15": "A national working group of ministries, the police and NGOs oversees the State "
+            "programme for the elimination of trafficking in human beings, 2004-2008.",
+        },
+    ),
     "BGR": (
         D(2007, 12, 12),
         PORTAL,

@@ -4,11 +4,14 @@ Its structure and its facts (dates, symbols, who said what in the footnotes) fol
 report of this series; none of its sentences does.  Every attribution set is coded from the demo
 replies: sets over structured questions are rule-based (question 1 = yes, 3 includes the
 Optional Protocol, 4 = yes, 10 and 12 include a choice), the others hold passages quoted from
-the answers, found in them by :func:`find_passage`.  Latvia, which the 2008 report cites in
-footnotes 1, 5 and 10 and in paragraphs 62–64 and 68 though its list of replies omits it, is a
-member by a manual note wherever the document cites it: the lists print as the document's did,
-and the consistency report names the slip (a member without a reply) for the secretariat to
-acknowledge before building.  Idempotent: loading it again creates nothing twice.
+the answers, found in them by :func:`find_passage`.  Latvia, which the 2008 report describes
+in footnotes 1, 5 and 10 and in paragraphs 62–64 and 68, replied: its reply is in the demo, so
+the generated paragraph of replies includes it by construction (the reference's paragraph 3
+left it out) and its sets take it from the reply.  The slip the consistency report shows instead
+is one a drafter really makes: Mexico is cited for the provision defining the offence from its
+reply of 6 February 2008, which arrived after the cut-off and is not in the report (a member
+without a reply, to acknowledge or fix before building).  Idempotent: loading it again creates
+nothing twice.
 """
 
 from __future__ import annotations
@@ -39,14 +42,10 @@ COOPERATION = "International cooperation"
 Rule = tuple[str, str, list[str]]
 SetSpec = tuple[str, str, Rule | None, list[tuple[str, str, str]], list[tuple[str, str]]]
 
-LATVIA = (
-    "Not from a reply: cited as in the 2008 report ({where}), though no reply from Latvia "
-    "reached the Office by the cut-off."
+LATE_MEXICO = (
+    "From Mexico's reply of 6 February 2008 (federal law adopted in November 2007), received "
+    "after the cut-off."
 )
-
-
-def _latvia(where: str) -> list[tuple[str, str]]:
-    return [("LVA", LATVIA.format(where=where))]
 
 
 SETS: dict[str, SetSpec] = {
@@ -55,7 +54,7 @@ SETS: dict[str, SetSpec] = {
         "had ratified the Trafficking in Persons Protocol",
         ("1", "equals", ["yes"]),
         [],
-        _latvia("footnote 1"),
+        [],
     ),
     "drafting-laws": (
         LEGISLATION,
@@ -134,7 +133,7 @@ SETS: dict[str, SetSpec] = {
                 "Article 387a of the Criminal Code penalizes trafficking in human beings.",
             ),
         ],
-        [],
+        [("MEX", LATE_MEXICO)],
     ),
     "penalties": (
         LEGISLATION,
@@ -150,8 +149,9 @@ SETS: dict[str, SetSpec] = {
                 ),
             ),
             ("BGR", "2", "penalties that increase for aggravated forms"),
+            ("LVA", "2", "penalties reach 15 years' deprivation of liberty"),
         ],
-        _latvia("footnote 5"),
+        [],
     ),
     "related-offences": (
         LEGISLATION,
@@ -251,7 +251,7 @@ SETS: dict[str, SetSpec] = {
         "had a witness protection law or a law protecting victims",
         ("12", "includes_any", ["protection_law"]),
         [],
-        _latvia("footnote 10"),
+        [],
     ),
     "shelters": (
         ASSISTANCE,
@@ -265,21 +265,21 @@ SETS: dict[str, SetSpec] = {
         "gave victims legal aid or psychological support",
         ("12", "includes_any", ["legal_aid", "psychological"]),
         [],
-        _latvia("paragraph 62"),
+        [],
     ),
     "residence-permits": (
         ASSISTANCE,
         "let victims qualify for temporary visas or residence permits",
         ("12", "includes_any", ["residence"]),
         [],
-        _latvia("paragraph 63"),
+        [],
     ),
     "repatriation": (
         ASSISTANCE,
         "helped with repatriation and rehabilitation",
         ("12", "includes_any", ["repatriation"]),
         [],
-        _latvia("paragraph 64"),
+        [],
     ),
     "coordination-mechanisms": (
         COORDINATION,
@@ -340,9 +340,10 @@ SETS: dict[str, SetSpec] = {
                     "The national action plan covers prevention, law enforcement and support for "
                     "victims"
                 ),
-            )
+            ),
+            ("LVA", "15", "the State programme for the elimination of trafficking in human beings"),
         ],
-        _latvia("paragraph 68"),
+        [],
     ),
     "cross-border-cooperation": (
         COOPERATION,
@@ -410,8 +411,8 @@ OUTLINE: list[tuple[str, list[str], list[tuple[str, list[str]]]]] = [
             (
                 LEGISLATION,
                 [
-                    "Respondents saw the *Protocol to Prevent, Suppress and Punish Trafficking in "
-                    "Persons, Especially Women and Children* as the backbone of a common "
+                    "Respondents saw the Protocol to Prevent, Suppress and Punish Trafficking in "
+                    "Persons, Especially Women and Children as the backbone of a common "
                     "response. Many of the States that had ratified it{fn:ratified} were still "
                     "writing the laws it calls for,{fn:drafting-laws} while others were "
                     "preparing to ratify.{fn:ratifying} A few had created the offence in their "

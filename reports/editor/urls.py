@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:pk>/masthead/", views.report_masthead, name="report-masthead"),
     path("<id:pk>/preview/", views.report_preview, name="report-preview"),
     path("<id:pk>/sections/add/", views.section_add, name="section-add"),
+    path("<id:pk>/annex-notes/", views.annex_note_save, name="annex-note-save"),
     path("sections/<id:pk>/update/", views.section_update, name="section-update"),
     path("sections/<id:pk>/move/", views.section_move, name="section-move"),
     path("sections/<id:pk>/delete/", views.section_delete, name="section-delete"),

@@ -18,6 +18,7 @@ from .. import selectors
 from ..models import Paragraph, Report, Section
 from . import examples, services
 from .forms import (
+    AnnexNoteForm,
     ParagraphAddForm,
     ParagraphMoveForm,
     ParagraphSaveForm,
@@ -109,7 +110,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "attribution_sets": selectors.attribution_sets(report),
             "section_kinds": Section.Kind.choices,
             "generated_choices": Section.Generated.choices,
+            "numbering_choices": Section.Numbering.choices,
+            "layout_choices": Section.RespondentsLayout.choices,
             "paragraph_kinds": Paragraph.Kind.choices,
+            "table_questions": selectors.table_questions(report),
+            "annex_notes": selectors.annex_notes(report),
             **_help_context(),
             "last_good": selectors.last_good_build(report),
         },
@@ -158,13 +163,43 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @secretariat_required
+def annex_note_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the annex of respondents prints after one respondent's name; empty removes it."""
+    report = get_object_or_404(Report, pk=pk)
+    form = AnnexNoteForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["respondent"] not in selectors.reply_respondent_ids(
+        report
+    ):
+        messages.error(request, "Choose a respondent whose reply is in the report.")
+    else:
+        try:
+            services.set_annex_note(
+                report=report,
+                respondent_id=form.cleaned_data["respondent"],
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, "Annex note saved.")
+    return redirect(_editor_url(report.pk, "annex-notes"))
+
+
+@require_POST
+@secretariat_required
 def section_update(request: HttpRequest, pk: int) -> HttpResponse:
     section = get_object_or_404(Section, pk=pk)
+    top_annex = section.kind == Section.Kind.ANNEX and section.parent_id is None
+    post = request.POST
     try:
         services.update_section(
             section=section,
-            title=request.POST.get("title", section.title),
-            generated=request.POST.get("generated") if section.kind == Section.Kind.ANNEX else None,
+            title=post.get("title", section.title),
+            generated=post.get("generated") if top_annex else None,
+            # the checkbox is sent only when ticked: the hidden marker says the form had it
+            numbered=(post.get("numbered") == "on") if "numbered_shown" in post else None,
+            numbering=post.get("numbering") if top_annex else None,
+            respondents_layout=post.get("respondents_layout") if top_annex else None,
         )
     except ServiceError as error:
         messages.error(request, _errors(error))
@@ -231,6 +266,7 @@ def paragraph_save(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 version=form.cleaned_data["version"],
                 kind=form.cleaned_data["kind"] or None,
+                question_id=form.cleaned_data["question"],
             )
         except services.StaleEditError as error:
             context["error"] = _errors(error)

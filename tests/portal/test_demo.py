@@ -43,12 +43,12 @@ def test_replies_in_the_report_are_those_of_paragraph_3_in_un_order(loaded):
     in_report = list(selectors.replies_in_report([loaded.pk]))
     people = [respondent_selectors.to_formatting(r.respondent) for r in in_report]
     on = datetime.date(2008, 1, 29)
-    assert formatting.count_phrase(people) == "23 States and one regional organization"
+    assert formatting.count_phrase(people) == "24 States and one regional organization"
     assert formatting.format_list(people, style="prose", on=on) == (
         "Belarus, Bulgaria, Croatia, Cuba, the Czech Republic, El Salvador, Estonia, Greece, "
-        "Hungary, Japan, Jordan, Liechtenstein, Mauritius, Myanmar, the Netherlands, the Niger, "
-        "Oman, the Philippines, Poland, Qatar, Romania, Slovenia, Ukraine and the League of "
-        "Arab States"
+        "Hungary, Japan, Jordan, Latvia, Liechtenstein, Mauritius, Myanmar, the Netherlands, "
+        "the Niger, Oman, the Philippines, Poland, Qatar, Romania, Slovenia, Ukraine and the "
+        "League of Arab States"
     )
 
 
@@ -59,7 +59,7 @@ def test_demo_has_late_replies_replies_on_behalf_and_one_after_the_cutoff(loaded
     assert replies["CUB"].channel == "note_verbale"
     assert replies["CUB"].revisions.get().on_behalf
     assert not replies["MEX"].in_report
-    assert "LVA" not in replies  # Latvia never replied, though the report cites it
+    assert replies["LVA"].in_report  # Latvia replied: the 2008 report describes its measures
 
 
 def test_el_salvador_table_holds_the_figures_for_2005_to_2007(loaded):
@@ -74,3 +74,38 @@ def test_follow_up_questionnaire_is_open_with_a_draft_and_a_submission(loaded):
     assert follow_up.is_open
     assert follow_up.replies.get(respondent__code="SLV").status == "draft"
     assert follow_up.replies.get(respondent__code="EST").status == "submitted"
+
+
+def test_the_background_paper_builds_beside_the_report_with_every_structure(loaded):
+    """The second demo document: no symbol (its short title runs in the header), respondents of
+    every kind, a table summed from the replies, annexes of recommendations, of a framework and
+    of respondents run on with their notes."""
+    import io
+    import re
+
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+
+    from reports.coding import selectors as coding_selectors
+    from reports.demo import paper
+    from reports.models import Build, Report
+
+    report = Report.objects.get(short_title=paper.SHORT_TITLE)
+    assert report.symbol == "" and report.document_type == "background_paper"
+    gate = coding_selectors.consistency_gate(report)
+    assert not gate.blocking and not gate.warnings  # ICAT's members are cited from its sources
+    build = Build.objects.get(report=report, status=Build.Status.SUCCEEDED)
+    with default_storage.open(build.pdf.name) as handle:
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages]
+    assert "Background paper prepared by the Secretariat" in pages[0]
+    assert all(paper.SHORT_TITLE in page for page in pages[1:])
+    text = "\n".join(pages)
+    assert "Introduction" in text and "I. Legal and institutional framework" in text
+    assert re.search(r"Table\s1\b", text) and "1,684" in text  # Italy's 2007 investigations summed
+    assert "Sums of the figures reported by six States" in text
+    assert "Recommendation 4" in text and "(c) By form of exploitation." in text
+    assert re.search(r"Table\s2\b", text) and "Prosecution services" in text
+    annex = pages[-1]
+    assert "Observer entities\nPalestine" in annex  # not yet a State on 16 March 2009
+    assert "African Union (on behalf of its 53 member States), Eurojust, " in annex
+    assert "Eurojust (Eurojust)" not in text

@@ -217,6 +217,7 @@ PK_BY_NAME: dict[str, str] = {
     "build-": "build",
     "reports:report-": "report",
     "reports:section-add": "report",
+    "reports:annex-note-save": "report",
     "reports:build-list": "report",
     "reports:coding": "report",
     "reports:consistency": "report",

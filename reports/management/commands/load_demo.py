@@ -36,3 +36,15 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.WARNING(f"The demo report did not build: {build.error}")
                 )
+        paper = loaded.get("paper")
+        if paper is not None:
+            build = report_services.compile_now(report=paper, acknowledge_warnings=True)
+            if build.pdf:
+                self.stdout.write(
+                    f"Demo background paper ({paper.short_title}): {build.page_count} pages, "
+                    f"PDF at {where_stored(build.pdf.name)}"
+                )
+            else:
+                self.stdout.write(
+                    self.style.WARNING(f"The demo background paper did not build: {build.error}")
+                )
