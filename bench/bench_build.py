@@ -204,10 +204,10 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
         t = timed("WeasyPrint layout", t)
         from reports.builds import pdf as pdf_module
 
-        pdf_module.check_footnotes(
+        pdf_module.check_layout(
             document, rendering.footnote_ids(rendered.composition, with_agenda=True)
         )
-        t = timed("footnote check", t)
+        t = timed("layout checks", t)
         data = document.write_pdf()
         t = timed("WeasyPrint PDF", t)
         pdf_module.page_count(data)
