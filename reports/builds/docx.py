@@ -1,19 +1,38 @@
-"""The report as a Word document with real Word footnotes, from the same composition as the PDF.
+"""The report as a Word document an editor can take over, laid out like the PDF.
 
-The composition (``reports.rendering.compose``) is written out as pandoc Markdown — every text
-escaped, footnotes as inline notes ``^[…]`` — and pandoc turns that into DOCX, where the notes
-become entries of ``word/footnotes.xml``.  Word numbers footnotes itself, in order of their calls,
-which is the order Verbale numbers them in, so the numbers match the PDF.  The agenda footnote
-(*) is printed as a line under the agenda item instead: a Word footnote would take number 1.
+Two steps, both from the same composition as the PDF (``reports.rendering.compose``):
+
+1. pandoc writes the text: the composition as pandoc Markdown — every typed text escaped,
+   footnotes as inline notes ``^[…]`` that become real Word footnotes, headings as Word heading
+   styles, every other block in a named paragraph style (``custom-style``).  Word numbers
+   footnotes itself, in order of their calls, which is the order Verbale numbers them in, so
+   the numbers match the PDF.  The agenda footnote (*) is printed as a line under the agenda
+   item instead: a Word footnote would take number 1.
+2. python-docx lays it out (:func:`lay_out`): the report's page size and margins (those of the
+   print CSS), the masthead as a table under a heavy rule, the contents as a Word
+   table-of-contents field (Word fills in the pages when the document is opened), the running
+   header with the symbol at the outer edge and the page number in the footer, the job number
+   at the foot of page 1, and the fonts and indents of UN documents.
+
+No template file is kept in the repository: every style is set here, in code.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+import docx as python_docx
 import pypandoc
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Pt, RGBColor
 
 from ..rendering import (
     Composition,
@@ -29,6 +48,29 @@ from ..rendering import (
 # Everything Markdown could read as a mark is escaped with a backslash (pandoc accepts a
 # backslash before any ASCII punctuation), so typed text never turns into formatting.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~^$@&\"'=:;])")
+
+SERIF = "Times New Roman"
+SANS = "Arial"
+# The page of the print CSS (static/css/report-print.css): margins top, right, bottom, left.
+MARGINS = (Cm(2.3), Cm(2.4), Cm(2.4), Cm(2.4))
+PAGE_SIZES = {"A4": (Cm(21.0), Cm(29.7)), "Letter": (Cm(21.59), Cm(27.94))}
+INDENT = Cm(1)
+
+# Paragraph styles the Markdown names (custom-style); pandoc creates them, lay_out shapes them.
+NUMBERED = "Numbered Paragraph"
+SUB_ITEM = "Sub Item"
+UNNUMBERED = "Unnumbered Paragraph"
+RUN_IN = "Run-in Heading"
+MEETING = "Meeting"
+SUBTITLE = "Report Subtitle"
+SUMMARY = "Summary"
+GROUP = "Respondent Group"
+NAME = "Respondent Name"
+AGENDA_NOTE = "Agenda Note"
+MASTHEAD = "Verbale Masthead"  # placeholder paragraph, replaced by the masthead table
+CONTENTS = "Verbale Contents"  # placeholder paragraph, replaced by the contents field
+TAB = "`<w:r><w:tab/></w:r>`{=openxml}"
+BREAK = "`<w:r><w:br/></w:r>`{=openxml}"
 
 
 def escape(text: str) -> str:
@@ -49,37 +91,50 @@ def runs_markdown(runs: list[Run]) -> str:
     return "".join(out)
 
 
+def styled(style: str, text: str) -> str:
+    """One paragraph (or several) in a named Word paragraph style."""
+    return f'::: {{custom-style="{style}"}}\n{text}\n:::'
+
+
 def _paragraph(paragraph: ParagraphOut) -> list[str]:
     if paragraph.heading:
-        return [f"*{runs_markdown(paragraph.lead)}*"]
-    number = f"{paragraph.number}\\.\u2003" if paragraph.number else ""
-    blocks = [number + runs_markdown(paragraph.lead)]
-    blocks += [f"\\({label}\\)\u2003{runs_markdown(runs)}" for label, runs in paragraph.items]
+        return [styled(RUN_IN, runs_markdown(paragraph.lead))]
+    if paragraph.number:
+        blocks = [styled(NUMBERED, f"{paragraph.number}\\.{TAB}{runs_markdown(paragraph.lead)}")]
+    else:
+        blocks = [styled(UNNUMBERED, runs_markdown(paragraph.lead))]
+    blocks += [
+        styled(SUB_ITEM, f"\\({label}\\){TAB}{runs_markdown(runs)}")
+        for label, runs in paragraph.items
+    ]
     return blocks
 
 
-def _section(section: SectionOut, level: int) -> list[str]:
-    hashes = "#" * level
-    number = f"{section.number}\\.\u2003" if section.number and not section.annex else ""
-    blocks = [f"{hashes} {number}{escape(section.title)}"]
+def _body(section: SectionOut, level: int) -> list[str]:
+    blocks: list[str] = []
     for paragraph in section.paragraphs:
         blocks += _paragraph(paragraph)
     for group, names in section.respondent_groups:
-        blocks.append(f"*{escape(group)}*")
-        blocks += [escape(name) for name in names]
+        blocks.append(styled(GROUP, escape(group)))
+        blocks += [styled(NAME, escape(name)) for name in names]
     for sub in section.subsections:
         blocks += _section(sub, level + 1)
     return blocks
 
 
+def _section(section: SectionOut, level: int) -> list[str]:
+    number = f"{section.number}\\.{TAB}" if section.number else ""
+    return [f"{'#' * level} {number}{escape(section.title)}", *_body(section, level)]
+
+
+def _annex(annex: SectionOut) -> list[str]:
+    label = f"Annex {annex.number}".strip()
+    return [f"# {escape(label)}{BREAK}{escape(annex.title)}", *_body(annex, 1)]
+
+
 def to_markdown(composition: Composition) -> str:
     report = composition.report
-    lines = [
-        f"**United Nations** \u2003 **{escape(report['symbol'])}**",
-        f"**{escape(report['organ'])}**",
-        f"Distr\\.: {escape(report['distribution'])}\\\n{escape(report['date_text'])}\\\n"
-        f"Original: {escape(report['original_language'])}",
-    ]
+    lines = [styled(MASTHEAD, "masthead")]
     meeting = [
         f"**{escape(report['subsidiary_body'])}**" if report.get("subsidiary_body") else "",
         escape(report.get("session", "")),
@@ -90,27 +145,352 @@ def to_markdown(composition: Composition) -> str:
         meeting.append(f"Item {escape(report['agenda_item'])} of the provisional agenda{star}")
     if report.get("agenda_title"):
         meeting.append(f"**{escape(report['agenda_title'])}**")
-    lines.append("\\\n".join(m for m in meeting if m))
+    shown = [m for m in meeting if m]
+    if shown:
+        lines.append(styled(MEETING, "\\\n".join(shown)))
+    lines.append(styled("Title", escape(report.get("title", ""))))
+    if report.get("subtitle"):
+        lines.append(styled(SUBTITLE, escape(report["subtitle"])))
+    if composition.summary:
+        blocks = ["**Summary**"]
+        for paragraph in composition.summary:
+            blocks += [runs_markdown(paragraph.lead)]
+        lines.append(styled(SUMMARY, "\n\n".join(blocks)))
+    if composition.sections or composition.annexes:
+        lines.append(styled(CONTENTS, "contents"))
+    for section in composition.sections:
+        lines += _section(section, 1)
+    for annex in composition.annexes:
+        lines += _annex(annex)
     if report.get("agenda_item") and report.get("agenda_symbol"):
         symbol = report["agenda_symbol"].rstrip(".")
-        lines.append(f"\\* {escape(symbol)}\\.")
-    lines.append(f"# {escape(report['title'])}")
-    lines.append(f"**{escape(report['subtitle'])}**")
-    if composition.summary:
-        lines.append("**Summary**")
-        for paragraph in composition.summary:
-            lines += _paragraph(paragraph)
-    for section in composition.sections:
-        lines += _section(section, 2)
-    for annex in composition.annexes:
-        label = f"Annex {annex.number}".strip()
-        lines.append(f"## {escape(label)}")
-        lines += _section(annex, 2)
+        lines.insert(2 if shown else 1, styled(AGENDA_NOTE, f"\\*{TAB}{escape(symbol)}\\."))
     return "\n\n".join(line for line in lines if line) + "\n"
 
 
+# --- Layout with python-docx -------------------------------------------------------------------
+
+
+def _font(style: Any, *, size: float, bold: bool = False, italic: bool = False) -> None:
+    style.font.name = SERIF
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = italic
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), SERIF)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
+def _spacing(
+    style: Any,
+    *,
+    before: float = 0,
+    after: float = 6,
+    line: float = 12,
+    left: Any = None,
+    first: Any = None,
+    keep_with_next: bool = False,
+    justify: bool = False,
+) -> None:
+    fmt = style.paragraph_format
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(line)
+    fmt.left_indent = left
+    fmt.first_line_indent = first
+    fmt.keep_with_next = keep_with_next
+    fmt.widow_control = True
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if justify else WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _style(document: Any, name: str) -> Any:
+    try:
+        return document.styles[name]
+    except KeyError:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        return document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+
+
+def _styles(document: Any) -> None:
+    """The fonts and indents of the print CSS, as Word styles an editor goes on writing in."""
+    for name in ("Normal", "Body Text", "First Paragraph", "Compact"):
+        style = _style(document, name)
+        _font(style, size=10)
+        _spacing(style, left=INDENT, justify=name != "Normal")
+    for name, size, bold, italic, before, after in (
+        ("Heading 1", 12, True, False, 16, 8),
+        ("Heading 2", 10, True, False, 12, 6),
+        ("Heading 3", 10, False, True, 8, 6),
+        (RUN_IN, 10, False, True, 2, 4),
+    ):
+        style = _style(document, name)
+        _font(style, size=size, bold=bold, italic=italic)
+        _spacing(
+            style,
+            before=before,
+            after=after,
+            line=14 if size > 10 else 12,
+            left=INDENT,
+            first=-INDENT if name.startswith("Heading") else None,
+            keep_with_next=True,
+        )
+    _font(_style(document, NUMBERED), size=10)
+    _spacing(_style(document, NUMBERED), left=INDENT, first=-INDENT, justify=True)
+    _font(_style(document, SUB_ITEM), size=10)
+    _spacing(_style(document, SUB_ITEM), after=3, left=INDENT * 2, first=-INDENT, justify=True)
+    _font(_style(document, UNNUMBERED), size=10)
+    _spacing(_style(document, UNNUMBERED), left=INDENT, justify=True)
+    _font(_style(document, MEETING), size=10)
+    _spacing(_style(document, MEETING), before=6, after=12, left=Cm(0))
+    _font(_style(document, "Title"), size=14, bold=True)
+    _spacing(_style(document, "Title"), before=12, after=6, line=16, left=INDENT)
+    _style(document, "Title").paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _font(_style(document, SUBTITLE), size=12, bold=True)
+    _spacing(_style(document, SUBTITLE), after=12, line=14, left=INDENT)
+    _font(_style(document, SUMMARY), size=10)
+    _spacing(_style(document, SUMMARY), left=INDENT, justify=True)
+    _font(_style(document, GROUP), size=10, italic=True)
+    _spacing(_style(document, GROUP), before=8, after=4, left=INDENT, keep_with_next=True)
+    _font(_style(document, NAME), size=10)
+    _spacing(_style(document, NAME), after=1, left=INDENT)
+    _font(_style(document, AGENDA_NOTE), size=8.5)
+    _spacing(_style(document, AGENDA_NOTE), after=6, line=10, left=INDENT, first=-INDENT)
+    for name in ("Footnote Text",):
+        style = _style(document, name)
+        _font(style, size=8.5)
+        _spacing(style, after=2, line=10, left=INDENT, first=-INDENT)
+    for level in (1, 2):
+        style = _style(document, f"TOC {level}")
+        _font(style, size=10)
+        _spacing(style, after=3, left=INDENT * (level + 1), first=-INDENT)
+        _tab_stops(style, (Emu(document_width(document) - Cm(0.1)), "right", "dot"))
+
+
+def document_width(document: Any) -> Any:
+    section = document.sections[0]
+    return Emu(section.page_width - section.left_margin - section.right_margin)
+
+
+def _tab_stops(style: Any, *stops: tuple[Any, str, str]) -> None:
+    p_pr = style.element.get_or_add_pPr()
+    tabs = OxmlElement("w:tabs")
+    for position, alignment, leader in stops:
+        tab = OxmlElement("w:tab")
+        tab.set(qn("w:val"), alignment)
+        tab.set(qn("w:leader"), leader)
+        tab.set(qn("w:pos"), str(int(position.twips)))
+        tabs.append(tab)
+    p_pr.append(tabs)
+
+
+def _page(document: Any, report: dict[str, Any]) -> None:
+    width, height = PAGE_SIZES["Letter" if report.get("page_size") == "Letter" else "A4"]
+    for section in document.sections:
+        section.page_width, section.page_height = width, height
+        (section.top_margin, section.right_margin, section.bottom_margin, section.left_margin) = (
+            MARGINS
+        )
+        section.header_distance = Cm(1.2)
+        section.footer_distance = Cm(1.2)
+
+
+def _run(paragraph: Any, text: str, *, size: float, bold: bool = False, font: str = SERIF) -> Any:
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = font
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), font)
+    return run
+
+
+def _field_char(paragraph: Any, kind: str, **run: Any) -> None:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        element.set(qn("w:dirty"), "true")  # Word computes it again when the file opens
+    _run(paragraph, "", **run)._r.append(element)
+
+
+def _field_code(paragraph: Any, instruction: str, **run: Any) -> None:
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    _run(paragraph, "", **run)._r.append(code)
+
+
+def _field_runs(paragraph: Any, instruction: str, shown: str, **run: Any) -> None:
+    """A Word field (PAGE…): Word computes it; ``shown`` is what prints until it does."""
+    _field_char(paragraph, "begin", **run)
+    _field_code(paragraph, instruction, **run)
+    _field_char(paragraph, "separate", **run)
+    _run(paragraph, shown, **run)
+    _field_char(paragraph, "end", **run)
+
+
+def _header_footer(document: Any, report: dict[str, Any]) -> None:
+    """The symbol at the outer edge of the header, the page number at the outer edge of the
+    footer (right on odd pages, left on even), none on page 1, whose foot carries the job
+    number."""
+    document.settings.odd_and_even_pages_header_footer = True
+    symbol = report.get("symbol") or report.get("short_title") or ""
+    for section in document.sections:
+        section.different_first_page_header_footer = True
+        for part, align in (
+            (section.header, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_header, WD_ALIGN_PARAGRAPH.LEFT),
+        ):
+            paragraph = part.paragraphs[0]
+            paragraph.alignment = align
+            _run(paragraph, symbol, size=9, bold=True)
+        for part, align in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        ):
+            paragraph = part.paragraphs[0]
+            paragraph.alignment = align
+            _field_runs(paragraph, "PAGE", "2", size=9, bold=True)
+        first = section.first_page_footer.paragraphs[0]
+        _run(first, report.get("job_number", ""), size=8, font=SANS)
+        section.first_page_header.paragraphs[0].text = ""
+
+
+def _borders(cell: Any, **sides: int) -> None:
+    """Cell borders in eighths of a point (0: none)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        element = OxmlElement(f"w:{side}")
+        size = sides.get(side, 0)
+        element.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            element.set(qn("w:sz"), str(size))
+            element.set(qn("w:color"), "000000")
+        borders.append(element)
+    tc_pr.append(borders)
+
+
+def _cell_text(cell: Any, lines: Iterable[tuple[str, float, bool, str]], align: Any) -> None:
+    first = True
+    for text, size, bold, font in lines:
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        paragraph.alignment = align
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = Cm(0)
+        fmt.first_line_indent = Cm(0)
+        fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        _run(paragraph, text, size=size, bold=bold, font=font)
+
+
+def _masthead(document: Any, report: dict[str, Any], placeholder: Any) -> None:
+    """ "United Nations" and the symbol over a heavy rule, then the organ and the distribution
+    block, as a borderless table where the placeholder paragraph stood."""
+    table = document.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    width = document_width(document)
+    widths = (int(width * 0.55), width - int(width * 0.55))
+    for row in table.rows:
+        for cell, cell_width in zip(row.cells, widths, strict=True):
+            cell.width = cell_width
+    top_left, top_right = table.rows[0].cells
+    _cell_text(top_left, [("United Nations", 10, False, SANS)], WD_ALIGN_PARAGRAPH.LEFT)
+    symbol = report.get("symbol", "")
+    _cell_text(top_right, [(symbol, 17, True, SANS)], WD_ALIGN_PARAGRAPH.RIGHT)
+    for cell in (top_left, top_right):
+        _borders(cell, bottom=24)
+    organ, distribution = table.rows[1].cells
+    _cell_text(organ, [(report.get("organ", ""), 14, True, SERIF)], WD_ALIGN_PARAGRAPH.LEFT)
+    block = [
+        (f"Distr.: {report.get('distribution', '')}", 10, False, SERIF),
+        (report.get("date_text", ""), 10, False, SERIF),
+        ("", 6, False, SERIF),
+        (f"Original: {report.get('original_language', '')}", 10, False, SERIF),
+    ]
+    _cell_text(distribution, block, WD_ALIGN_PARAGRAPH.LEFT)
+    for cell in (organ, distribution):
+        _borders(cell)
+    placeholder._p.addprevious(table._tbl)
+    placeholder._p.getparent().remove(placeholder._p)
+
+
+def _contents(document: Any, composition: Composition, placeholder: Any) -> None:
+    """ "Contents" and a Word TOC field over headings of levels 1 and 2, on a page of its own.
+
+    Until Word updates the field (it asks to when the document opens), it shows the entries
+    with their paragraph ranges, as the PDF does without the pages."""
+    heading = placeholder.insert_paragraph_before("Contents")
+    heading.style = _style(document, "Subtitle")
+    _font(heading.style, size=12, bold=True)
+    _spacing(heading.style, before=20, after=6, line=14, left=INDENT)
+    entries: list[tuple[int, str, str, str]] = []
+    for section in composition.sections:
+        entries.append((1, f"{section.number}.", section.title, section.range))
+        entries += [(2, f"{sub.number}.", sub.title, sub.range) for sub in section.subsections]
+    entries += [
+        (1, f"Annex {annex.number}".strip(), annex.title, "") for annex in composition.annexes
+    ]
+    paragraphs = []
+    for level, number, title, paragraph_range in entries:
+        paragraph = placeholder.insert_paragraph_before()
+        paragraph.style = _style(document, f"TOC {level}")
+        paragraphs.append((paragraph, f"{number}\t{title}\t{paragraph_range}"))
+    if paragraphs:
+        first, last = paragraphs[0][0], paragraphs[-1][0]
+        _field_char(first, "begin", size=10)
+        _field_code(first, 'TOC \\o "1-2" \\h \\z \\u', size=10)
+        _field_char(first, "separate", size=10)
+        for paragraph, text in paragraphs:
+            _run(paragraph, text, size=10)
+        _field_char(last, "end", size=10)
+    breaker = placeholder.insert_paragraph_before()
+    breaker.add_run().add_break(WD_BREAK.PAGE)
+    placeholder._p.getparent().remove(placeholder._p)
+    settings = document.settings.element
+    update = settings.find(qn("w:updateFields"))
+    if update is None:
+        update = OxmlElement("w:updateFields")
+        settings.append(update)
+    update.set(qn("w:val"), "true")
+
+
+def _placeholder(document: Any, style: str) -> Any:
+    for paragraph in document.paragraphs:
+        if paragraph.style is not None and paragraph.style.name == style:
+            return paragraph
+    return None
+
+
+def lay_out(data: bytes, composition: Composition) -> bytes:
+    """pandoc's DOCX laid out like the PDF (see the module's docstring)."""
+    document = python_docx.Document(io.BytesIO(data))
+    report = composition.report
+    _page(document, report)
+    _styles(document)
+    masthead = _placeholder(document, MASTHEAD)
+    if masthead is not None:
+        _masthead(document, report, masthead)
+    contents = _placeholder(document, CONTENTS)
+    if contents is not None:
+        _contents(document, composition, contents)
+    _header_footer(document, report)
+    document.core_properties.title = report.get("title", "")
+    document.core_properties.subject = report.get("subtitle", "")
+    document.core_properties.keywords = report.get("symbol", "")
+    document.core_properties.author = "United Nations"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def render_docx(composition: Composition) -> bytes:
-    """DOCX bytes made by pandoc from :func:`to_markdown`."""
+    """DOCX bytes: pandoc from :func:`to_markdown`, laid out by :func:`lay_out`."""
     markdown = to_markdown(composition)
     with tempfile.TemporaryDirectory(prefix="verbale-docx-") as folder:
         target = Path(folder) / "report.docx"
@@ -121,4 +501,4 @@ def render_docx(composition: Composition) -> bytes:
             outputfile=str(target),
             extra_args=["--metadata=lang:en"],
         )
-        return target.read_bytes()
+        return lay_out(target.read_bytes(), composition)
