@@ -7,7 +7,10 @@ rows into a snapshot (``reports.selectors.report_snapshot``).
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -24,7 +27,14 @@ key_validator = RegexValidator(
 
 
 class Report(models.Model):
-    """A draft Report of the Secretary-General and its masthead."""
+    """A draft document of the secretariat (a report of the Secretary-General, a note by the
+    Secretariat, a background paper, a conference room paper) and its masthead."""
+
+    class DocumentType(models.TextChoices):
+        SG_REPORT = "sg_report", "Report of the Secretary-General"
+        NOTE = "note", "Note by the Secretariat"
+        BACKGROUND_PAPER = "background_paper", "Background paper"
+        CRP = "crp", "Conference room paper"
 
     class Organ(models.TextChoices):
         GENERAL_ASSEMBLY = "General Assembly", "General Assembly"
@@ -64,7 +74,25 @@ class Report(models.Model):
         default="",
         help_text='Printed as the footnote "* E/CN.15/2008/1." to the agenda item.',
     )
-    symbol = models.CharField("document symbol", max_length=60, help_text='e.g. "E/CN.15/2008/9"')
+    document_type = models.CharField(
+        max_length=20,
+        choices=DocumentType.choices,
+        default=DocumentType.SG_REPORT,
+        help_text="Shapes the masthead, the running header and the footer.",
+    )
+    symbol = models.CharField(
+        "document symbol",
+        max_length=60,
+        blank=True,
+        default="",
+        help_text='e.g. "E/CN.15/2008/9", "E/CN.15/2009/CRP.3"; a background paper may have none.',
+    )
+    short_title = models.CharField(
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="Printed in the running header of a document without a symbol.",
+    )
     distribution = models.CharField(
         max_length=20, choices=Distribution.choices, default=Distribution.GENERAL
     )
@@ -75,7 +103,12 @@ class Report(models.Model):
         max_length=40, blank=True, default="", help_text="Printed at the foot of page 1, optional."
     )
     title = models.TextField(help_text="The report's title, printed large and bold.")
-    subtitle = models.CharField(max_length=200, default="Report of the Secretary-General")
+    subtitle = models.CharField(
+        max_length=200,
+        blank=True,
+        default="Report of the Secretary-General",
+        help_text='Printed under the title, e.g. "Note by the Secretariat"; may be empty.',
+    )
     summary = models.TextField(
         blank=True, default="", help_text="Optional summary, printed after the title (markup)."
     )
@@ -95,14 +128,53 @@ class Report(models.Model):
         ordering = ["-date", "symbol"]
 
     def __str__(self) -> str:
-        return f"{self.symbol} – {self.title[:80]}"
+        return f"{self.label} – {self.title[:80]}"
+
+    @property
+    def label(self) -> str:
+        """What names the document on the portal's pages: its symbol, else its short title."""
+        return self.symbol or self.short_title or f"Document {self.pk}"
+
+    def clean(self) -> None:
+        errors = document_type_errors(self.document_type, self.symbol, self.short_title)
+        if errors:
+            raise ValidationError(errors)
+
+
+CRP_SYMBOL = re.compile(r"/CRP\.\d+(?:/|$)")
+
+
+def document_type_errors(document_type: str, symbol: str, short_title: str) -> dict[str, str]:
+    """What a document of this type lacks, by field: every type but a background paper needs
+    its symbol (a conference room paper's ends in /CRP.n); a document without a symbol needs a
+    short title, which its running header prints instead."""
+    types = Report.DocumentType
+    symbol = symbol.strip()
+    out: dict[str, str] = {}
+    if not symbol and document_type != types.BACKGROUND_PAPER:
+        label = types(document_type).label if document_type in types.values else "document"
+        out["symbol"] = f"A {label[0].lower() + label[1:]} is issued under a symbol, e.g. " + (
+            '"E/CN.15/2009/CRP.3".' if document_type == types.CRP else '"E/CN.15/2008/9".'
+        )
+    elif document_type == types.CRP and not CRP_SYMBOL.search(symbol):
+        out["symbol"] = (
+            'A conference room paper\'s symbol ends in "/CRP." and its number, '
+            'e.g. "E/CN.15/2009/CRP.3".'
+        )
+    if not symbol and not short_title.strip():
+        out["short_title"] = (
+            "A document without a symbol needs a short title: the running header prints it."
+        )
+    return out
 
 
 class Section(models.Model):
-    """A numbered section (I., II.), a subsection (A., B.) when it has a parent, or an annex.
+    """A section (I., II.), a subsection (A., B.) when it has a parent, or an annex (whose
+    subsections are A., B. within it).
 
     Within a section its own paragraphs print first, then its subsections, as in the reports
-    this series prints (paragraphs 3–4 of section II before "A.").
+    this series prints (paragraphs 3–4 of section II before "A."). A section may be unnumbered
+    (an "Introduction" before chapter I); the composition numbers the others.
     """
 
     class Kind(models.TextChoices):
@@ -112,6 +184,15 @@ class Section(models.Model):
     class Generated(models.TextChoices):
         NONE = "", "Nothing generated"
         RESPONDENTS = "respondents", "List of respondents grouped by kind"
+
+    class Numbering(models.TextChoices):
+        NONE = "", "Unnumbered paragraphs"
+        PARAGRAPHS = "paragraphs", "Numbered paragraphs (1, 2, … restarting in this annex)"
+        RECOMMENDATIONS = "recommendations", "Numbered recommendations (Recommendation 1, 2, …)"
+
+    class RespondentsLayout(models.TextChoices):
+        COLUMNS = "columns", "Names in columns under each kind's heading"
+        RUNS = "runs", "Names run on, separated by commas, under each kind's heading"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
     parent = models.ForeignKey(
@@ -126,23 +207,37 @@ class Section(models.Model):
         default=Generated.NONE,
         help_text="Annexes only: content Verbale writes from the report's replies.",
     )
+    numbered = models.BooleanField(
+        default=True,
+        help_text='Untick for an unnumbered section such as "Introduction".',
+    )
+    numbering = models.CharField(
+        "numbering of paragraphs",
+        max_length=20,
+        choices=Numbering.choices,
+        blank=True,
+        default=Numbering.NONE,
+        help_text="Annexes only: body sections share the document's paragraph numbers.",
+    )
+    respondents_layout = models.CharField(
+        "layout of the list of respondents",
+        max_length=10,
+        choices=RespondentsLayout.choices,
+        default=RespondentsLayout.COLUMNS,
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["report", "kind", "order", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                name="reports_subsection_is_body",
-                condition=Q(parent__isnull=True) | Q(kind="body"),
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.title
 
 
 class Paragraph(models.Model):
-    """A numbered paragraph in markup (see ``reports.markup``), or an unnumbered italic heading.
+    """A block of a section in markup (see ``reports.markup``): a numbered or unnumbered
+    paragraph, a heading (italic run-in, or "1." under "A."), or a table Verbale sums from the
+    answers to a statistical-table question (``text`` is then its caption).
 
     ``version`` grows with each save: a save naming an older version is refused, so two editors
     never overwrite each other's text silently.
@@ -150,11 +245,22 @@ class Paragraph(models.Model):
 
     class Kind(models.TextChoices):
         TEXT = "text", "Numbered paragraph"
+        PLAIN = "plain", "Unnumbered paragraph"
         HEADING = "heading", "Italic heading (unnumbered)"
+        HEADING3 = "heading3", "Numbered heading (1., 2. under A.)"
+        TABLE = "table", "Table summed from the replies to a statistical table"
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="paragraphs")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
     text = models.TextField(blank=True, default="")
+    question = models.ForeignKey(
+        "surveys.Question",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Tables only: the statistical-table question whose answers are summed.",
+    )
     order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -164,6 +270,26 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def clean(self) -> None:
+        # a table without its question yet is saved (its caption is never lost): the preview
+        # and the build then say which question to choose
+        if self.kind == self.Kind.TABLE and self.question_id is not None:
+            question = self.question
+            if question.kind != "table":
+                raise ValidationError(
+                    {"question": f"Question {question.number} is not a statistical table."}
+                )
+            report = self.section.report
+            if not report.questionnaires.filter(pk=question.section.questionnaire_id).exists():
+                raise ValidationError(
+                    {
+                        "question": f"Question {question.number} is not in a questionnaire "
+                        "this report is based on."
+                    }
+                )
+        elif self.question_id is not None:
+            self.question = None
 
 
 class Theme(models.Model):
@@ -215,6 +341,14 @@ class AttributionSet(models.Model):
     statement = models.TextField(help_text='What the members said, e.g. "had set up police units".')
     theme = models.ForeignKey(
         Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="attribution_sets"
+    )
+    source = models.CharField(
+        "source other than replies",
+        max_length=300,
+        blank=True,
+        default="",
+        help_text='e.g. "publications of the Inter-Agency Coordination Group against Trafficking '
+        'in Persons": members are cited from it on purpose, with or without a reply.',
     )
     rule = models.JSONField(
         null=True,
@@ -305,6 +439,34 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.quote[:60]}"
+
+
+class AnnexNote(models.Model):
+    """What the annex of respondents prints after one respondent's name in this report, e.g.
+    "(on behalf of its 53 member States)" or "(Belgium)".
+
+    Stored with the report, not the respondent: the note belongs to the document's text (a reply
+    made on behalf of a group's members in one cycle may not be in the next, an NGO's seat is
+    worth printing in one annex and not in another); it is edited by the report's editors and
+    frozen into the build's snapshot with the rest of the text.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="annex_notes")
+    respondent = models.ForeignKey(
+        "surveys.Respondent", on_delete=models.CASCADE, related_name="annex_notes"
+    )
+    note = models.CharField(max_length=200, help_text='e.g. "on behalf of its 53 member States"')
+
+    class Meta:
+        ordering = ["report", "respondent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "respondent"], name="reports_one_annex_note_per_respondent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent}: {self.note}"
 
 
 def build_file_path(instance: Build, filename: str) -> str:

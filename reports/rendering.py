@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from surveys.respondents import formatting
 
 from . import markup
 from .snapshot import (
+    Masthead,
     ParagraphSnapshot,
     ReportSnapshot,
     RespondentSnapshot,
@@ -63,6 +65,7 @@ MONTHS = (
 # Groups of the annex that lists respondents, in the order UN documents print them.
 ANNEX_GROUPS: tuple[tuple[str, frozenset[formatting.Kind]], ...] = (
     ("States", frozenset({formatting.Kind.MEMBER_STATE, formatting.Kind.OBSERVER_STATE})),
+    ("Observer entities", frozenset({formatting.Kind.OBSERVER_ENTITY})),
     ("Groups of States", frozenset({formatting.Kind.GROUP_OF_STATES})),
     ("United Nations entities", frozenset({formatting.Kind.UN_ENTITY})),
     ("Intergovernmental organizations", frozenset({formatting.Kind.IGO})),
@@ -172,6 +175,13 @@ class EmRun:
 
 
 @dataclass
+class StrongRun:
+    """Bold text written ``**…**`` (a key phrase); may hold emphasis, or sit inside it."""
+
+    children: list[Run]
+
+
+@dataclass
 class NoteRun:
     number: int
     children: list[Run]
@@ -185,23 +195,195 @@ class ErrorRun:
     text: str
 
 
-Run = TextRun | EmRun | NoteRun | ErrorRun
+Run = TextRun | EmRun | StrongRun | NoteRun | ErrorRun
+
+
+# --- Tables --------------------------------------------------------------------------------------
+#
+# One representation of a printed table, whoever made it: the markup parser (a pipe table typed
+# in a paragraph) or the document model (a table generated from statistical answers).  The HTML
+# printer (PDF) and the Word printer both print a ``TableOut`` and nothing else, so a table looks
+# the same in both.  Text in a table is runs, like a paragraph: it may hold emphasis, bold and
+# footnotes, and it is escaped when printed.
+
+
+@dataclass
+class CellOut:
+    """One cell of a table.
+
+    ``runs``     what the cell says (``[TextRun("1,234")]``); ``[]`` is an empty cell.
+    ``numeric``  a figure: printed right-aligned (HTML class ``num``, Word right alignment).
+                 :meth:`of` decides it from the text with :func:`is_numeric`.
+    ``colspan``  how many columns the cell spans (1 or more); a row's colspans add up to the
+                 table's width.
+    """
+
+    runs: list[Run]
+    numeric: bool = False
+    colspan: int = 1
+
+    @classmethod
+    def of(cls, text: str, *, numeric: bool | None = None, colspan: int = 1) -> CellOut:
+        """A cell of plain text, in UN number style when it is a figure: ``CellOut.of(1234)``
+        is not allowed (format numbers with :func:`un_number` first); ``CellOut.of("2003-2006")``
+        prints "2003–2006" and is numeric; ``CellOut.of("")`` is an empty cell."""
+        figure = is_numeric(text) if numeric is None else numeric
+        shown = un_figure(text) if figure else text
+        return cls([TextRun(shown)] if shown else [], numeric=figure, colspan=colspan)
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.runs)
+
+
+@dataclass
+class TableOut:
+    """A numbered table, printed "Table N" and its caption above, header rows repeated on every
+    page, body rows, then its notes and source under it.
+
+    ``number``       "Table 1", "Table 2"… in document order; set by :func:`compose` (the walk
+                     numbers every table, typed or generated, in reading order); ``None`` until
+                     then.
+    ``caption``      the title line under "Table N" (runs, no "Table N" in it).
+    ``header_rows``  one or more rows printed as the table head (``<thead>``; Word repeats them
+                     as header rows); may be ``[]``.
+    ``body_rows``    the rows of figures; every row's colspans add up to the same width.
+    ``notes``        each note a list of runs, printed "Note: …" (one) or "Notes: …" (several),
+                     in order, under the table.
+    ``source``       runs printed "Source: …" under the notes; ``[]`` for none.
+    """
+
+    caption: list[Run]
+    header_rows: list[list[CellOut]] = field(default_factory=list)
+    body_rows: list[list[CellOut]] = field(default_factory=list)
+    notes: list[list[Run]] = field(default_factory=list)
+    source: list[Run] = field(default_factory=list)
+    number: int | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"table-{self.number}"
+
+    @property
+    def label(self) -> str:
+        """ "Table 1" with a no-break space, as it prints."""
+        return f"Table\u00a0{self.number}" if self.number is not None else "Table"
+
+    @property
+    def width(self) -> int:
+        rows = self.header_rows + self.body_rows
+        return max((sum(cell.colspan for cell in row) for row in rows), default=0)
+
+
+_FIGURE = re.compile(
+    r"""^(?:
+        [-\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?    # 1,234  12.5  -3  40%
+        |\d{1,4}\s?[-\u2013]\s?\d{1,4}                          # 2003-2006, 2003–2006
+        |[-\u2013\u2014]                                         # – for none
+        |\.\.|\u2026                                            # .. not available
+    )$""",
+    re.VERBOSE,
+)
+
+
+def is_numeric(text: str) -> bool:
+    """Whether a cell is a figure (printed right-aligned): "1,234", "12.5", "40%", "2003–2006",
+    and "–" (none) or ".." (not available)."""
+    return bool(_FIGURE.match(text.strip()))
+
+
+def un_figure(text: str) -> str:
+    """A typed figure in UN number style: an en dash for a range or for none ("2003-2006" →
+    "2003–2006", "-" → "–"), a minus sign for a negative number, commas in a figure of five
+    digits or more typed without them ("12345" → "12,345"; a four-digit figure is left as
+    typed, since it may be a year: write "1,234" with its comma)."""
+    text = text.strip()
+    if text in ("-", "\u2014"):
+        return "\u2013"
+    range_ = re.fullmatch(r"(\d{1,4})\s?[-\u2013]\s?(\d{1,4})", text)
+    if range_:
+        return f"{range_.group(1)}\u2013{range_.group(2)}"
+    plain = re.fullmatch(r"([-\u2212]?)(\d{5,})((?:\.\d+)?\s?%?)", text)
+    if plain:
+        sign, digits, rest = plain.groups()
+        return ("\u2212" if sign else "") + f"{int(digits):,}" + rest
+    if text.startswith("-") and len(text) > 1:
+        return "\u2212" + text[1:]
+    return text
+
+
+def un_number(value: int | float, *, decimals: int | None = None) -> str:
+    """A number in UN style for generated tables: 1234 → "1,234", 12.5 → "12.5", -3 → "−3"
+    (minus sign).  ``None`` is not a number: print "–" or "..", never 0."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError("un_number needs an int or a float")
+    shown = f"{abs(value):,.{decimals}f}" if decimals is not None else f"{abs(value):,}"
+    return ("\u2212" if value < 0 else "") + shown
+
+
+@dataclass
+class ItemOut:
+    """A sub-paragraph "(a)", a nested "(i)" or a bullet ("" label): its text, then what stands
+    inside it (a list of nested items or of bullets)."""
+
+    label: str
+    runs: list[Run]
+    blocks: list[ListOut] = field(default_factory=list)
+
+
+@dataclass
+class ListOut:
+    """Sub-paragraphs in order: ``kind`` is "letter" ((a), (b)…), "roman" ((i), (ii)…, only
+    inside a lettered item) or "bullet"."""
+
+    kind: str
+    items: list[ItemOut] = field(default_factory=list)
+
+
+Block = ListOut | TableOut
 
 
 @dataclass
 class ParagraphOut:
+    """A paragraph as it prints: number (``None`` when unnumbered), lead-in runs, then its
+    blocks in order — lettered sub-paragraphs (with nested (i)… and bullets), bullet lists and
+    tables."""
+
     id: int | None
     number: int | None
     lead: list[Run]
-    items: list[tuple[str, list[Run]]] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     heading: bool = False
     source: str = ""
     problem: Problem | None = None
     notes: list[NoteRun] = field(default_factory=list)
+    # What prints before the text when the number is not the document's paragraph number: "1."
+    # in an annex numbering its own paragraphs or on a level-3 heading, "Recommendation 1" in an
+    # annex of numbered recommendations (printed as a line of its own above the text).
+    label: str = ""
+    kind: str = "text"  # the block's kind (reports.models.Paragraph.Kind)
+
+    @property
+    def items(self) -> list[tuple[str, list[Run]]]:
+        """The lettered sub-paragraphs' own text, flat (for printers that know no more)."""
+        return [
+            (item.label, item.runs)
+            for block in self.blocks
+            if isinstance(block, ListOut) and block.kind == "letter"
+            for item in block.items
+        ]
+
+    @property
+    def tables(self) -> list[TableOut]:
+        return [block for block in self.blocks if isinstance(block, TableOut)]
 
 
 @dataclass
 class SectionOut:
+    """A section, subsection or annex as it prints. ``number`` is "" for an unnumbered section
+    (and for a document's only annex); ``respondents_layout`` is "columns" (a list of names
+    under each kind's heading) or "runs" (names run on, separated by commas)."""
+
     id: int
     number: str
     title: str
@@ -212,6 +394,7 @@ class SectionOut:
     respondent_groups: list[tuple[str, list[str]]] = field(default_factory=list)
     first: int | None = None
     last: int | None = None
+    respondents_layout: str = "columns"
 
     @property
     def range(self) -> str:
@@ -259,8 +442,17 @@ class _Composer:
         self.sets: dict[str, list[int]] = {
             item.key: list(item.members) for item in snapshot.attribution_sets
         }
+        self.set_sources: dict[str, str] = {
+            item.key: item.source for item in snapshot.attribution_sets if item.source
+        }
         self.replies: list[int] = list(snapshot.replies)
         self.checked_sets: set[str] = set()
+        self.annex_notes: dict[int, str] = {
+            r.id: r.annex_note for r in snapshot.respondents if r.annex_note
+        }
+        self.heading3_number = 0  # "1.", "2." under "A.", restarting in each (sub)section
+        self.annex_number = 0  # an annex's own paragraph or recommendation numbers
+        self.table_number = 0
 
     def _load_respondent(self, data: RespondentSnapshot) -> None:
         rid = data.id
@@ -275,6 +467,7 @@ class _Composer:
                     abbreviation=n.abbreviation,
                     valid_from=_date_or_none(n.valid_from),
                     valid_to=_date_or_none(n.valid_to),
+                    kind=n.kind,
                 )
                 for n in data.names
             )
@@ -324,7 +517,8 @@ class _Composer:
                 set_key=key,
             )
             return None
-        if key not in self.checked_sets:
+        if key not in self.checked_sets and key not in self.set_sources:
+            # a set with a stated source other than replies cites its members on purpose
             self.checked_sets.add(key)
             replied = set(self.replies)
             for rid in ids:
@@ -436,7 +630,7 @@ class _Composer:
             try:
                 members = self._formatting(ids)
                 if ref.kind is markup.RefKind.COUNT:
-                    text = formatting.count_phrase(members)
+                    text = formatting.count_phrase(members, on=self.on)
                 elif ref.kind is markup.RefKind.LIST:
                     text = formatting.format_list(
                         members, style=formatting.Style.PROSE, on=self.on, tracker=self.tracker
@@ -495,16 +689,123 @@ class _Composer:
         out.lead = self._runs(
             parsed.lead, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
         )
+        letters = ListOut("letter")
         for item in parsed.items:
             runs = self._runs(
                 item.children, where=where, paragraph_id=pid, notes=out.notes, preceding=[]
             )
-            out.items.append((item.label, runs))
+            letters.items.append(ItemOut(item.label, runs))
+        if letters.items:
+            out.blocks.append(letters)
         first_problem = next((p for p in self.problems if p.paragraph_id == pid and pid), None)
         out.problem = first_problem
         return out
 
-    def section(self, data: SectionSnapshot, *, number: str, annex: bool) -> SectionOut:
+    def block(self, data: ParagraphSnapshot, *, where: str, numbering: str) -> ParagraphOut:
+        """One block of a section, numbered as its section says: ``numbering`` is "body" (the
+        document's paragraph numbers), "" (an annex of unnumbered text), "paragraphs" or
+        "recommendations" (an annex's own 1, 2, … restarting in each annex)."""
+        if data.kind == "heading3":
+            self.heading3_number += 1
+            return ParagraphOut(
+                id=data.id,
+                number=None,
+                lead=[TextRun(data.text.strip())],
+                heading=True,
+                label=f"{self.heading3_number}.",
+                kind=data.kind,
+            )
+        if data.kind == "table":
+            return self.generated_table(data, where=where)
+        if data.kind != "text" or not numbering:
+            out = self.paragraph(data, where=where, numbered=False)
+        elif numbering == "body":
+            out = self.paragraph(data, where=where, numbered=True)
+        else:
+            self.annex_number += 1
+            n = self.annex_number
+            if numbering == "recommendations":
+                out = self.paragraph(data, where=f"{where}, recommendation {n}", numbered=False)
+                out.label = f"Recommendation {n}"
+            else:
+                out = self.paragraph(data, where=f"{where}, paragraph {n}", numbered=False)
+                out.label = f"{n}."
+        out.kind = data.kind
+        return out
+
+    def generated_table(self, data: ParagraphSnapshot, *, where: str) -> ParagraphOut:
+        """A table of the sums of a statistical-table question's figures over the replies that
+        gave them, as frozen in the snapshot: "not reported" prints "..", never 0, and the note
+        says how many respondents reported."""
+        out = ParagraphOut(id=data.id, number=None, lead=[], source=data.text, kind="table")
+        table = data.table
+        if table is None:
+            out.problem = Problem(
+                where,
+                "This table names no statistical-table question of the report's "
+                "questionnaires: choose one.",
+                data.id,
+            )
+            self.problems.append(out.problem)
+            return out
+        if not table.reporting:
+            out.problem = Problem(
+                where,
+                f"No reply in the report gives a figure for question {table.question[:80]}: "
+                "the table would be empty.",
+                data.id,
+            )
+            self.problems.append(out.problem)
+            return out
+        try:
+            reporting = formatting.count_phrase(self._formatting(table.reporting), on=self.on)
+        except formatting.FormatError as error:
+            out.problem = Problem(where, str(error), data.id, ProblemCode.NAME)
+            self.problems.append(out.problem)
+            return out
+        missing = False
+        rows = []
+        for row_key, row_label in table.rows:
+            cells = [CellOut([TextRun(row_label)])]
+            for column_key, _ in table.columns:
+                value = table.cell(row_key, column_key)
+                missing = missing or value is None
+                shown = ".." if value is None else un_number(value)
+                cells.append(CellOut([TextRun(shown)], numeric=True))
+            rows.append(cells)
+        header = [
+            CellOut([]),
+            *(CellOut([TextRun(label)], numeric=True) for _, label in table.columns),
+        ]
+        number = table.question.split(".", 1)[0]
+        notes = [
+            [
+                TextRun(
+                    f"Sums of the figures reported by {reporting} in reply to question {number}; "
+                    "a figure left blank in a reply is not counted."
+                )
+            ]
+        ]
+        if missing:
+            notes.append(
+                [TextRun("Two dots (..) indicate that no respondent reported the figure.")]
+            )
+        caption = data.text.strip() or table.question.split(". ", 1)[-1]
+        self.table_number += 1
+        out.blocks.append(
+            TableOut(
+                caption=[TextRun(caption)],
+                header_rows=[header],
+                body_rows=rows,
+                notes=notes,
+                number=self.table_number,
+            )
+        )
+        return out
+
+    def section(
+        self, data: SectionSnapshot, *, number: str, annex: bool, numbering: str | None = None
+    ) -> SectionOut:
         prefix = "Annex" if annex else "Section"
         out = SectionOut(
             id=data.id,
@@ -512,13 +813,26 @@ class _Composer:
             title=data.title,
             anchor=f"{'annex' if annex else 'sec'}-{data.id}",
             annex=annex,
+            respondents_layout=data.respondents_layout,
         )
+        if numbering is None:  # a top-level section or annex
+            numbering = data.numbering if annex else "body"
+            self.annex_number = 0
+        self.heading3_number = 0
         before = self.paragraph_number
-        where = f"{prefix} {number}".strip()
+        where = f"{prefix} {number}".strip() if number or not data.title else data.title
+        if annex and not number:
+            where = "Annex"
         for block in data.paragraphs:
-            out.paragraphs.append(self.paragraph(block, where=where, numbered=not annex))
-        for index, sub in enumerate(data.children, start=1):
-            out.subsections.append(self.section(sub, number=letter(index), annex=annex))
+            out.paragraphs.append(self.block(block, where=where, numbering=numbering))
+        index = 0
+        for sub in data.children:
+            if sub.numbered:
+                index += 1
+            sub_number = letter(index) if sub.numbered else ""
+            out.subsections.append(
+                self.section(sub, number=sub_number, annex=annex, numbering=numbering)
+            )
         if annex and data.generated == "respondents":
             out.respondent_groups = self.respondent_groups(where)
         if self.paragraph_number > before:
@@ -538,9 +852,12 @@ class _Composer:
             groups = []
             for label, kinds in ANNEX_GROUPS:
                 names = [
-                    formatting.display_name(r, style=formatting.Style.LIST, on=self.on)
+                    _with_note(
+                        formatting.display_name(r, style=formatting.Style.LIST, on=self.on),
+                        self.annex_notes.get(r.id, ""),
+                    )
                     for r in ordered
-                    if r.kind in kinds
+                    if r.kind_on(self.on) in kinds
                 ]
                 if names:
                     groups.append((label, names))
@@ -557,8 +874,12 @@ class _Composer:
             summary = [self.paragraph(block, where="Summary", numbered=False)]
         sections, annexes = [], []
         body, extra = self.snapshot.body, self.snapshot.annexes
-        for index, data in enumerate(body, start=1):
-            sections.append(self.section(data, number=roman(index), annex=False))
+        index = 0
+        for data in body:
+            if data.numbered:
+                index += 1
+            number = roman(index) if data.numbered else ""
+            sections.append(self.section(data, number=number, annex=False))
         for index, data in enumerate(extra, start=1):
             number = roman(index) if len(extra) > 1 else ""
             annexes.append(self.section(data, number=number, annex=True))
@@ -566,6 +887,7 @@ class _Composer:
             report={
                 "id": self.snapshot.report_id,
                 **self.masthead.to_json(),
+                **document_type_context(self.masthead),
                 "date_text": un_date(self.on),
             },
             summary=summary,
@@ -575,6 +897,37 @@ class _Composer:
             problems=self.problems,
             paragraph_count=self.paragraph_number,
         )
+
+
+# What each type of document prints: the line under the title when the report has none of its
+# own, and whether the foot of page 1 carries the job number (documents processed for the
+# official record do; a background or conference room paper does not).
+DOCUMENT_TYPES: dict[str, dict[str, Any]] = {
+    "sg_report": {"label": "Report of the Secretary-General", "job_number": True},
+    "note": {"label": "Note by the Secretariat", "job_number": True},
+    "background_paper": {"label": "Background paper", "job_number": False},
+    "crp": {"label": "Conference room paper", "job_number": False},
+}
+
+
+def document_type_context(masthead: Masthead) -> dict[str, Any]:
+    """What the masthead, running header and footer need to know of the document's type."""
+    kind = DOCUMENT_TYPES.get(masthead.document_type, DOCUMENT_TYPES["sg_report"])
+    return {
+        "document_type": masthead.document_type,
+        "document_type_label": kind["label"],
+        "running_head": masthead.running_head,
+        "print_job_number": kind["job_number"] and bool(masthead.job_number),
+    }
+
+
+def _with_note(name: str, note: str) -> str:
+    """ "African Union (on behalf of its 53 member States)": the annex note after the name, in
+    parentheses unless typed with them."""
+    note = note.strip()
+    if not note:
+        return name
+    return f"{name} {note}" if note.startswith("(") else f"{name} ({note})"
 
 
 def _date_or_none(value: str | None) -> datetime.date | None:

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from surveys.models import Respondent
+from surveys.models import Question, Respondent, Revision, text_in
 from surveys.replies.selectors import replies_in_report
 
 from . import rendering
 from .models import (
+    AnnexNote,
     AttributionMember,
     AttributionSet,
     Build,
@@ -31,6 +32,7 @@ from .snapshot import (
     ReportSnapshot,
     RespondentSnapshot,
     SectionSnapshot,
+    StatTableSnapshot,
 )
 
 
@@ -72,32 +74,117 @@ def reply_respondent_ids(report: Report) -> list[int]:
     return sorted(set(ids))
 
 
-def _section_data(section: Section) -> SectionSnapshot:
+def _paragraph_data(
+    paragraph: Paragraph, tables: dict[int, StatTableSnapshot]
+) -> ParagraphSnapshot:
+    table = None
+    if paragraph.kind == Paragraph.Kind.TABLE and paragraph.question_id is not None:
+        table = tables.get(paragraph.question_id)
+    return ParagraphSnapshot(id=paragraph.pk, kind=paragraph.kind, text=paragraph.text, table=table)
+
+
+def _section_data(section: Section, tables: dict[int, StatTableSnapshot]) -> SectionSnapshot:
     return SectionSnapshot(
         id=section.pk,
         kind=section.kind,
         title=section.title,
         generated=section.generated,
-        paragraphs=tuple(
-            ParagraphSnapshot(id=p.pk, kind=p.kind, text=p.text) for p in section.paragraphs.all()
-        ),
+        paragraphs=tuple(_paragraph_data(p, tables) for p in section.paragraphs.all()),
         # only top-level sections have subsections (the JSON of a subsection has no such key)
-        subsections=tuple(_section_data(sub) for sub in section.subsections.all())
+        subsections=tuple(_section_data(sub, tables) for sub in section.subsections.all())
         if section.parent_id is None
         else None,
+        numbered=section.numbered,
+        numbering=section.numbering if section.kind == Section.Kind.ANNEX else "",
+        respondents_layout=section.respondents_layout if section.generated else "columns",
     )
 
 
-def _respondent_data(respondent: Respondent, report: Report) -> RespondentSnapshot:
+def table_questions(report: Report) -> list[Question]:
+    """The statistical-table questions of the report's questionnaires, which a table block can
+    sum, in questionnaire order."""
+    return list(
+        Question.objects.filter(
+            kind=Question.Kind.TABLE, section__questionnaire__in=report.questionnaires.all()
+        )
+        .select_related("section__questionnaire")
+        .order_by("section__questionnaire__title", "section__order", "order", "pk")
+    )
+
+
+def statistical_tables(report: Report, question_ids: set[int]) -> dict[int, StatTableSnapshot]:
+    """Each statistical-table question of the report's questionnaires, summed cell by cell over
+    the last submission of every reply in the report.
+
+    A cell left blank is "not reported" and adds nothing; a cell no respondent reported stays
+    None (printed as a dash, never 0). Answers marked not for publication are left out, as
+    everywhere the report prints. Questions outside the report's questionnaires are left out:
+    the composition then says the table has nothing to sum.
+    """
+    if not question_ids:
+        return {}
+    questionnaire_ids = list(report.questionnaires.values_list("pk", flat=True))
+    questions = Question.objects.filter(
+        pk__in=question_ids,
+        kind=Question.Kind.TABLE,
+        section__questionnaire_id__in=questionnaire_ids,
+    )
+    if not questions:
+        return {}
+    respondent_of = dict(replies_in_report(questionnaire_ids).values_list("pk", "respondent_id"))
+    reply_ids = list(respondent_of)
+    latest: dict[int, Revision] = {}
+    for revision in Revision.objects.filter(reply_id__in=reply_ids).order_by("reply_id", "number"):
+        latest[revision.reply_id] = revision
+    tables = {}
+    for question in questions:
+        rows = tuple(
+            (r["key"], text_in(r["label"], "en")) for r in question.options.get("rows", [])
+        )
+        columns = tuple(
+            (c["key"], text_in(c["label"], "en")) for c in question.options.get("columns", [])
+        )
+        cells: dict[str, dict[str, int | None]] = {
+            r: dict.fromkeys(k for k, _ in columns) for r, _ in rows
+        }
+        reporting: list[int] = []
+        for revision in latest.values():
+            entry = revision.answers.get(str(question.pk)) or {}
+            if entry.get("restricted") or entry.get("state", "answered") != "answered":
+                continue
+            value = entry.get("value") or {}
+            reported = False
+            for row_key, row in value.items():
+                for column_key, figure in (row or {}).items():
+                    if figure is None or row_key not in cells or column_key not in cells[row_key]:
+                        continue
+                    cells[row_key][column_key] = (cells[row_key][column_key] or 0) + int(figure)
+                    reported = True
+            if reported:
+                reporting.append(respondent_of[revision.reply_id])
+        tables[question.pk] = StatTableSnapshot(
+            question_id=question.pk,
+            question=f"{question.number}. {text_in(question.text, 'en')}",
+            rows=rows,
+            columns=columns,
+            cells=cells,
+            reporting=tuple(sorted(reporting)),
+        )
+    return tables
+
+
+def _respondent_data(
+    respondent: Respondent, report: Report, annex_notes: dict[int, str]
+) -> RespondentSnapshot:
     """The respondent with only the names in force on the report's date (all of them when
     none is, so that the renderer can say which name is missing)."""
     names = list(respondent.names.all())
     valid = [n for n in names if n.is_valid_on(report.date)] or names
-    current = respondent.current_name()
     return RespondentSnapshot(
         id=respondent.pk,
         kind=respondent.kind,
-        label=current.list_name if current else respondent.code,
+        label=_label(respondent, report),
+        annex_note=annex_notes.get(respondent.pk, ""),
         count_noun=(respondent.count_singular, respondent.count_plural)
         if respondent.count_singular
         else None,
@@ -110,10 +197,21 @@ def _respondent_data(respondent: Respondent, report: Report) -> RespondentSnapsh
                 sort_key=n.sort_key,
                 valid_from=n.valid_from.isoformat() if n.valid_from else None,
                 valid_to=n.valid_to.isoformat() if n.valid_to else None,
+                kind=n.kind,
             )
             for n in valid
         ),
     )
+
+
+def _label(respondent: Respondent, report: Report) -> str:
+    """How pages call a respondent: its name today, else its name on the report's date, else
+    the last name it had; never its code (every respondent has a name)."""
+    name = respondent.current_name() or respondent.name_on(report.date)
+    if name is None:
+        names = list(respondent.names.all())
+        name = names[-1] if names else None
+    return name.list_name if name is not None else respondent.code
 
 
 def masthead(report: Report) -> Masthead:
@@ -136,22 +234,34 @@ def report_snapshot(report: Report) -> ReportSnapshot:
     respondents = Respondent.objects.filter(pk__in=member_ids | set(replies)).prefetch_related(
         "names"
     )
+    sections = report_sections(report)
+    question_ids = {
+        p.question_id
+        for s in sections
+        for sec in (s, *s.subsections.all())
+        for p in sec.paragraphs.all()
+        if p.kind == Paragraph.Kind.TABLE and p.question_id
+    }
+    tables = statistical_tables(report, question_ids)
+    annex_notes = dict(AnnexNote.objects.filter(report=report).values_list("respondent_id", "note"))
     return ReportSnapshot(
         format=SNAPSHOT_FORMAT,
         layout=rendering.layout_fingerprint(),
         report_id=report.pk,
         masthead=masthead(report),
-        sections=tuple(_section_data(s) for s in report_sections(report)),
+        sections=tuple(_section_data(s, tables) for s in sections),
         attribution_sets=tuple(
             AttributionSetSnapshot(
                 key=s.key,
                 statement=s.statement,
                 members=tuple(sorted(m.respondent_id for m in s.members.all())),
+                source=s.source,
             )
             for s in sets
         ),
         respondents=tuple(
-            _respondent_data(r, report) for r in sorted(respondents, key=lambda r: r.pk)
+            _respondent_data(r, report, annex_notes)
+            for r in sorted(respondents, key=lambda r: r.pk)
         ),
         replies=tuple(replies),
     )

@@ -27,7 +27,9 @@ class Masthead:
     report form shows them. Each is a field of ``reports.models.Report`` of the same name; the
     date is in ISO form (``YYYY-MM-DD``), as the snapshot stores it."""
 
+    document_type: str = "sg_report"
     symbol: str = ""
+    short_title: str = ""
     date: str = ""
     organ: str = ""
     subsidiary_body: str = ""
@@ -45,39 +47,115 @@ class Masthead:
     summary: str = ""
 
     @property
+    def running_head(self) -> str:
+        """What the running header prints: the symbol, else the short title."""
+        return self.symbol or self.short_title
+
+    @property
     def has_agenda_note(self) -> bool:
         """The agenda item carries the footnote "* E/CN.15/2008/1." naming the agenda."""
         return bool(self.agenda_item and self.agenda_symbol)
 
     def to_json(self) -> dict[str, str]:
-        return {name: getattr(self, name) for name in MASTHEAD_FIELDS}
+        """Fields added since the first format are left out at their default, so that a report
+        that does not use them hashes as it always did and reuses its last build."""
+        return {
+            name: getattr(self, name)
+            for name in MASTHEAD_FIELDS
+            if name not in _LATER_FIELDS or getattr(self, name) != _LATER_FIELDS[name]
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Masthead:
-        return cls(**{name: str(data.get(name) or "") for name in MASTHEAD_FIELDS})
+        return cls(
+            **{name: str(data.get(name) or _LATER_FIELDS.get(name, "")) for name in MASTHEAD_FIELDS}
+        )
+
+
+# Masthead fields added after the first snapshot format, with the default they are omitted at.
+_LATER_FIELDS = {"document_type": "sg_report", "short_title": ""}
 
 
 MASTHEAD_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Masthead))
 
 
 @dataclass(frozen=True)
+class StatTableSnapshot:
+    """A table summed from the answers to a statistical-table question, frozen for the build.
+
+    ``cells`` maps row key → column key → the sum over the respondents that reported a figure
+    in that cell, or None when none did ("not reported" never becomes 0). ``reporting`` holds
+    the respondents whose reply in the report gave at least one figure of the table.
+    """
+
+    question_id: int
+    question: str
+    rows: tuple[tuple[str, str], ...]
+    columns: tuple[tuple[str, str], ...]
+    cells: Mapping[str, Mapping[str, int | None]]
+    reporting: tuple[int, ...]
+
+    def cell(self, row: str, column: str) -> int | None:
+        return self.cells.get(row, {}).get(column)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question_id": self.question_id,
+            "question": self.question,
+            "rows": [list(r) for r in self.rows],
+            "columns": [list(c) for c in self.columns],
+            "cells": {r: dict(cols) for r, cols in self.cells.items()},
+            "reporting": list(self.reporting),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> StatTableSnapshot:
+        return cls(
+            question_id=int(data["question_id"]),
+            question=data.get("question", ""),
+            rows=tuple((str(k), str(v)) for k, v in data.get("rows", [])),
+            columns=tuple((str(k), str(v)) for k, v in data.get("columns", [])),
+            cells={r: dict(cols) for r, cols in (data.get("cells") or {}).items()},
+            reporting=tuple(int(i) for i in data.get("reporting", [])),
+        )
+
+
+@dataclass(frozen=True)
 class ParagraphSnapshot:
+    """A block of a section. ``kind`` is one of ``reports.models.Paragraph.Kind``; a table
+    block (kind "table") carries its figures, summed when the snapshot was taken."""
+
     id: int | None
     kind: str
     text: str
+    table: StatTableSnapshot | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "text": self.text}
+        data: dict[str, Any] = {"id": self.id, "kind": self.kind, "text": self.text}
+        if self.table is not None:
+            data["table"] = self.table.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ParagraphSnapshot:
-        return cls(id=data.get("id"), kind=data.get("kind", "text"), text=data.get("text", ""))
+        table = data.get("table")
+        return cls(
+            id=data.get("id"),
+            kind=data.get("kind", "text"),
+            text=data.get("text", ""),
+            table=StatTableSnapshot.from_json(table) if table else None,
+        )
 
 
 @dataclass(frozen=True)
 class SectionSnapshot:
     """A section, subsection or annex. ``subsections`` is None for a subsection: only top-level
-    sections carry the key in the stored JSON (subsections do not nest further)."""
+    sections carry the key in the stored JSON (subsections do not nest further).
+
+    ``numbered`` is False for an unnumbered section ("Introduction"); ``numbering`` is an
+    annex's numbering of its paragraphs ("", "paragraphs", "recommendations");
+    ``respondents_layout`` the generated list's layout ("columns" or "runs"). These three are
+    in the JSON only when not at their default, so that older snapshots hash the same."""
 
     id: int
     kind: str
@@ -85,6 +163,9 @@ class SectionSnapshot:
     generated: str
     paragraphs: tuple[ParagraphSnapshot, ...]
     subsections: tuple[SectionSnapshot, ...] | None = None
+    numbered: bool = True
+    numbering: str = ""
+    respondents_layout: str = "columns"
 
     @property
     def children(self) -> tuple[SectionSnapshot, ...]:
@@ -98,6 +179,12 @@ class SectionSnapshot:
             "generated": self.generated,
             "paragraphs": [p.to_json() for p in self.paragraphs],
         }
+        if not self.numbered:
+            data["numbered"] = False
+        if self.numbering:
+            data["numbering"] = self.numbering
+        if self.respondents_layout != "columns":
+            data["respondents_layout"] = self.respondents_layout
         if self.subsections is not None:
             data["subsections"] = [s.to_json() for s in self.subsections]
         return data
@@ -114,6 +201,9 @@ class SectionSnapshot:
             subsections=None
             if subsections is None
             else tuple(SectionSnapshot.from_json(s) for s in subsections),
+            numbered=bool(data.get("numbered", True)),
+            numbering=data.get("numbering") or "",
+            respondents_layout=data.get("respondents_layout") or "columns",
         )
 
 
@@ -128,9 +218,10 @@ class NameSnapshot:
     abbreviation: str = ""
     valid_from: str | None = None
     valid_to: str | None = None
+    kind: str = ""  # the respondent's kind while the name is in force, when it differs
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "list_name": self.list_name,
             "text_name": self.text_name,
             "short_name": self.short_name,
@@ -139,6 +230,9 @@ class NameSnapshot:
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
         }
+        if self.kind:
+            data["kind"] = self.kind
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> NameSnapshot:
@@ -150,6 +244,7 @@ class NameSnapshot:
             abbreviation=data.get("abbreviation", ""),
             valid_from=data.get("valid_from"),
             valid_to=data.get("valid_to"),
+            kind=data.get("kind") or "",
         )
 
 
@@ -160,15 +255,19 @@ class RespondentSnapshot:
     label: str
     names: tuple[NameSnapshot, ...]
     count_noun: tuple[str, str] | None = None
+    annex_note: str = ""  # printed after the name in the annex of respondents
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "kind": self.kind,
             "label": self.label,
             "count_noun": list(self.count_noun) if self.count_noun else None,
             "names": [n.to_json() for n in self.names],
         }
+        if self.annex_note:
+            data["annex_note"] = self.annex_note
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RespondentSnapshot:
@@ -179,17 +278,29 @@ class RespondentSnapshot:
             label=data.get("label") or "",
             names=tuple(NameSnapshot.from_json(n) for n in data.get("names", [])),
             count_noun=(str(noun[0]), str(noun[1])) if noun else None,
+            annex_note=data.get("annex_note") or "",
         )
 
 
 @dataclass(frozen=True)
 class AttributionSetSnapshot:
+    """``source``: a source other than replies the set's members are cited from on purpose
+    (then a member without a reply is no slip)."""
+
     key: str
     statement: str
     members: tuple[int, ...]
+    source: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "statement": self.statement, "members": list(self.members)}
+        data: dict[str, Any] = {
+            "key": self.key,
+            "statement": self.statement,
+            "members": list(self.members),
+        }
+        if self.source:
+            data["source"] = self.source
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> AttributionSetSnapshot:
@@ -197,6 +308,7 @@ class AttributionSetSnapshot:
             key=data["key"],
             statement=data.get("statement", ""),
             members=tuple(data.get("members", [])),
+            source=data.get("source") or "",
         )
 
 

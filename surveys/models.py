@@ -22,6 +22,7 @@ class Respondent(models.Model):
     class Kind(models.TextChoices):
         MEMBER_STATE = "member_state", "Member State"
         OBSERVER_STATE = "observer_state", "Observer State"
+        OBSERVER_ENTITY = "observer_entity", "Observer entity"
         GROUP_OF_STATES = "group_of_states", "Group of States"
         UN_ENTITY = "un_entity", "United Nations entity"
         IGO = "igo", "Intergovernmental organization"
@@ -68,7 +69,13 @@ class Respondent(models.Model):
         ]
 
     def __str__(self) -> str:
+        """Its name today, else the last name it had (a dissolved body): never its code."""
         name = self.current_name()
+        if name is None:
+            names = sorted(
+                self.names.all(), key=lambda n: n.valid_to or datetime.date.max, reverse=True
+            )
+            name = names[0] if names else None
         return name.list_name if name else self.code
 
     @property
@@ -103,6 +110,15 @@ class RespondentName(models.Model):
     )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    kind = models.CharField(
+        "kind while this name is in force",
+        max_length=20,
+        choices=Respondent.Kind.choices,
+        blank=True,
+        default="",
+        help_text="Empty: the respondent's kind. Palestine was an observer entity until "
+        "28 November 2012, an observer State since.",
+    )
     source = models.CharField(
         max_length=300, blank=True, default="", help_text="Where the dates come from."
     )

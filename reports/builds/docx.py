@@ -42,6 +42,7 @@ from ..rendering import (
     ParagraphOut,
     Run,
     SectionOut,
+    StrongRun,
     TextRun,
 )
 
@@ -86,6 +87,9 @@ def runs_markdown(runs: list[Run]) -> str:
         elif isinstance(run, EmRun):
             inner = runs_markdown(run.children).strip()
             out.append(f"*{inner}*" if inner else "")
+        elif isinstance(run, StrongRun):
+            inner = runs_markdown(run.children).strip()
+            out.append(f"**{inner}**" if inner else "")
         elif isinstance(run, NoteRun):
             out.append(f"^[{runs_markdown(run.children)}]")
     return "".join(out)

@@ -72,7 +72,7 @@ def build_file_response(build: Build, kind: str) -> FileResponse:
     field = build.pdf if kind == "pdf" else build.docx
     if kind not in CONTENT_TYPES or not field:
         raise Http404("This build has no such file.")
-    name = f"{build.report.symbol.replace('/', '_')}-build-{build.pk}.{kind}"
+    name = f"{build.report.label.replace('/', '_')}-build-{build.pk}.{kind}"
     return FileResponse(
         field.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind]
     )

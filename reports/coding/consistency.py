@@ -19,6 +19,10 @@ What a finding does to a build
     the build is made (the build records what was acknowledged): a member of a cited set with no
     reply in the report (the reference document's Latvia; a withdrawn reply is said so), and
     evidence whose passage is no longer in the reply's last submission (stale).
+A set whose ``source`` names a source other than replies (the publications of an inter-agency
+group, say) cites its members on purpose: a member without a reply, or without evidence, is
+then no slip and no finding; the footnote's sources page shows the source.
+
 ``note``
     Worth a look, no effect on builds: a reply that no set cited by the report draws on, a set
     the report does not cite, a member of a cited set with neither evidence nor note.
@@ -135,6 +139,7 @@ class MemberFacts:
 class SetFacts:
     key: str
     members: tuple[MemberFacts, ...] = ()
+    source: str = ""  # a stated source other than replies: members are cited on purpose
 
 
 @dataclass(frozen=True)
@@ -264,7 +269,7 @@ def coding_findings(facts: CodingFacts) -> list[Finding]:
                         respondent_id=member.respondent_id,
                     )
                 )
-            if not member.evidence and not member.note.strip():
+            if not member.evidence and not member.note.strip() and not item.source:
                 findings.append(
                     Finding(
                         Check.MEMBER_WITHOUT_EVIDENCE,

@@ -69,3 +69,7 @@ class ThemeForm(forms.Form):
 
 class SetThemeForm(forms.Form):
     theme = forms.IntegerField(required=False)
+
+
+class SetSourceForm(forms.Form):
+    source = forms.CharField(required=False, max_length=300)

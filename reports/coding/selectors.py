@@ -159,6 +159,7 @@ def coding_facts(report: Report, snapshot: ReportSnapshot) -> consistency.Coding
                     )
                     for m in s.members.all()
                 ),
+                source=s.source,
             )
             for s in sets
         ),

@@ -270,12 +270,13 @@ def create_set(
     theme: Theme | None = None,
     rule: Any = None,
     respondent_ids: Sequence[int] = (),
+    source: str = "",
 ) -> AttributionSet:
     """A new attribution set; with a rule its members are filled from the replies at once."""
     attribution_set = create_attribution_set(
         report=report, key=key, statement=statement, respondent_ids=respondent_ids
     )
-    return update_set(attribution_set=attribution_set, theme=theme, rule=rule)
+    return update_set(attribution_set=attribution_set, theme=theme, rule=rule, source=source)
 
 
 @transaction.atomic
@@ -286,11 +287,17 @@ def update_set(
     statement: str | None = None,
     theme: Theme | bool | None = False,
     rule: Any = False,
+    source: str | None = None,
 ) -> AttributionSet:
-    """Change a set; ``theme``/``rule`` left False stay as they are, None removes them."""
+    """Change a set; ``theme``/``rule`` left False stay as they are, None removes them.
+    ``source`` states a source other than replies the members are cited from ("" for none)."""
     if key is not None or statement is not None:
         update_attribution_set(attribution_set=attribution_set, key=key, statement=statement)
     fields = []
+    if source is not None and source.strip() != attribution_set.source:
+        attribution_set.source = source.strip()
+        errors.full_clean(attribution_set)
+        fields.append("source")
     if theme is not False:
         if theme is not None and theme.report_id != attribution_set.report_id:  # type: ignore[union-attr]
             raise InvalidError.of({"theme": "The theme belongs to another report."})

@@ -26,6 +26,7 @@ urlpatterns = [
     path("sets/<id:pk>/members/add/", views.set_member_add, name="set-member-add"),
     path("sets/<id:pk>/theme/", views.set_theme, name="set-theme"),
     path("sets/<id:pk>/sync/", views.set_sync, name="set-sync"),
+    path("sets/<id:pk>/source/", views.set_source, name="set-source"),
     path("members/<id:pk>/delete/", views.member_delete, name="member-delete"),
     path("evidence/<id:pk>/delete/", views.evidence_delete, name="evidence-delete"),
 ]

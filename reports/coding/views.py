@@ -26,6 +26,7 @@ from .forms import (
     ManualMemberForm,
     RuleSetForm,
     SearchFileForm,
+    SetSourceForm,
     SetThemeForm,
     ThemeForm,
 )
@@ -324,6 +325,29 @@ def set_theme(request: HttpRequest, pk: int) -> HttpResponse:
         )
     services.update_set(attribution_set=attribution_set, theme=theme)
     return redirect(request.POST.get("next") or reverse("reports:set-detail", args=[pk]))
+
+
+@require_POST
+@secretariat_required
+def set_source(request: HttpRequest, pk: int) -> HttpResponse:
+    """State (or clear) a source other than replies the set's members are cited from."""
+    attribution_set = get_object_or_404(AttributionSet, pk=pk)
+    form = SetSourceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say the source in 300 characters at most.")
+    else:
+        try:
+            services.update_set(attribution_set=attribution_set, source=form.cleaned_data["source"])
+        except ServiceError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request,
+                "Source stated: members without a reply are cited on purpose."
+                if attribution_set.source
+                else "No source other than replies: every member needs a reply.",
+            )
+    return redirect("reports:set-detail", pk)
 
 
 @require_POST

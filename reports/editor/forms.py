@@ -28,6 +28,14 @@ class ReportForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # a form that does not say (an older page, a script) keeps today's type
+        self.fields["document_type"].required = False
+
+    def clean_document_type(self) -> str:
+        return self.cleaned_data.get("document_type") or Report.DocumentType.SG_REPORT
+
 
 class SectionForm(forms.Form):
     title = forms.CharField(max_length=300)
@@ -40,6 +48,7 @@ class ParagraphSaveForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea)
     version = forms.IntegerField(min_value=1)
     kind = forms.ChoiceField(choices=Paragraph.Kind.choices, required=False)
+    question = forms.IntegerField(required=False, min_value=1)
 
 
 class ParagraphAddForm(forms.Form):

@@ -16,7 +16,7 @@ from django.db.models import F, Max
 from portal import errors
 from portal.errors import ConflictError, InvalidError
 
-from ..models import Paragraph, Report, Section
+from ..models import AnnexNote, Paragraph, Report, Section
 from ..snapshot import MASTHEAD_FIELDS
 
 
@@ -73,13 +73,18 @@ def add_section(
     parent: Section | None = None,
     kind: str = Section.Kind.BODY,
     generated: str = "",
+    numbered: bool = True,
+    numbering: str = "",
+    respondents_layout: str = Section.RespondentsLayout.COLUMNS,
 ) -> Section:
+    """A section, a subsection (A., B. under a section or an annex, which takes its parent's
+    kind), or an annex."""
     if parent is not None:
         if parent.report_id != report.pk or parent.parent_id is not None:
             raise InvalidError.of("A subsection belongs under a section of the same report.")
-        if parent.kind != Section.Kind.BODY:
-            raise InvalidError.of("Annexes have no subsections.")
-        kind = Section.Kind.BODY
+        kind = parent.kind
+        if generated:
+            raise InvalidError.of("Only an annex itself can hold generated content.")
     if generated and kind != Section.Kind.ANNEX:
         raise InvalidError.of("Only an annex can hold generated content.")
     siblings = Section.objects.filter(report=report, parent=parent, kind=kind)
@@ -89,26 +94,68 @@ def add_section(
         kind=kind,
         title=title.strip(),
         generated=generated,
+        numbered=numbered,
+        numbering=numbering,
+        respondents_layout=respondents_layout,
         order=_next_order(siblings),
     )
+    _check_section(section)
+    errors.full_clean(section)
+    section.save()
+    return section
+
+
+def _check_section(section: Section) -> None:
+    if section.numbering and (section.kind != Section.Kind.ANNEX or section.parent_id):
+        raise InvalidError.of(
+            "Only an annex numbers its own paragraphs: a section's paragraphs take the "
+            "document's numbers, a subsection's those of its annex."
+        )
+    if not section.numbered and section.kind == Section.Kind.ANNEX and not section.parent_id:
+        raise InvalidError.of("Annexes are always numbered when there are several.")
+
+
+@transaction.atomic
+def update_section(
+    *,
+    section: Section,
+    title: str | None = None,
+    generated: str | None = None,
+    numbered: bool | None = None,
+    numbering: str | None = None,
+    respondents_layout: str | None = None,
+) -> Section:
+    if title is not None:
+        section.title = title.strip()
+    if generated is not None:
+        if generated and (section.kind != Section.Kind.ANNEX or section.parent_id):
+            raise InvalidError.of("Only an annex can hold generated content.")
+        section.generated = generated
+    if numbered is not None:
+        section.numbered = numbered
+    if numbering is not None:
+        section.numbering = numbering
+    if respondents_layout is not None:
+        section.respondents_layout = respondents_layout
+    _check_section(section)
     errors.full_clean(section)
     section.save()
     return section
 
 
 @transaction.atomic
-def update_section(
-    *, section: Section, title: str | None = None, generated: str | None = None
-) -> Section:
-    if title is not None:
-        section.title = title.strip()
-    if generated is not None:
-        if generated and section.kind != Section.Kind.ANNEX:
-            raise InvalidError.of("Only an annex can hold generated content.")
-        section.generated = generated
-    errors.full_clean(section)
-    section.save()
-    return section
+def set_annex_note(*, report: Report, respondent_id: int, note: str) -> AnnexNote | None:
+    """What the annex of respondents prints after a respondent's name in this report; an empty
+    note removes it."""
+    note = note.strip()
+    if not note:
+        AnnexNote.objects.filter(report=report, respondent_id=respondent_id).delete()
+        return None
+    item, _ = AnnexNote.objects.update_or_create(
+        report=report, respondent_id=respondent_id, defaults={"note": note}
+    )
+    errors.full_clean(item)
+    return item
 
 
 @transaction.atomic
@@ -150,11 +197,12 @@ def add_paragraph(
     text: str = "",
     kind: str = Paragraph.Kind.TEXT,
     after: Paragraph | None = None,
+    question_id: int | None = None,
 ) -> Paragraph:
     paragraphs = list(
         Paragraph.objects.select_for_update().filter(section=section).order_by("order", "pk")
     )
-    paragraph = Paragraph(section=section, text=text, kind=kind)
+    paragraph = Paragraph(section=section, text=text, kind=kind, question_id=question_id)
     errors.full_clean(paragraph, exclude=["order"])
     position = len(paragraphs)
     if after is not None:
@@ -176,7 +224,12 @@ def _renumber(paragraphs: list[Paragraph]) -> None:
 
 @transaction.atomic
 def save_paragraph(
-    *, paragraph_id: int, text: str, version: int, kind: str | None = None
+    *,
+    paragraph_id: int,
+    text: str,
+    version: int,
+    kind: str | None = None,
+    question_id: int | None = None,
 ) -> Paragraph:
     """Save an editor's text, refusing it if someone else saved since ``version``."""
     paragraph = Paragraph.objects.select_for_update().get(pk=paragraph_id)
@@ -188,6 +241,8 @@ def save_paragraph(
     paragraph.text = text
     if kind is not None:
         paragraph.kind = kind
+    if question_id is not None:
+        paragraph.question_id = question_id
     errors.full_clean(paragraph, exclude=["order"])
     paragraph.version = F("version") + 1
     paragraph.save()

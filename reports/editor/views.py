@@ -111,7 +111,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "attribution_sets": selectors.attribution_sets(report),
             "section_kinds": Section.Kind.choices,
             "generated_choices": Section.Generated.choices,
+            "numbering_choices": Section.Numbering.choices,
+            "layout_choices": Section.RespondentsLayout.choices,
             "paragraph_kinds": Paragraph.Kind.choices,
+            "table_questions": selectors.table_questions(report),
             "markup_help": MARKUP_HELP,
             "last_good": selectors.last_good_build(report),
         },
@@ -162,11 +165,17 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 def section_update(request: HttpRequest, pk: int) -> HttpResponse:
     section = get_object_or_404(Section, pk=pk)
+    top_annex = section.kind == Section.Kind.ANNEX and section.parent_id is None
+    post = request.POST
     try:
         services.update_section(
             section=section,
-            title=request.POST.get("title", section.title),
-            generated=request.POST.get("generated") if section.kind == Section.Kind.ANNEX else None,
+            title=post.get("title", section.title),
+            generated=post.get("generated") if top_annex else None,
+            # the checkbox is sent only when ticked: the hidden marker says the form had it
+            numbered=(post.get("numbered") == "on") if "numbered_shown" in post else None,
+            numbering=post.get("numbering") if top_annex else None,
+            respondents_layout=post.get("respondents_layout") if top_annex else None,
         )
     except ServiceError as error:
         messages.error(request, _errors(error))
@@ -233,6 +242,7 @@ def paragraph_save(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 version=form.cleaned_data["version"],
                 kind=form.cleaned_data["kind"] or None,
+                question_id=form.cleaned_data["question"],
             )
         except services.StaleEditError as error:
             context["error"] = _errors(error)

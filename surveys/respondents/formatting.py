@@ -6,9 +6,9 @@ United Nations editorial practice fixes how those lists look, and a reader
 notices at once when one is wrong, so the rules live here, in one pure-Python
 module with no Django in it, where they can be tested exhaustively:
 
-* Order: by kind of respondent (Member States, observer States, groups of
-  States, United Nations entities, intergovernmental organizations,
-  non-governmental organizations), then alphabetically by each name's sort
+* Order: by kind of respondent (Member States, observer States, observer
+  entities, groups of States, United Nations entities, intergovernmental
+  organizations, non-governmental organizations), then alphabetically by each name's sort
   key.  The sort key is data, not computed, because the UN alphabetizes some
   names by a form that differs from the printed one ("Côte d'Ivoire" sorts as
   "Cote d'Ivoire", "Türkiye" as "Turkiye").
@@ -59,6 +59,7 @@ class Kind(StrEnum):
 
     MEMBER_STATE = "member_state"
     OBSERVER_STATE = "observer_state"
+    OBSERVER_ENTITY = "observer_entity"
     GROUP_OF_STATES = "group_of_states"
     UN_ENTITY = "un_entity"
     IGO = "igo"
@@ -93,16 +94,18 @@ class FormatError(ValueError):
 _KIND_RANK: dict[Kind, int] = {
     Kind.MEMBER_STATE: 0,
     Kind.OBSERVER_STATE: 1,
-    Kind.GROUP_OF_STATES: 2,
-    Kind.UN_ENTITY: 3,
-    Kind.IGO: 4,
-    Kind.NGO: 5,
+    Kind.OBSERVER_ENTITY: 2,
+    Kind.GROUP_OF_STATES: 3,
+    Kind.UN_ENTITY: 4,
+    Kind.IGO: 5,
+    Kind.NGO: 6,
 }
 
 # Count nouns (singular, plural) for each kind.  Member and observer States
 # are counted together ("23 States") under a noun chosen by the caller, so
 # they have no entry here.
 _KIND_NOUNS: dict[Kind, tuple[str, str]] = {
+    Kind.OBSERVER_ENTITY: ("observer entity", "observer entities"),
     Kind.GROUP_OF_STATES: ("group of States", "groups of States"),
     Kind.UN_ENTITY: ("United Nations entity", "United Nations entities"),
     Kind.IGO: ("intergovernmental organization", "intergovernmental organizations"),
@@ -152,7 +155,9 @@ class Name:
     ``text_name`` does.  ``abbreviation`` is for organizations: the first
     mention prints "Full Name (ABBR)", later ones "ABBR" alone.
     ``valid_from`` and ``valid_to`` are inclusive; ``None`` leaves that end
-    open.
+    open.  ``kind``, when given, is what the respondent was while the name
+    was in force (Palestine, an observer entity until 28 November 2012, an
+    observer State since); empty means the respondent's own kind.
     """
 
     list_name: str
@@ -162,9 +167,19 @@ class Name:
     abbreviation: str = ""
     valid_from: date | None = None
     valid_to: date | None = None
+    kind: str = ""
 
     def __post_init__(self) -> None:
         """Validate at construction so bad data fails where it is loaded."""
+        if self.kind:
+            try:
+                object.__setattr__(self, "kind", Kind(self.kind))
+            except ValueError:
+                allowed = ", ".join(repr(k.value) for k in Kind)
+                raise FormatError(
+                    f"The name {self.list_name!r} has unknown kind {self.kind!r}; "
+                    f"use one of {allowed}."
+                ) from None
         _require_text(self.list_name, "list name")
         _require_text(self.text_name, "running-text name")
         _require_text(self.sort_key, f"sort key of {self.list_name!r}")
@@ -231,6 +246,11 @@ class Respondent:
                     f"of texts, not {self.count_noun!r}."
                 )
             object.__setattr__(self, "count_noun", noun)
+
+    def kind_on(self, on: date) -> Kind:
+        """What the respondent was on ``on``: the kind of the name then in force, if it says."""
+        name = self.name_on(on)
+        return Kind(name.kind) if name.kind else self.kind  # type: ignore[return-value]
 
     def name_on(self, on: date) -> Name:
         """The one name valid on ``on``.
@@ -362,7 +382,9 @@ def sort_respondents(respondents: Iterable[Respondent], *, on: date) -> list[Res
     """
     on = _as_date(on)
     items = _check_unique(respondents)
-    keyed = [((_KIND_RANK[r.kind], _sort_text(r.name_on(on).sort_key), r.id), r) for r in items]
+    keyed = [
+        ((_KIND_RANK[r.kind_on(on)], _sort_text(r.name_on(on).sort_key), r.id), r) for r in items
+    ]
     keyed.sort(key=lambda pair: pair[0])
     return [respondent for _, respondent in keyed]
 
@@ -397,7 +419,10 @@ def display_name(
     full = name.list_name if style is Style.LIST else name.text_name
     already = tracker is not None and tracker.is_mentioned(respondent.id)
     if not already:
-        return f"{full} ({name.abbreviation})" if name.abbreviation else full
+        # "Eurojust", never "Eurojust (Eurojust)": a name that is its own abbreviation prints once
+        if name.abbreviation and name.abbreviation not in (name.list_name, name.text_name):
+            return f"{full} ({name.abbreviation})"
+        return full
     if name.abbreviation:
         return name.abbreviation
     if name.short_name:
@@ -435,7 +460,9 @@ def _plural(noun: str) -> str:
     return f"{noun}s"
 
 
-def count_phrase(respondents: Iterable[Respondent], *, states_noun: str = "State") -> str:
+def count_phrase(
+    respondents: Iterable[Respondent], *, states_noun: str = "State", on: date | None = None
+) -> str:
     """Count respondents by kind: "23 States and one regional organization".
 
     Member and observer States are counted together under ``states_noun``
@@ -444,7 +471,8 @@ def count_phrase(respondents: Iterable[Respondent], *, states_noun: str = "State
     its kind's default group; several such groups of one kind are ordered by
     noun, so the phrase never depends on input order.  A ``count_noun`` equal
     to the default noun simply joins the default group.  Groups are joined
-    like any list; empty groups are left out.
+    like any list; empty groups are left out.  With ``on``, each respondent
+    is counted as the kind it was on that date (see :meth:`Respondent.kind_on`).
     """
     _require_text(states_noun, "noun for States")
     items = _check_unique(respondents)
@@ -456,9 +484,10 @@ def count_phrase(respondents: Iterable[Respondent], *, states_noun: str = "State
     # Member States so that they are counted together.
     counts: dict[tuple[int, int, tuple[str, str]], int] = {}
     for respondent in items:
-        is_state = respondent.kind in _STATE_KINDS
-        rank = _KIND_RANK[Kind.MEMBER_STATE] if is_state else _KIND_RANK[respondent.kind]
-        default = states_default if is_state else _KIND_NOUNS[respondent.kind]
+        kind = respondent.kind if on is None else respondent.kind_on(on)
+        is_state = kind in _STATE_KINDS
+        rank = _KIND_RANK[Kind.MEMBER_STATE] if is_state else _KIND_RANK[kind]
+        default = states_default if is_state else _KIND_NOUNS[kind]
         noun = respondent.count_noun or default
         key = (rank, 0 if noun == default else 1, noun)
         counts[key] = counts.get(key, 0) + 1

@@ -33,7 +33,15 @@ NAME_COLUMNS = (
     "source",
     "note",
 )
-KINDS = ("member_state", "observer_state", "group_of_states", "un_entity", "igo", "ngo")
+KINDS = (
+    "member_state",
+    "observer_state",
+    "observer_entity",
+    "group_of_states",
+    "un_entity",
+    "igo",
+    "ngo",
+)
 REGIONAL_GROUPS = (
     "african",
     "asia_pacific",

@@ -79,6 +79,7 @@ def _to_formatting_name(name: RespondentName) -> formatting.Name:
         abbreviation=name.abbreviation,
         valid_from=name.valid_from,
         valid_to=name.valid_to,
+        kind=name.kind,
     )
 
 
