@@ -35,14 +35,17 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
 from ..rendering import (
+    CellOut,
     Composition,
     EmRun,
     ErrorRun,
+    ListOut,
     NoteRun,
     ParagraphOut,
     Run,
     SectionOut,
     StrongRun,
+    TableOut,
     TextRun,
 )
 
@@ -59,7 +62,13 @@ INDENT = Cm(1)
 
 # Paragraph styles the Markdown names (custom-style); pandoc creates them, lay_out shapes them.
 NUMBERED = "Numbered Paragraph"
-SUB_ITEM = "Sub Item"
+SUB_ITEM = "Sub Item"  # "Sub Item 1" for (a), "Sub Item 2" for (i) within it…
+BULLET = "Bullet Item"  # "Bullet Item 1", 2, 3 by depth
+RECOMMENDATION = "Recommendation"
+TABLE_NUMBER = "Table Number"
+TABLE_CAPTION = "Table Caption"
+TABLE_NOTE = "Table Note"
+DOC_TYPE = "Document Type"
 UNNUMBERED = "Unnumbered Paragraph"
 RUN_IN = "Run-in Heading"
 MEETING = "Meeting"
@@ -75,7 +84,8 @@ BREAK = "`<w:r><w:br/></w:r>`{=openxml}"
 
 
 def escape(text: str) -> str:
-    text = re.sub(r"\s+", " ", text)
+    """Typed text as Markdown that prints as typed; no-break spaces stay no-break."""
+    text = re.sub(r"[ \t\r\n\f\v]+", " ", text)
     return _SPECIAL.sub(r"\\\1", text)
 
 
@@ -100,43 +110,108 @@ def styled(style: str, text: str) -> str:
     return f'::: {{custom-style="{style}"}}\n{text}\n:::'
 
 
-def _paragraph(paragraph: ParagraphOut) -> list[str]:
+def _items(block: ListOut, depth: int) -> list[str]:
+    """Lettered sub-paragraphs, nested (i) items and bullets, each a paragraph with a hanging
+    label, indented one step further at each level."""
+    out = []
+    for item in block.items:
+        label = "\u2022" if block.kind == "bullet" else f"\\({escape(item.label)}\\)"
+        style = f"{BULLET if block.kind == 'bullet' else SUB_ITEM} {min(depth, 3)}"
+        out.append(styled(style, f"{label}{TAB}{runs_markdown(item.runs)}"))
+        for inner in item.blocks:
+            out += _items(inner, depth + 1)
+    return out
+
+
+def _cell(cell: CellOut) -> str:
+    return runs_markdown(cell.runs).strip() or " "
+
+
+def _table(table: TableOut, tables: list[TableOut]) -> list[str]:
+    """ "Table N" and its caption, the table (a pipe table that :func:`lay_out` finishes: spans,
+    right-aligned figures, header rows repeated on every page), then notes and source."""
+    tables.append(table)
+    width = max(table.width, 1)
+
+    def row(cells: list[CellOut]) -> str:
+        shown = []
+        for cell in cells:
+            shown += [_cell(cell)] + ["\u00a0"] * (cell.colspan - 1)
+        shown += [" "] * (width - len(shown))
+        return "| " + " | ".join(shown) + " |"
+
+    header = table.header_rows[0] if table.header_rows else []
+    lines = [row(header), "|" + "|".join(["---"] * width) + "|"]
+    lines += [row(r) for r in table.header_rows[1:] + table.body_rows]
+    blocks = [
+        styled(TABLE_NUMBER, escape(table.label)),
+        styled(TABLE_CAPTION, runs_markdown(table.caption)) if table.caption else "",
+        "\n".join(lines),
+    ]
+    if table.notes:
+        word = "Note" if len(table.notes) == 1 else "Notes"
+        text = " ".join(runs_markdown(note) for note in table.notes)
+        blocks.append(styled(TABLE_NOTE, f"*{word}*: {text}"))
+    if table.source:
+        blocks.append(styled(TABLE_NOTE, f"*Source*: {runs_markdown(table.source)}"))
+    return [b for b in blocks if b]
+
+
+def _paragraph(paragraph: ParagraphOut, tables: list[TableOut]) -> list[str]:
+    if paragraph.kind == "heading3":
+        label = f"{escape(paragraph.label)}{TAB}" if paragraph.label else ""
+        return [f"### {label}{runs_markdown(paragraph.lead)}"]
     if paragraph.heading:
         return [styled(RUN_IN, runs_markdown(paragraph.lead))]
+    blocks = []
+    label = paragraph.label
+    if label.startswith("Recommendation") and not paragraph.number:
+        blocks.append(styled(RECOMMENDATION, escape(label)))
+        label = ""
+    lead = runs_markdown(paragraph.lead)
     if paragraph.number:
-        blocks = [styled(NUMBERED, f"{paragraph.number}\\.{TAB}{runs_markdown(paragraph.lead)}")]
-    else:
-        blocks = [styled(UNNUMBERED, runs_markdown(paragraph.lead))]
-    blocks += [
-        styled(SUB_ITEM, f"\\({label}\\){TAB}{runs_markdown(runs)}")
-        for label, runs in paragraph.items
-    ]
+        blocks.append(styled(NUMBERED, f"{paragraph.number}\\.{TAB}{lead}"))
+    elif label:
+        blocks.append(styled(NUMBERED, f"{escape(label)}{TAB}{lead}"))
+    elif lead.strip():
+        blocks.append(styled(UNNUMBERED, lead))
+    for block in paragraph.blocks:
+        if isinstance(block, TableOut):
+            blocks += _table(block, tables)
+        else:
+            blocks += _items(block, 1)
     return blocks
 
 
-def _body(section: SectionOut, level: int) -> list[str]:
+def _body(section: SectionOut, level: int, tables: list[TableOut]) -> list[str]:
     blocks: list[str] = []
     for paragraph in section.paragraphs:
-        blocks += _paragraph(paragraph)
+        blocks += _paragraph(paragraph, tables)
     for group, names in section.respondent_groups:
         blocks.append(styled(GROUP, escape(group)))
-        blocks += [styled(NAME, escape(name)) for name in names]
+        if section.respondents_layout == "runs":
+            blocks.append(styled(UNNUMBERED, escape(", ".join(names))))
+        else:
+            blocks += [styled(NAME, escape(name)) for name in names]
     for sub in section.subsections:
-        blocks += _section(sub, level + 1)
+        blocks += _section(sub, level + 1, tables)
     return blocks
 
 
-def _section(section: SectionOut, level: int) -> list[str]:
+def _section(section: SectionOut, level: int, tables: list[TableOut]) -> list[str]:
     number = f"{section.number}\\.{TAB}" if section.number else ""
-    return [f"{'#' * level} {number}{escape(section.title)}", *_body(section, level)]
+    return [f"{'#' * level} {number}{escape(section.title)}", *_body(section, level, tables)]
 
 
-def _annex(annex: SectionOut) -> list[str]:
+def _annex(annex: SectionOut, tables: list[TableOut]) -> list[str]:
     label = f"Annex {annex.number}".strip()
-    return [f"# {escape(label)}{BREAK}{escape(annex.title)}", *_body(annex, 1)]
+    return [f"# {escape(label)}{BREAK}{escape(annex.title)}", *_body(annex, 1, tables)]
 
 
-def to_markdown(composition: Composition) -> str:
+def to_markdown(composition: Composition, tables: list[TableOut] | None = None) -> str:
+    """The composition as pandoc Markdown; ``tables`` receives every table in document order
+    (for :func:`lay_out` to finish the Word tables pandoc makes of them)."""
+    tables = [] if tables is None else tables
     report = composition.report
     lines = [styled(MASTHEAD, "masthead")]
     meeting = [
@@ -152,6 +227,9 @@ def to_markdown(composition: Composition) -> str:
     shown = [m for m in meeting if m]
     if shown:
         lines.append(styled(MEETING, "\\\n".join(shown)))
+    if report.get("document_type") in ("crp", "background_paper"):
+        label = report.get("document_type_label", "")
+        lines.append(styled(DOC_TYPE, escape(label)))
     lines.append(styled("Title", escape(report.get("title", ""))))
     if report.get("subtitle"):
         lines.append(styled(SUBTITLE, escape(report["subtitle"])))
@@ -159,13 +237,17 @@ def to_markdown(composition: Composition) -> str:
         blocks = ["**Summary**"]
         for paragraph in composition.summary:
             blocks += [runs_markdown(paragraph.lead)]
+            blocks += [
+                f"\\({escape(label)}\\){TAB}{runs_markdown(runs)}"
+                for label, runs in paragraph.items
+            ]
         lines.append(styled(SUMMARY, "\n\n".join(blocks)))
     if composition.sections or composition.annexes:
         lines.append(styled(CONTENTS, "contents"))
     for section in composition.sections:
-        lines += _section(section, 1)
+        lines += _section(section, 1, tables)
     for annex in composition.annexes:
-        lines += _annex(annex)
+        lines += _annex(annex, tables)
     if report.get("agenda_item") and report.get("agenda_symbol"):
         symbol = report["agenda_symbol"].rstrip(".")
         lines.insert(2 if shown else 1, styled(AGENDA_NOTE, f"\\*{TAB}{escape(symbol)}\\."))
@@ -222,10 +304,12 @@ def _style(document: Any, name: str) -> Any:
 
 def _styles(document: Any) -> None:
     """The fonts and indents of the print CSS, as Word styles an editor goes on writing in."""
-    for name in ("Normal", "Body Text", "First Paragraph", "Compact"):
+    for name in ("Normal", "Body Text", "First Paragraph"):
         style = _style(document, name)
         _font(style, size=10)
         _spacing(style, left=INDENT, justify=name != "Normal")
+    _font(_style(document, "Compact"), size=9)  # pandoc's style for text in table cells
+    _spacing(_style(document, "Compact"), before=1.5, after=1.5, line=11, left=Cm(0))
     for name, size, bold, italic, before, after in (
         ("Heading 1", 12, True, False, 16, 8),
         ("Heading 2", 10, True, False, 12, 6),
@@ -245,8 +329,33 @@ def _styles(document: Any) -> None:
         )
     _font(_style(document, NUMBERED), size=10)
     _spacing(_style(document, NUMBERED), left=INDENT, first=-INDENT, justify=True)
-    _font(_style(document, SUB_ITEM), size=10)
-    _spacing(_style(document, SUB_ITEM), after=3, left=INDENT * 2, first=-INDENT, justify=True)
+    for depth in (1, 2, 3):
+        _font(_style(document, f"{SUB_ITEM} {depth}"), size=10)
+        _spacing(
+            _style(document, f"{SUB_ITEM} {depth}"),
+            after=3,
+            left=INDENT * (depth + 1),
+            first=-INDENT,
+            justify=True,
+        )
+        _font(_style(document, f"{BULLET} {depth}"), size=10)
+        _spacing(
+            _style(document, f"{BULLET} {depth}"),
+            after=2,
+            left=INDENT * depth + Cm(0.5),
+            first=-Cm(0.5),
+            justify=True,
+        )
+    _font(_style(document, RECOMMENDATION), size=10, bold=True)
+    _spacing(_style(document, RECOMMENDATION), before=10, after=4, left=INDENT, keep_with_next=True)
+    _font(_style(document, TABLE_NUMBER), size=10)
+    _spacing(_style(document, TABLE_NUMBER), before=9, after=0, left=INDENT, keep_with_next=True)
+    _font(_style(document, TABLE_CAPTION), size=10, bold=True)
+    _spacing(_style(document, TABLE_CAPTION), after=4, left=INDENT, keep_with_next=True)
+    _font(_style(document, TABLE_NOTE), size=8.5)
+    _spacing(_style(document, TABLE_NOTE), before=3, after=1, line=10, left=INDENT)
+    _font(_style(document, DOC_TYPE), size=10, bold=True)
+    _spacing(_style(document, DOC_TYPE), before=12, after=0, left=INDENT)
     _font(_style(document, UNNUMBERED), size=10)
     _spacing(_style(document, UNNUMBERED), left=INDENT, justify=True)
     _font(_style(document, MEETING), size=10)
@@ -341,7 +450,7 @@ def _header_footer(document: Any, report: dict[str, Any]) -> None:
     footer (right on odd pages, left on even), none on page 1, whose foot carries the job
     number."""
     document.settings.odd_and_even_pages_header_footer = True
-    symbol = report.get("symbol") or report.get("short_title") or ""
+    symbol = report.get("running_head") or report.get("symbol") or ""
     for section in document.sections:
         section.different_first_page_header_footer = True
         for part, align in (
@@ -359,7 +468,8 @@ def _header_footer(document: Any, report: dict[str, Any]) -> None:
             paragraph.alignment = align
             _field_runs(paragraph, "PAGE", "2", size=9, bold=True)
         first = section.first_page_footer.paragraphs[0]
-        _run(first, report.get("job_number", ""), size=8, font=SANS)
+        if report.get("print_job_number", True):
+            _run(first, report.get("job_number", ""), size=8, font=SANS)
         section.first_page_header.paragraphs[0].text = ""
 
 
@@ -405,8 +515,11 @@ def _masthead(document: Any, report: dict[str, Any], placeholder: Any) -> None:
             cell.width = cell_width
     top_left, top_right = table.rows[0].cells
     _cell_text(top_left, [("United Nations", 10, False, SANS)], WD_ALIGN_PARAGRAPH.LEFT)
-    symbol = report.get("symbol", "")
-    _cell_text(top_right, [(symbol, 17, True, SANS)], WD_ALIGN_PARAGRAPH.RIGHT)
+    if report.get("symbol"):
+        shown = [(report["symbol"], 17, True, SANS)]
+    else:  # a background paper may have no symbol: its type stands there instead
+        shown = [(report.get("document_type_label", ""), 12, True, SANS)]
+    _cell_text(top_right, shown, WD_ALIGN_PARAGRAPH.RIGHT)
     for cell in (top_left, top_right):
         _borders(cell, bottom=24)
     organ, distribution = table.rows[1].cells
@@ -437,14 +550,23 @@ def _contents(document: Any, composition: Composition, placeholder: Any) -> None
     for section in composition.sections:
         entries.append((1, f"{section.number}.", section.title, section.range))
         entries += [(2, f"{sub.number}.", sub.title, sub.range) for sub in section.subsections]
-    entries += [
-        (1, f"Annex {annex.number}".strip(), annex.title, "") for annex in composition.annexes
-    ]
+    if composition.annexes:  # "Annexes", then each by its number, as in the PDF
+        entries.append((1, "", "Annexes" if len(composition.annexes) > 1 else "Annex", ""))
+        entries += [
+            (1, f"{annex.number}." if annex.number else "", annex.title, "")
+            for annex in composition.annexes
+        ]
     paragraphs = []
     for level, number, title, paragraph_range in entries:
         paragraph = placeholder.insert_paragraph_before()
         paragraph.style = _style(document, f"TOC {level}")
-        paragraphs.append((paragraph, f"{number}\t{title}\t{paragraph_range}"))
+        if title in ("Annex", "Annexes") and not number:
+            paragraphs.append((paragraph, title))
+            paragraph.paragraph_format.first_line_indent = Cm(0)
+            paragraph.paragraph_format.left_indent = INDENT
+            paragraph.paragraph_format.space_before = Pt(8)
+        else:
+            paragraphs.append((paragraph, f"{number}\t{title}\t{paragraph_range}"))
     if paragraphs:
         first, last = paragraphs[0][0], paragraphs[-1][0]
         _field_char(first, "begin", size=10)
@@ -464,6 +586,65 @@ def _contents(document: Any, composition: Composition, placeholder: Any) -> None
     update.set(qn("w:val"), "true")
 
 
+def _tr_flag(row: Any, tag: str) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def _table_rules(table: Any) -> None:
+    """A rule above and under the table, none between the rows or columns."""
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblBorders")):
+        tbl_pr.remove(old)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{side}")
+        ruled = side in ("top", "bottom")
+        element.set(qn("w:val"), "single" if ruled else "nil")
+        if ruled:
+            element.set(qn("w:sz"), "6")
+            element.set(qn("w:color"), "000000")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def _finish_table(word: Any, table: TableOut) -> None:
+    """Header rows repeated at the top of every page, spans merged, figures right-aligned."""
+    rows = list(word.rows)
+    if not table.header_rows:  # pandoc needs a header row: an empty one stood in
+        word._tbl.remove(rows[0]._tr)
+        rows = rows[1:]
+    for row_out, row in zip(table.header_rows + table.body_rows, rows, strict=False):
+        column = 0
+        cells = row.cells
+        for cell_out in row_out:
+            if column >= len(cells):
+                break
+            cell = cells[column]
+            if cell_out.colspan > 1 and column + cell_out.colspan - 1 < len(cells):
+                cell = cell.merge(cells[column + cell_out.colspan - 1])
+                for extra in cell.paragraphs[1:]:
+                    if not extra.text.strip():
+                        extra._p.getparent().remove(extra._p)
+            for paragraph in cell.paragraphs:
+                if cell_out.numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                elif cell_out.colspan > 1:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            column += cell_out.colspan
+    for row in rows[: len(table.header_rows)]:
+        _tr_flag(row, "w:tblHeader")
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.italic = True
+    for row in rows:
+        _tr_flag(row, "w:cantSplit")
+    _table_rules(word)
+
+
 def _placeholder(document: Any, style: str) -> Any:
     for paragraph in document.paragraphs:
         if paragraph.style is not None and paragraph.style.name == style:
@@ -471,12 +652,15 @@ def _placeholder(document: Any, style: str) -> Any:
     return None
 
 
-def lay_out(data: bytes, composition: Composition) -> bytes:
-    """pandoc's DOCX laid out like the PDF (see the module's docstring)."""
+def lay_out(data: bytes, composition: Composition, tables: list[TableOut] | None = None) -> bytes:
+    """pandoc's DOCX laid out like the PDF (see the module's docstring); ``tables`` are the
+    composition's tables in the order :func:`to_markdown` wrote them."""
     document = python_docx.Document(io.BytesIO(data))
     report = composition.report
     _page(document, report)
     _styles(document)
+    for word, table in zip(document.tables, tables or [], strict=False):
+        _finish_table(word, table)
     masthead = _placeholder(document, MASTHEAD)
     if masthead is not None:
         _masthead(document, report, masthead)
@@ -495,7 +679,8 @@ def lay_out(data: bytes, composition: Composition) -> bytes:
 
 def render_docx(composition: Composition) -> bytes:
     """DOCX bytes: pandoc from :func:`to_markdown`, laid out by :func:`lay_out`."""
-    markdown = to_markdown(composition)
+    tables: list[TableOut] = []
+    markdown = to_markdown(composition, tables)
     with tempfile.TemporaryDirectory(prefix="verbale-docx-") as folder:
         target = Path(folder) / "report.docx"
         pypandoc.convert_text(
@@ -505,4 +690,4 @@ def render_docx(composition: Composition) -> bytes:
             outputfile=str(target),
             extra_args=["--metadata=lang:en"],
         )
-        return lay_out(target.read_bytes(), composition)
+        return lay_out(target.read_bytes(), composition, tables)
