@@ -1,10 +1,18 @@
-"""HTML → PDF bytes with WeasyPrint, and the checks that the PDF says everything the HTML did.
+"""HTML → PDF bytes with WeasyPrint, and the checks that the PDF prints as a UN document must.
 
-WeasyPrint lays a footnote that is taller than the page's free space out of sight (it is placed
-above the top of the page, or never placed at all) without any warning, and an official report
-missing a footnote misattributes what States said.  :func:`check_footnotes` therefore walks the
-laid-out pages before the PDF is written: every footnote must sit in a footnote area, wholly
-inside its page.
+:func:`inspect_layout` walks the laid-out pages before the PDF is written (WeasyPrint has no
+public API for them: ``page._page_box``) and a build fails, naming the place, when:
+
+- a footnote is cut off or dropped: WeasyPrint lays a footnote taller than the page's free space
+  out of sight without any warning, and a missing footnote misattributes what States said;
+- a footnote prints on another page than its call: to make room for a line it may not leave
+  alone at a page's foot (``orphans``), WeasyPrint moves the page's last footnotes to the next
+  page, calls left behind.  The build first lays the report out again with a page break around
+  the paragraph concerned (:func:`_fix`); only a footnote that still cannot share its call's page
+  (two long notes called in one line) fails it;
+- a contents entry wraps under its number instead of under its title, or its page number is
+  not on its last line;
+- a page prints blank.
 """
 
 from __future__ import annotations
@@ -18,6 +26,10 @@ from typing import Any
 from pypdf import PdfReader
 
 from portal import printing
+
+# How many times a build lays the report out again to put footnotes back on their call's page
+# (each time with page breaks for the footnotes still misplaced) before it gives up.
+MAX_RELAYOUTS = 2
 
 # A footnote may start this many CSS pixels above the page's content box before it counts as
 # cut off (rounding in the layout).
@@ -210,7 +222,7 @@ class LayoutReport:
 
 
 def _fix(ident: str, block: Any, call_page: int, last_page: dict[int, int]) -> str:
-    """CSS that keeps a footnote on the page of its call in a second layout.
+    """CSS that keeps a footnote on the page of its call when the report is laid out again.
 
     WeasyPrint moves the last footnotes of a page to the next one to make room for a line it
     may not leave alone at the foot of the page (``orphans``), leaving their calls behind.
@@ -296,17 +308,22 @@ def html_to_pdf(
 ) -> PdfResult:
     """Lay out the HTML, check the layout, write the PDF and count its pages.
 
-    A footnote that WeasyPrint printed a page after its call is put back by a second layout
-    with page breaks set around the paragraphs concerned (:func:`_fix`); what still fails then
-    fails the build. WeasyPrint may read only Verbale's static files (``portal.printing``).
+    A footnote that WeasyPrint printed a page after its call is put back by laying the report
+    out again with page breaks set around the paragraphs concerned (:func:`_fix`; at most
+    ``MAX_RELAYOUTS`` times); what still fails then fails the build. WeasyPrint may read only
+    Verbale's static files (``portal.printing``).
     """
     ids = list(footnote_ids)
     document = printing.printable(html, base_url=base_url, url_fetcher=url_fetcher).render()
     found = inspect_layout(document, ids)
-    fixes = [m.fix for m in found.misplaced if m.fix]
-    if fixes and not found.cut:
-        rules = "\n".join(fixes)
-        again = html.replace("</head>", f"<style>{rules}</style>\n</head>", 1)
+    rules: list[str] = []
+    for _ in range(MAX_RELAYOUTS):
+        fixes = [m.fix for m in found.misplaced if m.fix and m.fix not in rules]
+        if found.cut or not fixes:
+            break
+        rules += fixes
+        style = "<style>" + "\n".join(rules) + "</style>\n</head>"
+        again = html.replace("</head>", style, 1)
         document = printing.printable(again, base_url=base_url, url_fetcher=url_fetcher).render()
         found = inspect_layout(document, ids)
     found.raise_problems()
