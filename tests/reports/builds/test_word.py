@@ -186,3 +186,26 @@ def test_the_word_version_opens_in_libreoffice_with_the_text_and_pages_of_the_pd
     numbers = re.findall(r"(?:^|\s)(\d+)\.\s", word_text)
     assert {str(n) for n in range(1, 20)} <= set(numbers)
     assert abs(word_pages - build.page_count) <= 2, (word_pages, build.page_count)
+
+
+def test_a_letter_size_background_paper_without_a_symbol_has_its_short_title_in_the_header():
+    from reports import rendering, selectors
+    from reports.builds import docx
+    from tests.reports.factories import report_with_replies
+
+    report = report_with_replies(
+        page_size="Letter",
+        document_type="background_paper",
+        symbol="",
+        short_title="Trafficking in persons",
+    )
+    composition = rendering.compose(selectors.report_snapshot(report))
+    document = python_docx.Document(io.BytesIO(docx.render_docx(composition)))
+    section = document.sections[0]
+    assert round(section.page_width.cm, 2) == 21.59 and round(section.page_height.cm, 2) == 27.94
+    assert section.header.paragraphs[0].text == "Trafficking in persons"
+    assert section.even_page_header.paragraphs[0].text == "Trafficking in persons"
+    # No symbol on the masthead: the type stands there; no job number at the foot of page 1.
+    assert document.tables[0].cell(0, 1).text == "Background paper"
+    assert section.first_page_footer.paragraphs[0].text == ""
+    assert "Background paper" in [p.text for p in document.paragraphs]
