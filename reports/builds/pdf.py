@@ -264,6 +264,7 @@ def inspect_layout(document: Any, footnote_ids: Iterable[str]) -> LayoutReport:
                     placed.setdefault(ident, number)
                     if box.position_y < top - _TOLERANCE:
                         cut.append((ident, number))
+                seen.has_text = seen.has_text or bool(notes)  # a page of footnotes is not blank
             elif kind != "MarginBox":
                 _walk(area, seen, "the masthead", None, last_page)
         for ident, (place, block) in seen.calls.items():
