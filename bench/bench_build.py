@@ -378,12 +378,15 @@ def main() -> None:
         return
     if args.demo_only:
         _setup(temporary=False)
-        from django.db import transaction
+        from django.db import DatabaseError, transaction
 
         from reports.demo.report import DEMO_SYMBOL
         from reports.models import Report
 
-        report = Report.objects.filter(symbol=DEMO_SYMBOL).first()
+        try:
+            report = Report.objects.filter(symbol=DEMO_SYMBOL).first()
+        except DatabaseError:  # the configured database was never migrated
+            report = None
         if report is None:
             print(f"\nNo demo report ({DEMO_SYMBOL}) in the configured database: skipped.")
             return
