@@ -412,8 +412,14 @@ def _page(document: Any, report: dict[str, Any]) -> None:
         section.footer_distance = Cm(1.2)
 
 
+# Characters XML 1.0 cannot carry (control characters but tab and line ends): a Word file
+# holding one would not open, so they are left out of what python-docx writes (pandoc does the
+# same for the text it writes).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _run(paragraph: Any, text: str, *, size: float, bold: bool = False, font: str = SERIF) -> Any:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_NOT_XML.sub("", text))
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = font
@@ -668,9 +674,9 @@ def lay_out(data: bytes, composition: Composition, tables: list[TableOut] | None
     if contents is not None:
         _contents(document, composition, contents)
     _header_footer(document, report)
-    document.core_properties.title = report.get("title", "")
-    document.core_properties.subject = report.get("subtitle", "")
-    document.core_properties.keywords = report.get("symbol", "")
+    document.core_properties.title = _NOT_XML.sub("", report.get("title", ""))
+    document.core_properties.subject = _NOT_XML.sub("", report.get("subtitle", ""))
+    document.core_properties.keywords = _NOT_XML.sub("", report.get("symbol", ""))
     document.core_properties.author = "United Nations"
     out = io.BytesIO()
     document.save(out)
