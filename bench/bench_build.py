@@ -3,15 +3,19 @@
     python bench/bench_build.py                 # synthetic report, then the demo report if any
     python bench/bench_build.py --runs 3        # best of three of each measurement
 
-The synthetic report (195 respondents replying, about 300 paragraphs and 500 footnotes) is
-made in a throwaway SQLite database under a temporary directory, so the bench never writes to
-a real database.  The demo report (symbol ``reports.demo.report.DEMO_SYMBOL``), when the configured
-database holds one, is measured in a second process on that database, read-only: its snapshot
-is taken and compiled, and nothing is saved.
+The synthetic report (195 respondents replying, about 300 paragraphs and 500 footnotes, nine
+tables summed from the replies' statistical tables, three annexes: recommendations numbering
+their own paragraphs, a framework with a table, the respondents) is made in a throwaway SQLite
+database under a temporary directory, so the bench never writes to a real database.  The demo
+report (symbol ``reports.demo.report.DEMO_SYMBOL``), when the configured database holds one, is
+measured in a second process on that database, read-only: its snapshot is taken and compiled,
+and nothing is saved.
 
 "End to end" is what a worker does for one build: freeze the snapshot from the database,
 compose and render the HTML, lay it out and write the PDF with WeasyPrint, check every footnote
-reached the page, count pages with pypdf, make the DOCX with pandoc, store both files.  "WeasyPrint
+reached the page of its call, check the contents and that no page is blank (``check_layout``),
+count pages with pypdf, make the DOCX with pandoc and lay it out with python-docx, store both
+files.  "WeasyPrint
 alone" is ``printable(…).write_pdf()`` (``portal.printing``) on the very same final HTML.  The
 script prints figures, it does not pass or fail.
 """
@@ -19,6 +23,7 @@ script prints figures, it does not pass or fail.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -100,6 +105,7 @@ def make_synthetic_report(respondents: int, paragraphs: int, footnotes: int, see
         )
         for r in states
     )
+    tables = _statistical_tables(questionnaire, rng, today)
     report = editor.create_report(
         symbol="E/CN.15/2099/9",
         date=today,
@@ -132,12 +138,35 @@ def make_synthetic_report(respondents: int, paragraphs: int, footnotes: int, see
             sections.append(
                 editor.add_section(report=report, title=f"Topic {n + 1}.{m + 1}", parent=section)
             )
+    # Annexes: recommendations numbering their own paragraphs, with subsections; a framework
+    # annex; the generated list of respondents.
+    recommendations = editor.add_section(
+        report=report, title="Recommendations", kind=Section.Kind.ANNEX, numbering="paragraphs"
+    )
+    framework = editor.add_section(report=report, title="Framework", kind=Section.Kind.ANNEX)
+    for n in range(4):
+        part = editor.add_section(report=report, title=f"Area {n + 1}", parent=recommendations)
+        for m in range(6):
+            Paragraph.objects.create(section=part, order=m + 1, text=_sentence(rng, 30))
+    for m in range(10):
+        Paragraph.objects.create(section=framework, order=m + 1, text=_sentence(rng, 40))
     editor.add_section(
         report=report,
         title="States that replied",
         kind=Section.Kind.ANNEX,
         generated=Section.Generated.RESPONDENTS,
     )
+    # Tables summed from the replies' statistical tables: one per part of the results, and
+    # one in the framework annex.
+    for n, question in enumerate(tables):
+        section = framework if n == len(tables) - 1 else sections[(n * 4) % len(sections)]
+        Paragraph.objects.create(
+            section=section,
+            order=1000 + n,
+            kind=Paragraph.Kind.TABLE,
+            question=question,
+            text=f"Cases reported under question {question.number}, 2000–2007",
+        )
     first = sections[0]
     Paragraph.objects.create(
         section=first, order=1, text="Replies were received from {count:replies}: {list:replies}."
@@ -162,6 +191,54 @@ def make_synthetic_report(respondents: int, paragraphs: int, footnotes: int, see
     return report
 
 
+def _statistical_tables(questionnaire, rng: random.Random, today):  # type: ignore[no-untyped-def]
+    """Nine statistical-table questions (years by offence), answered by most respondents in
+    their submitted revision: what the report's tables sum."""
+    from surveys.models import Question, Reply, Revision
+    from surveys.models import Section as QuestionnaireSection
+
+    part = QuestionnaireSection.objects.create(
+        questionnaire=questionnaire, number="A", title={"en": "Figures"}, order=1
+    )
+    years = [str(year) for year in range(2000, 2008)]
+    columns = ["investigated", "prosecuted", "convicted", "victims"]
+    questions = [
+        Question.objects.create(
+            section=part,
+            number=str(n + 1),
+            order=n,
+            kind=Question.Kind.TABLE,
+            text={"en": f"Cases, table {n + 1}"},
+            options={
+                "rows": [{"key": y, "label": {"en": y}} for y in years],
+                "columns": [{"key": c, "label": {"en": c.title()}} for c in columns],
+            },
+        )
+        for n in range(9)
+    ]
+    revisions = []
+    for reply in Reply.objects.filter(questionnaire=questionnaire):
+        answers = {}
+        for question in questions:
+            if rng.random() < 0.3:
+                continue  # this respondent did not report that table
+            value = {
+                y: {c: rng.randint(0, 5000) for c in columns if rng.random() < 0.8} for y in years
+            }
+            answers[str(question.pk)] = {"state": "answered", "value": value}
+        revisions.append(
+            Revision(
+                reply=reply,
+                number=1,
+                answers=answers,
+                channel=Reply.Channel.PORTAL,
+                received_on=today,
+            )
+        )
+    Revision.objects.bulk_create(revisions)
+    return questions
+
+
 def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -183,6 +260,7 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
     end_to_end, alone = [], []
     html = ""
     pages = 0
+    carried = 0
     for _ in range(runs):
         Build.objects.filter(report=report).delete()  # no reuse: render every time
         start = time.perf_counter()
@@ -204,10 +282,11 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
         t = timed("WeasyPrint layout", t)
         from reports.builds import pdf as pdf_module
 
-        pdf_module.check_footnotes(
+        found = pdf_module.inspect_layout(
             document, rendering.footnote_ids(rendered.composition, with_agenda=True)
         )
-        t = timed("footnote check", t)
+        carried = len(found.misplaced)  # footnotes the build puts back with a second layout
+        t = timed("layout checks", t)
         data = document.write_pdf()
         t = timed("WeasyPrint PDF", t)
         pdf_module.page_count(data)
@@ -215,7 +294,7 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
         from reports.builds import docx
 
         docx.render_docx(rendered.composition)
-        timed("DOCX (pandoc)", t)
+        timed("DOCX (pandoc + layout)", t)
         start = time.perf_counter()
         printable(html, base_url=str(ROOT)).write_pdf()
         alone.append(time.perf_counter() - start)
@@ -226,12 +305,47 @@ def measure(report, runs: int, label: str) -> None:  # type: ignore[no-untyped-d
         f"  {len(composition.footnotes)} footnotes, {composition.paragraph_count} paragraphs, "
         f"{pages} pages, {len(html) / 1024:.0f} KiB of HTML"
     )
+    print(f"  footnotes WeasyPrint carried past their call's page: {carried}", end="")
+    print(" (the build lays the report out a second time)" if carried else "")
     print(f"  end to end (best of {runs}):     {best:7.2f} s")
     print(f"  WeasyPrint alone, same HTML:    {base:7.2f} s")
     print(f"  ratio {best / base:.3f}  (overhead {100 * (best / base - 1):+.1f} %)")
     print(f"  peak memory (process RSS):      {_peak_rss_mib():7.0f} MiB")
     for name, values in stages.items():
         print(f"    {name:<22} {statistics.median(values):7.3f} s")
+
+
+def _save(report, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    from reports import rendering, selectors
+
+    folder.mkdir(parents=True, exist_ok=True)
+    snapshot = selectors.report_snapshot(report)
+    (folder / "snapshot.json").write_text(json.dumps(snapshot.to_json()))
+    (folder / "report.html").write_text(rendering.render_print_html(snapshot).html)
+    print(f"  snapshot and HTML saved in {folder}")
+
+
+def _standalone(snapshot: str | None, html: str | None) -> None:
+    """One build, or one WeasyPrint run, as a process of its own: both start the same way
+    (Python, Django, WeasyPrint imported), so timing the two processes compares the work."""
+    os.environ["VERBALE_VAR_DIR"] = tempfile.mkdtemp(prefix="verbale-bench-")
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from portal.printing import printable
+    from reports.builds import services  # the same imports in both processes
+
+    if snapshot:
+        from reports.snapshot import ReportSnapshot
+
+        data = ReportSnapshot.from_json(json.loads(Path(snapshot).read_text()))
+        compiled = services.compile_snapshot(data)
+        print(f"{compiled.page_count} pages, {len(compiled.pdf)} bytes of PDF")
+    else:
+        pdf = printable(Path(html or "").read_text(), base_url=str(ROOT)).write_pdf()
+        print(f"{len(pdf)} bytes of PDF")
 
 
 def main() -> None:
@@ -241,15 +355,38 @@ def main() -> None:
     parser.add_argument("--footnotes", type=int, default=500)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--demo-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--save",
+        metavar="DIR",
+        help="also write the synthetic report's snapshot (snapshot.json) and final HTML "
+        "(report.html) there, for the two whole-process commands below",
+    )
+    parser.add_argument(
+        "--compile",
+        metavar="SNAPSHOT",
+        help="whole process, end to end from a saved snapshot: compose, HTML, PDF with the "
+        "layout checks, DOCX (what a worker does, less the database and storage)",
+    )
+    parser.add_argument(
+        "--weasyprint",
+        metavar="HTML",
+        help="whole process, WeasyPrint alone on a saved HTML, after the same start-up",
+    )
     args = parser.parse_args()
+    if args.compile or args.weasyprint:
+        _standalone(args.compile, args.weasyprint)
+        return
     if args.demo_only:
         _setup(temporary=False)
-        from django.db import transaction
+        from django.db import DatabaseError, transaction
 
         from reports.demo.report import DEMO_SYMBOL
         from reports.models import Report
 
-        report = Report.objects.filter(symbol=DEMO_SYMBOL).first()
+        try:
+            report = Report.objects.filter(symbol=DEMO_SYMBOL).first()
+        except DatabaseError:  # the configured database was never migrated
+            report = None
         if report is None:
             print(f"\nNo demo report ({DEMO_SYMBOL}) in the configured database: skipped.")
             return
@@ -267,6 +404,8 @@ def main() -> None:
         report = make_synthetic_report(args.respondents, args.paragraphs, args.footnotes)
         print(f"synthetic data made in {time.perf_counter() - start:.1f} s")
         measure(report, args.runs, f"Synthetic report, {args.respondents} respondents")
+        if args.save:
+            _save(report, Path(args.save))
         transaction.set_rollback(True)
     # This very script again, in a clean process on the real settings.
     subprocess.run(

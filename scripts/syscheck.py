@@ -64,6 +64,9 @@ def missing_packages(purpose: str) -> list[str]:
             missing.append("chromium")
         if shutil.which("pdftotext") is None:
             missing.append("poppler-utils")
+        # The Word version is converted to PDF headless to check it against the PDF.
+        if shutil.which("soffice") is None:
+            missing.append("libreoffice-writer-nogui")
     return missing
 
 
