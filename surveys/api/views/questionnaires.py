@@ -103,8 +103,8 @@ class QuestionnaireViewSet(
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str) -> Response:
         """Remind every recipient that has not submitted, now."""
-        sent = dispatch.send_reminders(questionnaire=self.get_object(), by=request.user)
-        return Response({"sent": sent})
+        result = dispatch.send_reminders(questionnaire=self.get_object(), by=request.user)
+        return Response({"sent": result.sent})
 
 
 class _StructureViewSet(
