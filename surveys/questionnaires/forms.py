@@ -20,6 +20,7 @@ from ..models import (
     text_in,
 )
 from ..models import Respondent as RespondentModel
+from .messages import DEFAULT_REMINDER_TEXT, PLACEHOLDERS, PlaceholderError, check_text
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -415,6 +416,9 @@ class EmailFilterForm(forms.Form):
     kind = forms.ChoiceField(
         required=False, choices=[("", "Any kind"), *EmailLog.Kind.choices], label="Kind"
     )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any delivery"), *EmailLog.Status.choices], label="Delivery"
+    )
     respondent = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label="Respondent"
     )
@@ -439,3 +443,72 @@ class ActivationForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return data
+
+
+class ReminderTextForm(forms.Form):
+    """The reminder's text in each language of the questionnaire (English always), with its
+    placeholders checked: a text Verbale could not fill in is refused here, before saving."""
+
+    def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = dict(LANGUAGES)
+        languages = ["en", *[c for c in questionnaire.languages if c != "en"]]
+        texts = questionnaire.reminder_texts or {}
+        help_text = "Placeholders: " + "; ".join(
+            "{" + name + "} " + meaning for name, meaning in PLACEHOLDERS.items()
+        )
+        for code in languages:
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=f"Reminder text in {names.get(code, code)}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": "6"}),
+                initial=texts.get(code, DEFAULT_REMINDER_TEXT if code == "en" else ""),
+                help_text=help_text
+                if code == "en"
+                else "Empty: people who correspond in this language receive the English text.",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, text in list(data.items()):
+            try:
+                check_text(text or "")
+            except PlaceholderError as error:
+                self.add_error(name, str(error))
+        return data
+
+    def texts(self) -> dict[str, str]:
+        return {name.removeprefix("text_"): text for name, text in self.cleaned_data.items()}
+
+
+class ReminderRecipientsForm(forms.Form):
+    """Remind every recipient that has not replied, or the ones ticked (one or several)."""
+
+    scope = forms.ChoiceField(
+        choices=[
+            ("all", "Every recipient that has not replied"),
+            ("chosen", "Only the recipients ticked below"),
+        ],
+        widget=forms.RadioSelect,
+        initial="all",
+        label="Whom to remind",
+    )
+    respondent_ids = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, label="Recipients", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, recipients: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["respondent_ids"].choices = recipients
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == "chosen" and not data.get("respondent_ids"):
+            self.add_error("respondent_ids", "Tick at least one recipient, or remind every one.")
+        return data
+
+    def chosen(self) -> list[int] | None:
+        """The respondents chosen, or None for every recipient that has not replied."""
+        if self.cleaned_data["scope"] == "all":
+            return None
+        return self.cleaned_data["respondent_ids"]
