@@ -397,6 +397,14 @@ class StatusFilterForm(forms.Form):
         choices=[("", "Any group"), *RespondentModel.RegionalGroup.choices],
         label="Regional group",
     )
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Any kind"), *RespondentModel.Kind.choices], label="Kind"
+    )
+    focal_point = forms.ChoiceField(
+        required=False,
+        choices=[("", "With or without"), ("yes", "Has one"), ("no", "Has none")],
+        label="Focal point",
+    )
 
 
 class ReviewStateForm(forms.Form):
