@@ -27,6 +27,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # link in an e-mail (invitations, reminders, activation links) starts with it, since a worker
 # sending mail has no request to take the host from. Production refuses to start without it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").strip().rstrip("/")
+# The secretariat's home lists drafts nobody has touched for this many days.
+DRAFT_UNTOUCHED_DAYS = env.int("DRAFT_UNTOUCHED_DAYS", default=21)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
