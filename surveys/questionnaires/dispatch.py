@@ -519,6 +519,12 @@ def save_reminder_texts(
     return questionnaire
 
 
+def running_text_name(respondent: Respondent) -> str:
+    """The name in force today as running text writes it ("the Niger", not "Niger")."""
+    name = respondent.name_on(timezone.localdate())
+    return (name.text_name or name.list_name) if name else str(respondent)
+
+
 def reminder_email(reply: Reply, membership: Membership) -> dict[str, Any]:
     """The reminder one person receives (subject, template, context): what is sent and what
     the preview shows are the same message."""
@@ -526,7 +532,7 @@ def reminder_email(reply: Reply, membership: Membership) -> dict[str, Any]:
     text = messages.fill(
         reminder_text(questionnaire, membership.language),
         {
-            "respondent": str(reply.respondent),
+            "respondent": running_text_name(reply.respondent),
             "deadline": f"{questionnaire.deadline:%-d %B %Y}",
             "link": reply_link(reply),
         },

@@ -100,7 +100,8 @@ def questionnaire_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"Sent to {added} new recipient{'s' if added != 1 else ''}. "
-                    "Each now has a reply to fill in.",
+                    "Each now has a reply to fill in; their focal points and experts are "
+                    "e-mailed an invitation with a direct link to it.",
                 )
                 return redirect("surveys:questionnaire-status", pk=questionnaire.pk)
         elif not new:
