@@ -268,3 +268,28 @@ def test_reminders_for_a_closed_questionnaire_are_refused(sec_client, cycle):
     assert response.status_code == 302
     assert not EmailLog.objects.exists()
     assert Membership.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["niger_focal", "other_focal", "niger_expert", "reviewer"])
+def test_nobody_but_the_secretariat_previews_or_sends_reminders(client, cycle, who):
+    from tests.factories import ReviewerFactory
+
+    niger, qatar = _state("NER"), _state("QAT")
+    user = {
+        "niger_focal": lambda: MembershipFactory(respondent=niger).user,
+        "other_focal": lambda: MembershipFactory(respondent=qatar).user,
+        "niger_expert": lambda: MembershipFactory(respondent=niger, role="expert").user,
+        "reviewer": ReviewerFactory,
+    }[who]()
+    client.force_login(user)
+    url = reverse("surveys:questionnaire-reminders", args=[cycle.pk])
+    assert client.get(url).status_code == 403
+    for data in (
+        {"action": "preview", "scope": "all"},
+        {"action": "send", "scope": "all"},
+        {"action": "save-text", "text_en": "Hello {respondent}"},
+    ):
+        assert client.post(url, data).status_code == 403
+    assert not EmailLog.objects.exists()
+    cycle.refresh_from_db()
+    assert "Hello" not in str(cycle.reminder_texts)

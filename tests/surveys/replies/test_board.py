@@ -136,3 +136,28 @@ def test_exports_hold_the_filtered_rows_with_typed_cells(sec_client, everyone):
     japan = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
     assert japan["Received on"].date() == datetime.date(2008, 1, 2)  # a date cell, not text
     assert japan["Late"] is True
+
+
+@pytest.mark.parametrize("who", ["niger_focal", "other_focal", "niger_expert", "reviewer"])
+@pytest.mark.parametrize("export", ["", "csv", "xlsx"])
+def test_nobody_but_the_secretariat_reads_the_board_or_its_exports(client, everyone, who, export):
+    from tests.factories import ReviewerFactory
+
+    people = {
+        "niger_focal": lambda: MembershipFactory(respondent=Respondent.objects.get(code="NER")),
+        "other_focal": lambda: MembershipFactory(respondent=Respondent.objects.get(code="QAT")),
+        "niger_expert": lambda: MembershipFactory(
+            respondent=Respondent.objects.get(code="NER"), role="expert"
+        ),
+    }
+    user = ReviewerFactory() if who == "reviewer" else people[who]().user
+    client.force_login(user)
+    response = client.get(_url(everyone), {"export": export} if export else {})
+    assert response.status_code == 403
+    assert b"Niger" not in response.content
+
+
+@pytest.mark.parametrize("export", ["", "csv"])
+def test_anonymous_people_are_sent_to_sign_in(client, everyone, export):
+    response = client.get(_url(everyone), {"export": export} if export else {})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
