@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from portal.errors import InvalidError
 
-from ..models import Activation, EmailLog, Membership, Questionnaire, Reply, Respondent
+from ..models import LANGUAGES, Activation, EmailLog, Membership, Questionnaire, Reply, Respondent
 from . import messages
 
 User = get_user_model()
@@ -336,8 +336,11 @@ def nominate(
     role: str,
     by: Any,
     nomination_reference: str = "",
+    language: str = "",
 ) -> Membership:
     """Register a person nominated by their government and send them an activation link."""
+    if language and language not in dict(LANGUAGES):
+        raise InvalidError("Choose one of the six languages.", field_errors={"language": "?"})
     if role not in Membership.Role.values:
         raise InvalidError("Choose focal point, expert or observer.", field_errors={"role": "?"})
     email = email.strip().lower()
@@ -360,6 +363,7 @@ def nominate(
         defaults={
             "role": role,
             "nomination_reference": nomination_reference.strip(),
+            "language": language,
             "is_active": True,
         },
     )

@@ -386,6 +386,13 @@ class NominationForm(forms.Form):
         required=False,
         help_text="The note verbale or letter by which the government nominated this person.",
     )
+    language = forms.ChoiceField(
+        required=False,
+        choices=[("", "English (not stated)"), *LANGUAGES],
+        label="Corresponds in",
+        help_text="Reminders go in this language when the questionnaire's reminder text "
+        "exists in it; otherwise in English.",
+    )
 
 
 class StatusFilterForm(forms.Form):

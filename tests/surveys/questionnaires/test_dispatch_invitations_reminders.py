@@ -293,3 +293,15 @@ def test_nobody_but_the_secretariat_previews_or_sends_reminders(client, cycle, w
     assert not EmailLog.objects.exists()
     cycle.refresh_from_db()
     assert "Hello" not in str(cycle.reminder_texts)
+
+
+def test_the_nomination_records_the_language_a_person_corresponds_in(sec_client):
+    niger = _state("NER")
+    url = reverse("surveys:secretariat-nominations", args=[niger.pk])
+    base = {"email": "fp@niger.example", "full_name": "A. Moussa", "role": "focal_point"}
+    response = sec_client.post(url, {**base, "language": "de"})
+    assert response.status_code == 200
+    assert not Membership.objects.filter(respondent=niger).exists()
+    sec_client.post(url, {**base, "language": "fr"})
+    assert Membership.objects.get(respondent=niger).language == "fr"
+    assert "corresponds in French" in sec_client.get(url).content.decode()
