@@ -69,3 +69,16 @@ def test_dispatch_with_a_recipient_lacking_a_focal_point_then_remind_one_state(
         "focal@niger.example"
     ]
     assert togo.pk not in EmailLog.objects.values_list("respondent_id", flat=True)
+
+    page.goto(f"/questionnaires/{draft.pk}/reminders/")
+    page.get_by_label("Reminder text in English").fill("Dear {delegation}, reply by {deadline}.")
+    page.get_by_role("button", name="Save the text").click()
+    expect(page.get_by_text("Unknown placeholder {delegation}")).to_be_visible()
+    screenshot(page, "dispatch-5-text-refused")
+    questionnaire.refresh_from_db()
+    assert questionnaire.reminder_texts == {}
+
+    page.get_by_role("link", name="Home").first.click()
+    attention = page.get_by_role("region", name="What needs attention now")
+    expect(attention.get_by_role("link", name=f"Late replies to “{draft.title}”")).to_be_visible()
+    screenshot(page, "dispatch-6-home")
