@@ -305,3 +305,21 @@ def test_the_nomination_records_the_language_a_person_corresponds_in(sec_client)
     sec_client.post(url, {**base, "language": "fr"})
     assert Membership.objects.get(respondent=niger).language == "fr"
     assert "corresponds in French" in sec_client.get(url).content.decode()
+
+
+def test_the_api_reminds_chosen_respondents_and_names_who_was_skipped(client, secretariat, cycle):
+    niger, qatar, togo = _state("NER"), _state("QAT"), _state("TGO")
+    client.force_login(secretariat)
+    url = f"/api/v1/questionnaires/{cycle.pk}/remind/"
+    refused = client.post(url, {"respondents": "NER"}, content_type="application/json")
+    assert refused.status_code == 400 and not EmailLog.objects.exists()
+    response = client.post(
+        url, {"respondents": [qatar.pk, togo.pk, niger.pk]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["sent"] == 2 and body["reminded"] == ["NER"]
+    assert sorted(body["skipped"], key=lambda s: s["respondent"]) == [
+        {"respondent": "QAT", "reason": "already submitted"},
+        {"respondent": "TGO", "reason": "no active focal point"},
+    ]
