@@ -5,7 +5,8 @@ e-mail log and the status board show the outcome."""
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,8 @@ from django.urls import reverse
 
 from portal.celery import app as celery_app
 from surveys.models import EmailLog, Respondent
-from surveys.questionnaires import dispatch
 from tests.factories import MembershipFactory, SecretariatFactory, build_questionnaire
-from tests.workers import ROOT, start_worker, stop_process
+from tests.workers import ROOT, start_worker, stop_process, wait_until
 
 pytestmark = [
     pytest.mark.integration,
@@ -26,39 +26,41 @@ QUEUE = "invitations-test"
 SITE = "https://verbale.example.org"
 
 
-def _wait_for(condition, what: str, seconds: float = 90) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Gave up waiting for {what}")
-        time.sleep(0.2)
+@contextmanager
+def _mail_worker(name: str, settings, mail_env: dict[str, str]) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """A worker of this test's own queue (no other worker of the session takes these
+    messages), whose mail backend is one of the test's; retries after a second."""
+    if not celery_app.conf.broker_url or celery_app.conf.task_always_eager:
+        pytest.fail("Run with CELERY_BROKER_URL=redis://… (make test-integration)")
+    settings.EMAIL_QUEUE = QUEUE
+    log_file = ROOT / "var" / f"{name}.log"
+    log_file.parent.mkdir(exist_ok=True)
+    worker = start_worker(
+        name,
+        log_file,
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "EMAIL_RETRY_BACKOFF_SECONDS": "1",
+            **mail_env,
+        },
+        queue=QUEUE,
+    )
+    try:
+        yield
+    finally:
+        stop_process(worker)
 
 
 @pytest.fixture
-def flaky_worker(django_db_blocker, settings, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if not celery_app.conf.broker_url or celery_app.conf.task_always_eager:
-        pytest.fail("Run with CELERY_BROKER_URL=redis://… (make test-integration)")
-    settings.EMAIL_QUEUE = QUEUE  # its own queue: no other worker of the session takes these
+def flaky_worker(django_db_blocker, settings, tmp_path: Path) -> Iterator[Path]:  # type: ignore[no-untyped-def]
     settings.SITE_URL = SITE
-    log_file = ROOT / "var" / "test-invitations-worker.log"
-    log_file.parent.mkdir(exist_ok=True)
-    with django_db_blocker.unblock():
-        worker = start_worker(
-            "test-invitations-worker",
-            log_file,
-            {
-                "DJANGO_SETTINGS_MODULE": "portal.settings",
-                "EMAIL_BACKEND": "tests.integration.flaky_mail.FlakyBackend",
-                "FLAKY_MAIL_DIR": str(tmp_path),
-                "EMAIL_MAX_RETRIES": "3",
-                "EMAIL_RETRY_BACKOFF_SECONDS": "1",
-            },
-            queue=QUEUE,
-        )
-    try:
+    env = {
+        "EMAIL_BACKEND": "tests.integration.flaky_mail.FlakyBackend",
+        "FLAKY_MAIL_DIR": str(tmp_path),
+        "EMAIL_MAX_RETRIES": "3",
+    }
+    with django_db_blocker.unblock(), _mail_worker("test-invitations-worker", settings, env):
         yield tmp_path
-    finally:
-        stop_process(worker)
 
 
 def _delivered(folder: Path) -> list[dict]:
@@ -77,7 +79,7 @@ def test_invitation_and_reminder_are_delivered_by_the_worker_after_a_refusal(fla
     reply = q.replies.get()
     invitation = EmailLog.objects.get(kind=EmailLog.Kind.INVITATION)
     assert invitation.to == focal.email
-    _wait_for(
+    wait_until(
         lambda: EmailLog.objects.filter(pk=invitation.pk, status="sent").exists(),
         "the worker to deliver the invitation",
     )
@@ -93,7 +95,7 @@ def test_invitation_and_reminder_are_delivered_by_the_worker_after_a_refusal(fla
     )
     assert "1 reminder queued for sending" in response.content.decode()
     reminder = EmailLog.objects.get(kind=EmailLog.Kind.REMINDER)
-    _wait_for(
+    wait_until(
         lambda: EmailLog.objects.filter(pk=reminder.pk, status="sent").exists(),
         "the worker to deliver the reminder",
     )
@@ -105,38 +107,23 @@ def test_invitation_and_reminder_are_delivered_by_the_worker_after_a_refusal(fla
 def test_a_message_that_keeps_failing_shows_on_the_log_and_on_the_board(
     django_db_blocker, settings, tmp_path: Path, client
 ):
-    if not celery_app.conf.broker_url or celery_app.conf.task_always_eager:
-        pytest.fail("Run with CELERY_BROKER_URL=redis://… (make test-integration)")
     attempts = tmp_path / "attempts"
     attempts.touch()
-    settings.EMAIL_QUEUE = QUEUE
-    log_file = ROOT / "var" / "test-invitations-refusing-worker.log"
-    log_file.parent.mkdir(exist_ok=True)
-    with django_db_blocker.unblock():
-        worker = start_worker(
-            "test-invitations-refusing-worker",
-            log_file,
-            {
-                "DJANGO_SETTINGS_MODULE": "portal.settings",
-                "EMAIL_BACKEND": "tests.integration.refusing_mail.RefusingBackend",
-                "REFUSING_MAIL_LOG": str(attempts),
-                "EMAIL_MAX_RETRIES": "1",
-                "EMAIL_RETRY_BACKOFF_SECONDS": "1",
-            },
-            queue=QUEUE,
-        )
-    try:
+    env = {
+        "EMAIL_BACKEND": "tests.integration.refusing_mail.RefusingBackend",
+        "REFUSING_MAIL_LOG": str(attempts),
+        "EMAIL_MAX_RETRIES": "1",
+    }
+    with django_db_blocker.unblock(), _mail_worker("test-invitations-refusing", settings, env):
         secretariat = SecretariatFactory()
         niger = Respondent.objects.get(code="NER")
         MembershipFactory(respondent=niger)
         with transaction.atomic():
             q = build_questionnaire(by=secretariat, dispatch_to=[niger])
-        _wait_for(
+        wait_until(
             lambda: EmailLog.objects.filter(status=EmailLog.Status.FAILED).exists(),
             "the worker to give up on the invitation",
         )
-    finally:
-        stop_process(worker)
     assert attempts.read_text().count("attempt") == 2
     client.force_login(secretariat)
     board = client.get(reverse("surveys:questionnaire-status", args=[q.pk])).content.decode()
@@ -144,4 +131,3 @@ def test_a_message_that_keeps_failing_shows_on_the_log_and_on_the_board(
     assert "1 e-mail failed" in board
     log = client.get(reverse("surveys:email-log") + "?status=failed").content.decode()
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in log
-    assert dispatch.EMAIL_TASK == "surveys.send_email"
