@@ -92,6 +92,7 @@ def test_invitation_and_reminder_are_delivered_by_the_worker_after_a_refusal(fla
     response = client.post(
         reverse("surveys:questionnaire-reminders", args=[q.pk]),
         {"action": "send", "scope": "chosen", "respondent_ids": [niger.pk]},
+        follow=True,
     )
     assert "1 reminder queued for sending" in response.content.decode()
     reminder = EmailLog.objects.get(kind=EmailLog.Kind.REMINDER)

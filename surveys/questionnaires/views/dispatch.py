@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.errors import ServiceError
@@ -158,12 +159,20 @@ def _named(result: dispatch.ReminderResult, on: datetime.date | None) -> dict[st
         ),
         "skipped": sorted(
             (
-                {"name": name_on(r.reply.respondent, on), "why": r.skipped, "reply": r.reply}
+                {
+                    "name": name_on(r.reply.respondent, on),
+                    "why": r.skipped,
+                    "respondent_id": r.reply.respondent_id,
+                }
                 for r in result.skipped
             ),
             key=lambda row: row["name"],
         ),
     }
+
+
+def _sent_key(questionnaire: Questionnaire) -> str:
+    return f"reminders-sent-{questionnaire.pk}"
 
 
 @secretariat_required
@@ -191,6 +200,10 @@ def questionnaire_reminders(request: HttpRequest, pk: int) -> HttpResponse:
         "text_form": text_form,
         "form": recipients_form,
     }
+    if request.method == "GET" and request.GET.get("sent"):
+        outcome = request.session.pop(_sent_key(questionnaire), None)
+        if outcome is not None:
+            context.update(outcome, sent=True)
     if action == "save-text" and text_form.is_valid():
         try:
             dispatch.save_reminder_texts(
@@ -213,8 +226,16 @@ def questionnaire_reminders(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as error:
             apply_service_error(recipients_form, error)
         else:
+            if action == "send":
+                # Shown after a redirect, so that reloading the page sends nothing again.
+                request.session[_sent_key(questionnaire)] = {
+                    **_named(result, questionnaire.sent_on),
+                    "count": result.sent,
+                }
+                return redirect(
+                    reverse("surveys:questionnaire-reminders", args=[questionnaire.pk]) + "?sent=1"
+                )
             context.update(_named(result, questionnaire.sent_on))
-            context["sent"] = action == "send"
             context["count"] = result.sent
             if action == "preview":
                 context["preview"] = (

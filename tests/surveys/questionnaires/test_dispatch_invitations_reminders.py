@@ -206,6 +206,7 @@ def test_a_reminder_aimed_at_one_state_reaches_only_its_focal_points_in_their_la
     response = sec_client.post(
         reverse("surveys:questionnaire-reminders", args=[cycle.pk]),
         {"action": "send", "scope": "chosen", "respondent_ids": [niger.pk]},
+        follow=True,
     )
     page = response.content.decode()
     assert "2 reminders queued for sending to the focal points of 1 recipient; 0 skipped" in page
@@ -217,6 +218,10 @@ def test_a_reminder_aimed_at_one_state_reaches_only_its_focal_points_in_their_la
     assert "has not replied" in logs[0].body
     assert "n'a pas répondu" in logs[1].body
     assert all(log.reply.respondent_id == niger.pk for log in logs)
+    # the result came after a redirect: loading the page again shows it no more, sends nothing
+    again = sec_client.get(response.redirect_chain[-1][0]).content.decode()
+    assert "queued for sending" not in again and "Preview the reminder" in again
+    assert EmailLog.objects.filter(kind=EmailLog.Kind.REMINDER).count() == 2
 
 
 def test_the_result_names_who_was_reminded_and_who_was_skipped_and_why(secretariat, cycle):

@@ -826,6 +826,7 @@ def test_sending_reminders_now(sec_client, questionnaire, salvador, estonia, sub
     response = sec_client.post(
         reverse("surveys:questionnaire-reminders", args=[questionnaire.pk]),
         {"action": "send", "scope": "all"},
+        follow=True,
     )
     assert "1 reminder queued for sending" in response.content.decode()
     assert EmailLog.objects.filter(kind="reminder", respondent=estonia).count() == 1
