@@ -13,6 +13,7 @@ from surveys.models import EmailLog, Questionnaire, Respondent
 from tests.factories import MembershipFactory, SecretariatFactory, build_questionnaire
 
 from .conftest import PASSWORD, login, screenshot
+from .test_accessibility import audited, serious_violations  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -82,3 +83,24 @@ def test_dispatch_with_a_recipient_lacking_a_focal_point_then_remind_one_state(
     attention = page.get_by_role("region", name="What needs attention now")
     expect(attention.get_by_role("link", name=f"Late replies to “{draft.title}”")).to_be_visible()
     screenshot(page, "dispatch-6-home")
+
+
+def test_the_secretariat_pages_of_dispatch_and_reminders_pass_axe(audited):  # noqa: F811
+    secretariat = SecretariatFactory(email="secretariat@verbale.test")
+    niger, togo = Respondent.objects.get(code="NER"), Respondent.objects.get(code="TGO")
+    MembershipFactory(respondent=niger)
+    q = build_questionnaire(by=secretariat, dispatch_to=[niger, togo])
+    draft = build_questionnaire(by=secretariat, title="A draft")
+    login(audited, secretariat.email, PASSWORD)
+    for name, url in [
+        ("home", "/"),
+        ("dispatch", f"/questionnaires/{draft.pk}/dispatch/"),
+        ("status board", f"/questionnaires/{q.pk}/status/"),
+        ("reminders", f"/questionnaires/{q.pk}/reminders/"),
+        ("e-mail log", "/emails/"),
+    ]:
+        audited.goto(url)
+        assert serious_violations(audited) == [], name
+    audited.goto(f"/questionnaires/{q.pk}/reminders/")
+    audited.get_by_role("button", name="Preview the reminder").click()
+    assert serious_violations(audited) == [], "reminder preview"
