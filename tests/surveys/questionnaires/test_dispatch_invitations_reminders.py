@@ -328,3 +328,25 @@ def test_the_api_reminds_chosen_respondents_and_names_who_was_skipped(client, se
         {"respondent": "QAT", "reason": "already submitted"},
         {"respondent": "TGO", "reason": "no active focal point"},
     ]
+
+
+def test_the_reminders_page_queries_do_not_grow_with_recipients(
+    sec_client, secretariat, django_assert_max_num_queries
+):
+    states = list(Respondent.objects.filter(kind="member_state").order_by("code")[:40])
+    small = build_questionnaire(by=secretariat, dispatch_to=states[:2])
+    large = build_questionnaire(by=secretariat, dispatch_to=states)
+    for state in states:
+        MembershipFactory(respondent=state)
+    for data in ({}, {"action": "preview", "scope": "all"}):
+        send = sec_client.post if data else sec_client.get
+        url = reverse("surveys:questionnaire-reminders", args=[small.pk])
+        with django_assert_max_num_queries(40) as small_queries:
+            send(url, data)
+        url = reverse("surveys:questionnaire-reminders", args=[large.pk])
+        with django_assert_max_num_queries(len(small_queries.captured_queries)):
+            page = send(url, data).content.decode()
+        if data:
+            assert "To be reminded (40)" in page
+        else:
+            assert page.count('name="respondent_ids"') == 40
