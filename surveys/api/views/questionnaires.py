@@ -121,13 +121,19 @@ class QuestionnaireViewSet(
     def remind(self, request: Request, pk: str) -> Response:
         """Remind every recipient that has not submitted, or the ones named, now; the answer
         names (by code) who was reminded and who was skipped, and why."""
-        body = request.data if isinstance(request.data, Mapping) else {}
+        body = request.data
+        if not isinstance(body, Mapping):
+            raise ValidationError(
+                {"detail": 'Send an object, e.g. {"respondents": [12]}, or nothing.'}
+            )
         chosen = body.get("respondents")
-        if chosen is not None and (
+        if "respondents" in body and (
             not isinstance(chosen, list)
             or not all(isinstance(i, int) and not isinstance(i, bool) for i in chosen)
         ):
-            raise ValidationError({"respondents": "Give a list of respondent ids."})
+            raise ValidationError(
+                {"respondents": "Give a list of respondent ids, or leave it out."}
+            )
         result = dispatch.send_reminders(
             questionnaire=self.get_object(), by=request.user, respondent_ids=chosen
         )

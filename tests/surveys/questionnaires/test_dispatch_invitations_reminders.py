@@ -316,7 +316,10 @@ def test_the_api_reminds_chosen_respondents_and_names_who_was_skipped(client, se
     niger, qatar, togo = _state("NER"), _state("QAT"), _state("TGO")
     client.force_login(secretariat)
     url = f"/api/v1/questionnaires/{cycle.pk}/remind/"
-    refused = client.post(url, {"respondents": "NER"}, content_type="application/json")
+    for bad in ("NER", None, [True], ["1"]):
+        refused = client.post(url, {"respondents": bad}, content_type="application/json")
+        assert refused.status_code == 400 and not EmailLog.objects.exists()
+    refused = client.post(url, [None, None], content_type="application/json")
     assert refused.status_code == 400 and not EmailLog.objects.exists()
     response = client.post(
         url, {"respondents": [qatar.pk, togo.pk, niger.pk]}, content_type="application/json"
