@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -35,6 +37,20 @@ def _link(label: str, url_name: str, hint: str = "", **kwargs: object) -> Link |
 
 def _links(*links: Link | None) -> list[Link]:
     return [link for link in links if link is not None]
+
+
+# What needs attention now, from the apps (the portal imports none): each registered function
+# takes the person and returns items with ``label``, ``count``, ``url`` and ``hint``.
+ATTENTION: list[Callable[[User], list[Any]]] = []
+
+
+def register_attention(source: Callable[[User], list[Any]]) -> None:
+    if source not in ATTENTION:
+        ATTENTION.append(source)
+
+
+def attention(user: User) -> list[Any]:
+    return [item for source in ATTENTION for item in source(user)]
 
 
 def home_sections(user: User) -> list[Section]:

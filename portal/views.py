@@ -40,7 +40,14 @@ logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"sections": selectors.home_sections(request.user)})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "sections": selectors.home_sections(request.user),
+            "attention": selectors.attention(request.user),
+        },
+    )
 
 
 @login_not_required

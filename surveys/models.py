@@ -144,6 +144,16 @@ class RespondentName(models.Model):
         )
 
 
+LANGUAGES_CHOICES = [
+    ("ar", "Arabic"),
+    ("zh", "Chinese"),
+    ("en", "English"),
+    ("fr", "French"),
+    ("ru", "Russian"),
+    ("es", "Spanish"),
+]
+
+
 class Membership(models.Model):
     """A person nominated by a respondent, with the role they play inside it."""
 
@@ -163,6 +173,9 @@ class Membership(models.Model):
         default="",
         help_text="The note verbale or letter by which the government nominated this person.",
     )
+    # The language the person corresponds in (reminders use its text when the questionnaire
+    # has one); empty: English.
+    language = models.CharField(max_length=5, choices=LANGUAGES_CHOICES, blank=True, default="")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -176,14 +189,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.respondent}"
 
 
-LANGUAGES = [
-    ("ar", "Arabic"),
-    ("zh", "Chinese"),
-    ("en", "English"),
-    ("fr", "French"),
-    ("ru", "Russian"),
-    ("es", "Spanish"),
-]
+LANGUAGES = LANGUAGES_CHOICES
 RTL_LANGUAGES = {"ar"}
 
 
@@ -229,6 +235,12 @@ class Questionnaire(models.Model):
         null=True,
         blank=True,
         help_text="Send reminders this many days before the deadline (empty: none).",
+    )
+    reminder_texts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The reminder's text per language code, with the placeholders {respondent}, "
+        "{deadline} and {link}; empty: the standard text.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     dispatched_at = models.DateTimeField(null=True, blank=True)
@@ -553,6 +565,7 @@ class EmailLog(models.Model):
 
     class Kind(models.TextChoices):
         ACTIVATION = "activation", "Activation link"
+        INVITATION = "invitation", "Invitation to reply"
         REMINDER = "reminder", "Reminder"
         ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
         CLARIFICATION = "clarification", "Clarification"
@@ -568,6 +581,10 @@ class EmailLog(models.Model):
     )
     respondent = models.ForeignKey(
         Respondent, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    # The reply the message is about (an invitation, a reminder): the log links to it.
+    reply = models.ForeignKey(
+        "Reply", null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
     )
     sent_at = models.DateTimeField(default=timezone.now)
     sent_by = models.ForeignKey(

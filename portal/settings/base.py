@@ -23,7 +23,12 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address people open Verbale at (scheme, host, port, no trailing slash): every absolute
+# link in an e-mail (invitations, reminders, activation links) starts with it, since a worker
+# sending mail has no request to take the host from. Production refuses to start without it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").strip().rstrip("/")
+# The secretariat's home lists drafts nobody has touched for this many days.
+DRAFT_UNTOUCHED_DAYS = env.int("DRAFT_UNTOUCHED_DAYS", default=21)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,5 +1,7 @@
 """A public deployment: refuses to start without a secret key and host names."""
 
+import re
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -32,6 +34,16 @@ if SECRET_KEY in KNOWN_PLACEHOLDER_KEYS or any(
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "DJANGO_ENV=production needs ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=verbale.example.org"
+    )
+
+# Links in e-mails are written by workers, which have no request to take the address from:
+# without SITE_URL they would point at the development default, which nobody can open.
+SITE_URL = env.str("SITE_URL", default="").strip().rstrip("/")
+if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs SITE_URL, the address people open Verbale at, used for "
+        "every link in e-mails, e.g. SITE_URL=https://verbale.example.org"
+        + (f" (not {SITE_URL!r})" if SITE_URL else "")
     )
 
 SECRETARIAT_TWO_FACTOR = True  # never optional in a deployment

@@ -9,6 +9,7 @@ import logging
 import secrets
 import smtplib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from celery import current_app
@@ -19,14 +20,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.errors import InvalidError
 
-from ..models import Activation, EmailLog, Membership, Questionnaire, Reply, Respondent
+from ..models import LANGUAGES, Activation, EmailLog, Membership, Questionnaire, Reply, Respondent
+from . import messages
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -98,7 +100,44 @@ def dispatch_questionnaire(
         if r.pk not in existing
     ]
     Reply.objects.bulk_create(new)
+    invite(
+        questionnaire=questionnaire,
+        replies=questionnaire.replies.filter(respondent__in=[r.respondent for r in new]),
+        by=by,
+    )
     return len(new)
+
+
+def reply_link(reply: Reply) -> str:
+    """The absolute address of a reply's form: what an invitation or a reminder links to."""
+    return settings.SITE_URL + reverse("surveys:reply-form", kwargs={"pk": reply.pk})
+
+
+def invite(*, questionnaire: Questionnaire, replies: Iterable[Reply], by: Any) -> int:
+    """E-mail every active focal point and expert of each reply's respondent a direct link to
+    the reply (queued on commit, like every message). Returns how many were written."""
+    written = 0
+    for reply in replies:
+        for membership in people_of(reply.respondent, INVITED_ROLES):
+            send_email(
+                kind=EmailLog.Kind.INVITATION,
+                to=membership.user.email,
+                subject=f"Questionnaire: {questionnaire.title} — replies requested by "
+                f"{questionnaire.deadline:%-d %B %Y}",
+                template="surveys/email/invitation.txt",
+                context={
+                    "questionnaire": questionnaire,
+                    "respondent": reply.respondent,
+                    "membership": membership,
+                    "link": reply_link(reply),
+                },
+                questionnaire=questionnaire,
+                respondent=reply.respondent,
+                reply=reply,
+                by=by,
+            )
+            written += 1
+    return written
 
 
 @transaction.atomic
@@ -129,6 +168,7 @@ def send_email(
     private_context: dict[str, tuple[str, str]] | None = None,
     questionnaire: Questionnaire | None = None,
     respondent: Respondent | None = None,
+    reply: Reply | None = None,
     by: Any = None,
 ) -> EmailLog:
     """Log the message as queued, and queue its sending once the transaction commits (never for
@@ -142,16 +182,15 @@ def send_email(
     private_context = private_context or {}
     sent = {name: value for name, (value, _logged) in private_context.items()}
     logged = {name: text for name, (_value, text) in private_context.items()}
-    body = render_to_string(template, {**context, **sent, "site_url": settings.SITE_URL})
+    body = render_email(template, {**context, **sent})
     log = EmailLog.objects.create(
         kind=kind,
         to=to,
         subject=subject,
-        body=render_to_string(template, {**context, **logged, "site_url": settings.SITE_URL})
-        if private_context
-        else body,
+        body=render_email(template, {**context, **logged}) if private_context else body,
         questionnaire=questionnaire,
         respondent=respondent,
+        reply=reply,
         sent_by=by if getattr(by, "pk", None) else None,
         status=EmailLog.Status.QUEUED,
     )
@@ -177,6 +216,11 @@ def send_email(
 
     transaction.on_commit(queue)
     return log
+
+
+def render_email(template: str, context: dict[str, Any]) -> str:
+    """A message's text, as sent and as previewed: links start with ``SITE_URL``."""
+    return render_to_string(template, {**context, "site_url": settings.SITE_URL})
 
 
 def _send_task(log_id: int, private_body: str | None) -> None:
@@ -247,13 +291,37 @@ def record_email_error(*, log_id: int, error: BaseException, final: bool, prefix
     )
 
 
+INVITED_ROLES = (Membership.Role.FOCAL_POINT, Membership.Role.EXPERT)
+
+
+def _active(memberships: QuerySet[Membership], roles: Iterable[str]) -> QuerySet[Membership]:
+    return (
+        memberships.filter(is_active=True, role__in=list(roles), user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+
+
+def people_of(respondent: Respondent, roles: Iterable[str]) -> list[Membership]:
+    """The active memberships of a respondent in the given roles, with their users."""
+    return list(_active(respondent.memberships.all(), roles))
+
+
 def focal_points(respondent: Respondent) -> list[Any]:
-    return [
-        m.user
-        for m in respondent.memberships.filter(
-            is_active=True, role=Membership.Role.FOCAL_POINT, user__is_active=True
-        ).select_related("user")
-    ]
+    return [m.user for m in people_of(respondent, [Membership.Role.FOCAL_POINT])]
+
+
+def without_focal_point(respondent_ids: Iterable[int]) -> set[int]:
+    """Which of these respondents have no active focal point: nobody can submit their reply,
+    and nobody receives its invitation until their mission nominates one."""
+    ids = set(respondent_ids)
+    having = Membership.objects.filter(
+        respondent_id__in=ids,
+        role=Membership.Role.FOCAL_POINT,
+        is_active=True,
+        user__is_active=True,
+    ).values_list("respondent_id", flat=True)
+    return ids - set(having)
 
 
 # --- nominations and activation -----------------------------------------------------------
@@ -272,8 +340,11 @@ def nominate(
     role: str,
     by: Any,
     nomination_reference: str = "",
+    language: str = "",
 ) -> Membership:
     """Register a person nominated by their government and send them an activation link."""
+    if language and language not in dict(LANGUAGES):
+        raise InvalidError("Choose one of the six languages.", field_errors={"language": "?"})
     if role not in Membership.Role.values:
         raise InvalidError("Choose focal point, expert or observer.", field_errors={"role": "?"})
     email = email.strip().lower()
@@ -296,6 +367,7 @@ def nominate(
         defaults={
             "role": role,
             "nomination_reference": nomination_reference.strip(),
+            "language": language,
             "is_active": True,
         },
     )
@@ -399,6 +471,102 @@ def activate(*, token: str, password: str) -> Any:
 # --- reminders ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Reminded:
+    """The outcome for one recipient: the addresses reminded, or why it was skipped."""
+
+    reply: Reply
+    people: tuple[Membership, ...] = ()
+    skipped: str = ""
+
+    @property
+    def to(self) -> list[str]:
+        return [m.user.email for m in self.people]
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    reminded: list[Reminded] = field(default_factory=list)
+    skipped: list[Reminded] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return sum(len(r.to) for r in self.reminded)
+
+
+SKIP_SUBMITTED = "already submitted"
+SKIP_WITHDRAWN = "reply withdrawn"
+SKIP_NO_FOCAL_POINT = "no active focal point"
+SKIP_REMINDED = "already reminded since {since:%-d %B %Y}"
+
+
+def reminder_text(questionnaire: Questionnaire, language: str) -> str:
+    """The secretariat's reminder text in a language, else in English, else the standard one."""
+    texts = questionnaire.reminder_texts or {}
+    return texts.get(language) or texts.get("en") or messages.DEFAULT_REMINDER_TEXT
+
+
+@transaction.atomic
+def save_reminder_texts(
+    *, questionnaire: Questionnaire, texts: dict[str, str], by: Any
+) -> Questionnaire:
+    """Keep the reminder's text per language; a text with an unknown placeholder is refused
+    (nothing is saved) with the language and the reason."""
+    errors = {}
+    for language, text in texts.items():
+        try:
+            messages.check_text(text)
+        except messages.PlaceholderError as error:
+            errors[f"text_{language}"] = str(error)
+    if errors:
+        raise InvalidError(
+            "The reminder text was not saved: " + " ".join(errors.values()), field_errors=errors
+        )
+    questionnaire.reminder_texts = {lang: text for lang, text in texts.items() if text.strip()}
+    questionnaire.save(update_fields=["reminder_texts", "updated_at"])
+    return questionnaire
+
+
+def running_text_name(respondent: Respondent) -> str:
+    """The name in force today as running text writes it ("the Niger", not "Niger")."""
+    name = respondent.name_on(timezone.localdate())
+    return (name.text_name or name.list_name) if name else str(respondent)
+
+
+def reminder_email(reply: Reply, membership: Membership) -> dict[str, Any]:
+    """The reminder one person receives (subject, template, context): what is sent and what
+    the preview shows are the same message."""
+    questionnaire = reply.questionnaire
+    text = messages.fill(
+        reminder_text(questionnaire, membership.language),
+        {
+            "respondent": running_text_name(reply.respondent),
+            "deadline": f"{questionnaire.deadline:%-d %B %Y}",
+            "link": reply_link(reply),
+        },
+    )
+    return {
+        "subject": f"Reminder: {questionnaire.title} — replies due "
+        f"{questionnaire.deadline:%-d %B %Y}",
+        "template": "surveys/email/reminder.txt",
+        "context": {"questionnaire": questionnaire, "user": membership.user, "text": text},
+    }
+
+
+def preview_reminder(reply: Reply) -> dict[str, Any] | None:
+    """The reminder the first focal point of this reply's respondent would receive now (to,
+    subject, body), or None when nobody would."""
+    people = people_of(reply.respondent, [Membership.Role.FOCAL_POINT])
+    if not people:
+        return None
+    message = reminder_email(reply, people[0])
+    return {
+        "to": people[0].user.email,
+        "subject": message["subject"],
+        "body": render_email(message["template"], message["context"]),
+    }
+
+
 def _reminder_sent_since(reply: Reply, since: datetime.date) -> bool:
     return EmailLog.objects.filter(
         kind=EmailLog.Kind.REMINDER,
@@ -408,40 +576,74 @@ def _reminder_sent_since(reply: Reply, since: datetime.date) -> bool:
     ).exists()
 
 
-@transaction.atomic
-def send_reminders(
-    *, questionnaire: Questionnaire, by: Any = None, since: datetime.date | None = None
-) -> int:
-    """Remind the focal points of every recipient that has not submitted.
-
-    With ``since``, a recipient already reminded on or after that date is skipped (what makes
-    the scheduled run safe to repeat). Returns the number of e-mails sent.
-    """
+def plan_reminders(
+    *,
+    questionnaire: Questionnaire,
+    since: datetime.date | None = None,
+    respondent_ids: Iterable[int] | None = None,
+) -> ReminderResult:
+    """Who a reminder would reach now, and who would be skipped and why: what the page shows
+    before sending, and what :func:`send_reminders` then sends. Sends nothing."""
     if not questionnaire.is_open:
         raise InvalidError("Reminders go only for a dispatched, open questionnaire.")
-    sent = 0
-    pending = questionnaire.replies.filter(received_on__isnull=True, withdrawn=False)
-    for reply in pending.select_related("respondent").prefetch_related("respondent__names"):
-        if since is not None and _reminder_sent_since(reply, since):
-            continue
-        for user in focal_points(reply.respondent):
+    replies = questionnaire.replies.select_related("respondent", "questionnaire")
+    if respondent_ids is not None:
+        wanted = set(respondent_ids)
+        if not wanted:
+            raise InvalidError("Choose at least one recipient to remind.")
+        replies = replies.filter(respondent_id__in=wanted)
+    # The focal points of every recipient in one query: a cycle has some 200 recipients.
+    focal = Prefetch(
+        "respondent__memberships",
+        queryset=_active(Membership.objects.all(), [Membership.Role.FOCAL_POINT]),
+        to_attr="focal_memberships",
+    )
+    result = ReminderResult()
+    for reply in replies.prefetch_related("respondent__names", focal):
+        reason = ""
+        people = reply.respondent.focal_memberships
+        if reply.withdrawn:
+            reason = SKIP_WITHDRAWN
+        elif reply.received_on is not None:
+            reason = SKIP_SUBMITTED
+        elif since is not None and _reminder_sent_since(reply, since):
+            reason = SKIP_REMINDED.format(since=since)
+        elif not people:
+            reason = SKIP_NO_FOCAL_POINT
+        if reason:
+            result.skipped.append(Reminded(reply=reply, skipped=reason))
+        else:
+            result.reminded.append(Reminded(reply=reply, people=tuple(people)))
+    return result
+
+
+@transaction.atomic
+def send_reminders(
+    *,
+    questionnaire: Questionnaire,
+    by: Any = None,
+    since: datetime.date | None = None,
+    respondent_ids: Iterable[int] | None = None,
+) -> ReminderResult:
+    """Remind the focal points of every recipient that has not submitted, or of the chosen
+    ones (``respondent_ids``); the result names who was reminded and who was skipped, and why.
+
+    With ``since``, a recipient already reminded on or after that date is skipped (what makes
+    the scheduled run safe to repeat).
+    """
+    result = plan_reminders(questionnaire=questionnaire, since=since, respondent_ids=respondent_ids)
+    for reminded in result.reminded:
+        for membership in reminded.people:
             send_email(
                 kind=EmailLog.Kind.REMINDER,
-                to=user.email,
-                subject=f"Reminder: {questionnaire.title} — replies due "
-                f"{questionnaire.deadline:%-d %B %Y}",
-                template="surveys/email/reminder.txt",
-                context={
-                    "questionnaire": questionnaire,
-                    "respondent": reply.respondent,
-                    "user": user,
-                },
+                to=membership.user.email,
                 questionnaire=questionnaire,
-                respondent=reply.respondent,
+                respondent=reminded.reply.respondent,
+                reply=reminded.reply,
                 by=by,
+                **reminder_email(reminded.reply, membership),
             )
-            sent += 1
-    return sent
+    return result
 
 
 def send_due_reminders(*, today: datetime.date) -> int:
@@ -456,5 +658,5 @@ def send_due_reminders(*, today: datetime.date) -> int:
     for questionnaire in questionnaires:
         due = questionnaire.deadline - datetime.timedelta(days=questionnaire.reminder_days_before)
         if today >= due:
-            sent += send_reminders(questionnaire=questionnaire, since=due)
+            sent += send_reminders(questionnaire=questionnaire, since=due).sent
     return sent

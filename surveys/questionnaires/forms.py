@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..models import Respondent as RespondentModel
 from .answers import KEY
+from .messages import DEFAULT_REMINDER_TEXT, PLACEHOLDERS, PlaceholderError, check_text
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -506,6 +507,13 @@ class NominationForm(forms.Form):
         required=False,
         help_text="The note verbale or letter by which the government nominated this person.",
     )
+    language = forms.ChoiceField(
+        required=False,
+        choices=[("", "English (not stated)"), *LANGUAGES],
+        label="Corresponds in",
+        help_text="Reminders go in this language when the questionnaire's reminder text "
+        "exists in it; otherwise in English.",
+    )
 
 
 class StatusFilterForm(forms.Form):
@@ -516,6 +524,14 @@ class StatusFilterForm(forms.Form):
         required=False,
         choices=[("", "Any group"), *RespondentModel.RegionalGroup.choices],
         label="Regional group",
+    )
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Any kind"), *RespondentModel.Kind.choices], label="Kind"
+    )
+    focal_point = forms.ChoiceField(
+        required=False,
+        choices=[("", "With or without"), ("yes", "Has one"), ("no", "Has none")],
+        label="Focal point",
     )
 
 
@@ -535,6 +551,9 @@ class EmailFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(
         required=False, choices=[("", "Any kind"), *EmailLog.Kind.choices], label="Kind"
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any delivery"), *EmailLog.Status.choices], label="Delivery"
     )
     respondent = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label="Respondent"
@@ -574,3 +593,72 @@ class TranslationImportForm(forms.Form):
         label="Reason for the change",
         help_text="Needed once the questionnaire has been dispatched: recorded as a revision.",
     )
+
+
+class ReminderTextForm(forms.Form):
+    """The reminder's text in each language of the questionnaire (English always), with its
+    placeholders checked: a text Verbale could not fill in is refused here, before saving."""
+
+    def __init__(self, *args: Any, questionnaire: Questionnaire, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = dict(LANGUAGES)
+        languages = ["en", *[c for c in questionnaire.languages if c != "en"]]
+        texts = questionnaire.reminder_texts or {}
+        help_text = "Placeholders: " + "; ".join(
+            "{" + name + "} " + meaning for name, meaning in PLACEHOLDERS.items()
+        )
+        for code in languages:
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=f"Reminder text in {names.get(code, code)}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": "6"}),
+                initial=texts.get(code, DEFAULT_REMINDER_TEXT if code == "en" else ""),
+                help_text=help_text
+                if code == "en"
+                else "Empty: people who correspond in this language receive the English text.",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, text in list(data.items()):
+            try:
+                check_text(text or "")
+            except PlaceholderError as error:
+                self.add_error(name, str(error))
+        return data
+
+    def texts(self) -> dict[str, str]:
+        return {name.removeprefix("text_"): text for name, text in self.cleaned_data.items()}
+
+
+class ReminderRecipientsForm(forms.Form):
+    """Remind every recipient that has not replied, or the ones ticked (one or several)."""
+
+    scope = forms.ChoiceField(
+        choices=[
+            ("all", "Every recipient that has not replied"),
+            ("chosen", "Only the recipients ticked below"),
+        ],
+        widget=forms.RadioSelect,
+        initial="all",
+        label="Whom to remind",
+    )
+    respondent_ids = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, label="Recipients", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, recipients: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["respondent_ids"].choices = recipients
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("scope") == "chosen" and not data.get("respondent_ids"):
+            self.add_error("respondent_ids", "Tick at least one recipient, or remind every one.")
+        return data
+
+    def chosen(self) -> list[int] | None:
+        """The respondents chosen, or None for every recipient that has not replied."""
+        if self.cleaned_data["scope"] == "all":
+            return None
+        return self.cleaned_data["respondent_ids"]

@@ -22,6 +22,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     ignored = (
         "SECRET_KEY",
         "ALLOWED_HOSTS",
+        "SITE_URL",
         "DATABASE_URL",
         "CELERY_BROKER_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -90,6 +91,38 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "DJANGO_ENV=production needs ALLOWED_HOSTS" in result.stderr
 
 
+@pytest.mark.parametrize("site_url", ["", "verbale.example.org", "https://", "ftp://x.org"])
+def test_production_refuses_to_start_without_a_site_address(site_url):
+    """Links in e-mails are written by workers, with no request to take the host from."""
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="verbale.example.org",
+        **({"SITE_URL": site_url} if site_url else {}),
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ENV=production needs SITE_URL" in result.stderr
+
+
+def test_compose_file_requires_the_site_address_and_the_example_gives_one():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    site_url = compose["x-verbale"]["environment"]["SITE_URL"]
+    assert re.fullmatch(r"\$\{SITE_URL:\?[^}]+\}", site_url), site_url
+    example = (ROOT / ".env.example").read_text()
+    assert re.search(r"^SITE_URL=https?://\S+$", example, re.MULTILINE)
+
+
+def test_the_site_address_loses_its_trailing_slash():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        SITE_URL="https://verbale.example.org/",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "https://verbale.example.org", result.stderr
+
+
 def test_deploy_check_is_clean_in_production():
     result = _manage(
         "check",
@@ -99,6 +132,7 @@ def test_deploy_check_is_clean_in_production():
         DJANGO_ENV="production",
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="verbale.example.org",
+        SITE_URL="https://verbale.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout

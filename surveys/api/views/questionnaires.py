@@ -95,16 +95,58 @@ class QuestionnaireViewSet(
         return Response(QuestionnaireSerializer(copy).data, status=201)
 
     @extend_schema(
-        request=None,
+        request=inline_serializer(
+            "RemindRequest",
+            {
+                "respondents": drf_serializers.ListField(
+                    child=drf_serializers.IntegerField(),
+                    required=False,
+                    help_text="Ids of the respondents to remind; omitted: every recipient "
+                    "that has not replied.",
+                )
+            },
+        ),
         responses={
-            200: inline_serializer("RemindersSent", {"sent": drf_serializers.IntegerField()})
+            200: inline_serializer(
+                "RemindersSent",
+                {
+                    "sent": drf_serializers.IntegerField(),
+                    "reminded": drf_serializers.ListField(child=drf_serializers.CharField()),
+                    "skipped": drf_serializers.ListField(child=drf_serializers.DictField()),
+                },
+            )
         },
     )
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str) -> Response:
-        """Remind every recipient that has not submitted, now."""
-        sent = dispatch.send_reminders(questionnaire=self.get_object(), by=request.user)
-        return Response({"sent": sent})
+        """Remind every recipient that has not submitted, or the ones named, now; the answer
+        names (by code) who was reminded and who was skipped, and why."""
+        body = request.data
+        if not isinstance(body, Mapping):
+            raise ValidationError(
+                {"detail": 'Send an object, e.g. {"respondents": [12]}, or nothing.'}
+            )
+        chosen = body.get("respondents")
+        if "respondents" in body and (
+            not isinstance(chosen, list)
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in chosen)
+        ):
+            raise ValidationError(
+                {"respondents": "Give a list of respondent ids, or leave it out."}
+            )
+        result = dispatch.send_reminders(
+            questionnaire=self.get_object(), by=request.user, respondent_ids=chosen
+        )
+        return Response(
+            {
+                "sent": result.sent,
+                "reminded": [r.reply.respondent.code for r in result.reminded],
+                "skipped": [
+                    {"respondent": r.reply.respondent.code, "reason": r.skipped}
+                    for r in result.skipped
+                ],
+            }
+        )
 
 
 class _StructureViewSet(

@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from portal.errors import ServiceError
 from portal.permissions import secretariat_required
@@ -24,6 +24,8 @@ from surveys.questionnaires import dispatch
 from surveys.questionnaires.forms import (
     EmailFilterForm,
     RecipientsForm,
+    ReminderRecipientsForm,
+    ReminderTextForm,
     apply_service_error,
 )
 from surveys.questionnaires.views.display import (
@@ -99,7 +101,8 @@ def questionnaire_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"Sent to {added} new recipient{'s' if added != 1 else ''}. "
-                    "Each now has a reply to fill in.",
+                    "Each now has a reply to fill in; their focal points and experts are "
+                    "e-mailed an invitation with a direct link to it.",
                 )
                 return redirect("surveys:questionnaire-status", pk=questionnaire.pk)
         elif not new:
@@ -116,8 +119,12 @@ def questionnaire_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             ]
             names.sort()
+            lacking = dispatch.without_focal_point(r.pk for r in new)
             context.update(
                 {
+                    "no_focal_point": sorted(
+                        ((name_on(r, on), r.pk) for r in new if r.pk in lacking),
+                    ),
                     "confirming": True,
                     "count": len(new),
                     "first_names": names[:FIRST_NAMES_SHOWN],
@@ -133,28 +140,113 @@ def questionnaire_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/secretariat/dispatch.html", context)
 
 
-@require_POST
+def _reminder_recipients(questionnaire: Questionnaire) -> list[tuple[int, str]]:
+    """Every recipient, by name, with what a reminder would find (for the checkboxes)."""
+    plan = dispatch.plan_reminders(questionnaire=questionnaire)
+    on = questionnaire.sent_on
+    labels = [(r.reply.respondent_id, name_on(r.reply.respondent, on)) for r in plan.reminded] + [
+        (r.reply.respondent_id, f"{name_on(r.reply.respondent, on)} ({r.skipped})")
+        for r in plan.skipped
+    ]
+    return sorted(labels, key=lambda choice: choice[1])
+
+
+def _named(result: dispatch.ReminderResult, on: datetime.date | None) -> dict[str, list]:
+    return {
+        "reminded": sorted(
+            ({"name": name_on(r.reply.respondent, on), "to": r.to} for r in result.reminded),
+            key=lambda row: row["name"],
+        ),
+        "skipped": sorted(
+            (
+                {
+                    "name": name_on(r.reply.respondent, on),
+                    "why": r.skipped,
+                    "respondent_id": r.reply.respondent_id,
+                }
+                for r in result.skipped
+            ),
+            key=lambda row: row["name"],
+        ),
+    }
+
+
+def _sent_key(questionnaire: Questionnaire) -> str:
+    return f"reminders-sent-{questionnaire.pk}"
+
+
 @secretariat_required
 def questionnaire_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reminders you can see and aim: the text per language, whom to remind (every recipient
+    that has not replied, the ones ticked, or one from the status board), a preview of the
+    actual message and of who will be skipped and why, then the result by name."""
     questionnaire = questionnaire_or_404(pk)
-    try:
-        sent = dispatch.send_reminders(questionnaire=questionnaire, by=request.user)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        if sent:
-            messages.success(
-                request,
-                f"{sent} reminder{'s' if sent != 1 else ''} sent to the focal points of "
-                "recipients that have not submitted.",
+    if not questionnaire.is_open:
+        messages.error(request, "Reminders go only for a dispatched, open questionnaire.")
+        return redirect("surveys:questionnaire-detail", pk=questionnaire.pk)
+    action = request.POST.get("action", "")
+    text_form = ReminderTextForm(
+        request.POST if action == "save-text" else None, questionnaire=questionnaire
+    )
+    one = request.GET.get("respondent", "")
+    initial = {"scope": "chosen", "respondent_ids": [int(one)]} if one.isdigit() else None
+    recipients_form = ReminderRecipientsForm(
+        request.POST if action in {"preview", "send"} else None,
+        recipients=_reminder_recipients(questionnaire),
+        initial=initial,
+    )
+    context: dict[str, Any] = {
+        "questionnaire": questionnaire,
+        "text_form": text_form,
+        "form": recipients_form,
+    }
+    if request.method == "GET" and request.GET.get("sent"):
+        outcome = request.session.pop(_sent_key(questionnaire), None)
+        if outcome is not None:
+            context.update(outcome, sent=True)
+    if action == "save-text" and text_form.is_valid():
+        try:
+            dispatch.save_reminder_texts(
+                questionnaire=questionnaire, texts=text_form.texts(), by=request.user
             )
+        except ServiceError as error:
+            apply_service_error(text_form, error)
         else:
-            messages.warning(
-                request,
-                "No reminder was sent: every recipient has submitted, or those that have not "
-                "have no active focal point.",
-            )
-    return redirect("surveys:questionnaire-status", pk=questionnaire.pk)
+            messages.success(request, "Reminder text saved. Preview it before sending.")
+            return redirect("surveys:questionnaire-reminders", pk=questionnaire.pk)
+    elif action in {"preview", "send"} and recipients_form.is_valid():
+        chosen = recipients_form.chosen()
+        try:
+            if action == "send":
+                result = dispatch.send_reminders(
+                    questionnaire=questionnaire, by=request.user, respondent_ids=chosen
+                )
+            else:
+                result = dispatch.plan_reminders(questionnaire=questionnaire, respondent_ids=chosen)
+        except ServiceError as error:
+            apply_service_error(recipients_form, error)
+        else:
+            if action == "send":
+                # Shown after a redirect, so that reloading the page sends nothing again.
+                request.session[_sent_key(questionnaire)] = {
+                    **_named(result, questionnaire.sent_on),
+                    "count": result.sent,
+                }
+                return redirect(
+                    reverse("surveys:questionnaire-reminders", args=[questionnaire.pk]) + "?sent=1"
+                )
+            context.update(_named(result, questionnaire.sent_on))
+            context["count"] = result.sent
+            if action == "preview":
+                context["preview"] = (
+                    dispatch.preview_reminder(result.reminded[0].reply) if result.reminded else None
+                )
+                context["posted"] = [
+                    (name, value)
+                    for name in ("scope", "respondent_ids")
+                    for value in request.POST.getlist(name)
+                ]
+    return render(request, "surveys/secretariat/reminders.html", context)
 
 
 @secretariat_required
@@ -164,7 +256,7 @@ def email_log(request: HttpRequest) -> HttpResponse:
         ((r.pk, str(r)) for r in with_emails.prefetch_related("names")), key=lambda c: c[1]
     )
     form = EmailFilterForm(request.GET or None, respondents=respondents)
-    emails = EmailLog.objects.select_related("questionnaire", "respondent", "sent_by")
+    emails = EmailLog.objects.select_related("questionnaire", "respondent", "sent_by", "reply")
     emails = emails.prefetch_related("respondent__names").order_by("-sent_at", "-pk")
     if form.is_valid():
         data = form.cleaned_data
@@ -172,6 +264,8 @@ def email_log(request: HttpRequest) -> HttpResponse:
             emails = emails.filter(questionnaire=data["questionnaire"])
         if data.get("kind"):
             emails = emails.filter(kind=data["kind"])
+        if data.get("status"):
+            emails = emails.filter(status=data["status"])
         if data.get("respondent"):
             emails = emails.filter(respondent_id=data["respondent"])
     page = Paginator(emails, 50).get_page(request.GET.get("page"))

@@ -4,8 +4,7 @@ with its review state, restrictions, clarifications and revisions."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -19,9 +18,6 @@ from surveys.models import (
     Answer,
     Attachment,
     ClarificationMessage,
-    EmailLog,
-    Membership,
-    Questionnaire,
     Reply,
 )
 from surveys.questionnaires import answers
@@ -36,6 +32,7 @@ from surveys.questionnaires.views.display import (
     questionnaire_or_404,
     sections_view,
 )
+from surveys.replies import board
 from surveys.replies import services as replies
 
 
@@ -48,75 +45,55 @@ def reply_form_url(reply: Reply) -> str | None:
         return None
 
 
-def _board(questionnaire: Questionnaire, filters: dict[str, str]) -> QuerySet[Reply]:
-    """Every recipient's reply with what the board shows, in a fixed number of queries."""
-    reminders = (
-        EmailLog.objects.filter(
-            kind=EmailLog.Kind.REMINDER,
-            questionnaire_id=OuterRef("questionnaire_id"),
-            respondent_id=OuterRef("respondent_id"),
-        )
-        .order_by()
-        .values("respondent_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    focal_points = (
-        Membership.objects.filter(
-            respondent_id=OuterRef("respondent_id"),
-            role=Membership.Role.FOCAL_POINT,
-            is_active=True,
-            user__is_active=True,
-        )
-        .order_by()
-        .values("respondent_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
-        questionnaire.replies.select_related("respondent", "questionnaire")
-        .prefetch_related("respondent__names")
-        .annotate(
-            reminders_sent=Coalesce(Subquery(reminders, output_field=IntegerField()), Value(0)),
-            focal_point_count=Coalesce(
-                Subquery(focal_points, output_field=IntegerField()), Value(0)
-            ),
-        )
-    )
-    if filters.get("status"):
-        rows = rows.filter(status=filters["status"])
-    if filters.get("regional_group"):
-        rows = rows.filter(respondent__regional_group=filters["regional_group"])
-    return rows
+BOARD_PAGE_SIZE = 50
 
 
 @secretariat_required
 def questionnaire_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status board: filtered, sorted, a page of 50 at a time; ``?export=csv`` or
+    ``?export=xlsx`` gives every row the filters keep, in the order shown."""
     questionnaire = questionnaire_or_404(pk)
     form = StatusFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    on = questionnaire.sent_on
-    rows = sorted(
-        (
-            {
-                "reply": reply,
-                "name": name_on(reply.respondent, on),
-                "late": reply.is_late,
-                "outside": reply.received_on is not None and not reply.in_report,
-            }
-            for reply in _board(questionnaire, filters)
-        ),
-        key=lambda row: row["name"],
-    )
+    sort = request.GET.get("sort", "name")
+    if sort.removeprefix("-") not in board.SORTS:
+        sort = "name"
+    rows = board.board_rows(questionnaire, filters, sort)
+    export = request.GET.get("export")
+    if export in {"csv", "xlsx"}:
+        name = f"status-board-{questionnaire.pk}-{timezone.localdate():%Y-%m-%d}.{export}"
+        if export == "csv":
+            response = HttpResponse(board.board_csv(rows), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                board.board_xlsx(rows, questionnaire.title),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for name in ("page", "sort", "export"):
+        query.pop(name, None)
     context = {
         "questionnaire": questionnaire,
         "form": form,
-        "rows": rows,
-        "summary": {
-            "received": sum(1 for row in rows if row["reply"].received_on),
-            "late": sum(1 for row in rows if row["late"]),
-            "outside": sum(1 for row in rows if row["outside"]),
-        },
+        "rows": page.object_list,
+        "page": page,
+        "count": len(rows),
+        "summary": board.summary(rows),
+        "sort": sort,
+        "sorts": [
+            {
+                "key": key,
+                "label": label,
+                "active": sort.removeprefix("-") == key,
+                "descending": sort == f"-{key}",
+                "next": f"-{key}" if sort == key else key,
+            }
+            for key, label in board.SORTS.items()
+        ],
+        "query": query.urlencode(),
         "today": timezone.localdate(),
     }
     template = (

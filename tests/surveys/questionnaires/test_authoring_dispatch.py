@@ -191,7 +191,7 @@ def test_reminders_go_to_focal_points_of_recipients_that_have_not_submitted():
             expected_version=0,
         )
     replies.submit_reply(reply=reply, user=fp_qatar)
-    assert dispatch.send_reminders(questionnaire=q, by=SecretariatFactory()) == 1
+    assert dispatch.send_reminders(questionnaire=q, by=SecretariatFactory()).sent == 1
     assert list(EmailLog.objects.filter(kind="reminder").values_list("to", flat=True)) == [
         fp_niger.email
     ]

@@ -792,10 +792,13 @@ def test_status_board_shows_late_and_outside_the_report(sec_client, secretariat,
 def test_sending_reminders_now(sec_client, questionnaire, salvador, estonia, submitted):
     MembershipFactory(respondent=estonia, role="focal_point")
     response = sec_client.post(
-        reverse("surveys:questionnaire-reminders", args=[questionnaire.pk]), follow=True
+        reverse("surveys:questionnaire-reminders", args=[questionnaire.pk]),
+        {"action": "send", "scope": "all"},
+        follow=True,
     )
-    assert "1 reminder sent" in response.content.decode()
+    assert "1 reminder queued for sending" in response.content.decode()
     assert EmailLog.objects.filter(kind="reminder", respondent=estonia).count() == 1
+    response = sec_client.get(reverse("surveys:questionnaire-status", args=[questionnaire.pk]))
     row = response.content.decode().split(">Estonia</a>")[1].split("</tr>")[0]
     assert '<td class="num">1</td>' in row
 
