@@ -239,6 +239,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 # The catalogs (.po, written by hand; compiled to .mo by `make install` and .ci/run).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# UN style dates in English ("29 January 2008"); the other languages keep Django's formats.
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -23,7 +23,9 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from portal.errors import InvalidError
 
@@ -113,29 +115,48 @@ def reply_link(reply: Reply) -> str:
     return settings.SITE_URL + reverse("surveys:reply-form", kwargs={"pk": reply.pk})
 
 
+# Django's codes for the six languages a person corresponds in (Chinese: simplified).
+DJANGO_LANGUAGES = {"zh": "zh-hans"}
+
+
+def email_language(membership: Membership) -> str:
+    """The language of a person's e-mails: the one they correspond in, else English."""
+    code = membership.language or "en"
+    return DJANGO_LANGUAGES.get(code, code)
+
+
+def deadline_text(questionnaire: Questionnaire) -> str:
+    """The deadline as the active language writes a date ("15 December 2007" in English)."""
+    return date_format(questionnaire.deadline, "DATE_FORMAT")
+
+
 def invite(*, questionnaire: Questionnaire, replies: Iterable[Reply], by: Any) -> int:
     """E-mail every active focal point and expert of each reply's respondent a direct link to
-    the reply (queued on commit, like every message). Returns how many were written."""
+    the reply, in the language they correspond in (queued on commit, like every message).
+    Returns how many were written."""
     written = 0
     for reply in replies:
         for membership in people_of(reply.respondent, INVITED_ROLES):
-            send_email(
-                kind=EmailLog.Kind.INVITATION,
-                to=membership.user.email,
-                subject=f"Questionnaire: {questionnaire.title} — replies requested by "
-                f"{questionnaire.deadline:%-d %B %Y}",
-                template="surveys/email/invitation.txt",
-                context={
-                    "questionnaire": questionnaire,
-                    "respondent": reply.respondent,
-                    "membership": membership,
-                    "link": reply_link(reply),
-                },
-                questionnaire=questionnaire,
-                respondent=reply.respondent,
-                reply=reply,
-                by=by,
-            )
+            with translation.override(email_language(membership)):
+                deadline = deadline_text(questionnaire)
+                send_email(
+                    kind=EmailLog.Kind.INVITATION,
+                    to=membership.user.email,
+                    subject=_("Questionnaire: %(title)s — replies requested by %(deadline)s")
+                    % {"title": questionnaire.title, "deadline": deadline},
+                    template="surveys/email/invitation.txt",
+                    context={
+                        "questionnaire": questionnaire,
+                        "respondent": reply.respondent,
+                        "membership": membership,
+                        "deadline": deadline,
+                        "link": reply_link(reply),
+                    },
+                    questionnaire=questionnaire,
+                    respondent=reply.respondent,
+                    reply=reply,
+                    by=by,
+                )
             written += 1
     return written
 
@@ -537,20 +558,31 @@ def reminder_email(reply: Reply, membership: Membership) -> dict[str, Any]:
     """The reminder one person receives (subject, template, context): what is sent and what
     the preview shows are the same message."""
     questionnaire = reply.questionnaire
+    deadline = deadline_text(questionnaire)
     text = messages.fill(
         reminder_text(questionnaire, membership.language),
         {
             "respondent": running_text_name(reply.respondent),
-            "deadline": f"{questionnaire.deadline:%-d %B %Y}",
+            "deadline": deadline,
             "link": reply_link(reply),
         },
     )
     return {
-        "subject": f"Reminder: {questionnaire.title} — replies due "
-        f"{questionnaire.deadline:%-d %B %Y}",
+        "subject": _("Reminder: %(title)s — replies due %(deadline)s")
+        % {"title": questionnaire.title, "deadline": deadline},
         "template": "surveys/email/reminder.txt",
         "context": {"questionnaire": questionnaire, "user": membership.user, "text": text},
     }
+
+
+def reminder_language(questionnaire: Questionnaire, membership: Membership) -> str:
+    """The language a reminder goes out in (frame, subject and date with the text): the
+    person's, when the secretariat wrote the reminder in it; otherwise English, the text's
+    fallback. Call :func:`reminder_email` inside ``translation.override`` of it."""
+    code = membership.language or "en"
+    if code not in (questionnaire.reminder_texts or {}):
+        code = "en"
+    return DJANGO_LANGUAGES.get(code, code)
 
 
 def preview_reminder(reply: Reply) -> dict[str, Any] | None:
@@ -559,12 +591,13 @@ def preview_reminder(reply: Reply) -> dict[str, Any] | None:
     people = people_of(reply.respondent, [Membership.Role.FOCAL_POINT])
     if not people:
         return None
-    message = reminder_email(reply, people[0])
-    return {
-        "to": people[0].user.email,
-        "subject": message["subject"],
-        "body": render_email(message["template"], message["context"]),
-    }
+    with translation.override(reminder_language(reply.questionnaire, people[0])):
+        message = reminder_email(reply, people[0])
+        return {
+            "to": people[0].user.email,
+            "subject": message["subject"],
+            "body": render_email(message["template"], message["context"]),
+        }
 
 
 def _reminder_sent_since(reply: Reply, since: datetime.date) -> bool:
@@ -634,15 +667,16 @@ def send_reminders(
     result = plan_reminders(questionnaire=questionnaire, since=since, respondent_ids=respondent_ids)
     for reminded in result.reminded:
         for membership in reminded.people:
-            send_email(
-                kind=EmailLog.Kind.REMINDER,
-                to=membership.user.email,
-                questionnaire=questionnaire,
-                respondent=reminded.reply.respondent,
-                reply=reminded.reply,
-                by=by,
-                **reminder_email(reminded.reply, membership),
-            )
+            with translation.override(reminder_language(questionnaire, membership)):
+                send_email(
+                    kind=EmailLog.Kind.REMINDER,
+                    to=membership.user.email,
+                    questionnaire=questionnaire,
+                    respondent=reminded.reply.respondent,
+                    reply=reminded.reply,
+                    by=by,
+                    **reminder_email(reminded.reply, membership),
+                )
     return result
 
 

@@ -440,7 +440,7 @@ def test_the_migration_marks_sub_questions_and_renumbers_drafts_only(secretariat
 
     from django.apps import apps
 
-    migration = importlib.import_module("surveys.migrations.0012_question_sub_and_computed_numbers")
+    migration = importlib.import_module("surveys.migrations.0013_question_sub_and_computed_numbers")
     draft = build_questionnaire(by=secretariat)
     sent = build_questionnaire(by=secretariat, dispatch_to=[Respondent.objects.get(code="NER")])
     # Numbers typed by hand before, out of order after moves: 3, 5, 4 …
