@@ -138,7 +138,6 @@ def test_the_word_version_is_laid_out_like_the_pdf(django_capture_on_commit_call
 SOFFICE = shutil.which("soffice")
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (libreoffice-writer-nogui) missing")
 def test_the_word_version_opens_in_libreoffice_with_the_text_and_pages_of_the_pdf(
     django_capture_on_commit_callbacks,
 ):
